@@ -1,0 +1,13 @@
+// Bundles the command line (and, as they land, the language server and the extension) with esbuild.
+// `tsc -b` only type-checks and feeds the tests; what ships and what `npx berth` runs is bundled here.
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
+const entries = [
+  { entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js' },
+  { entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' },
+  { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+].filter((e) => existsSync(e.entryPoints[0]));
+
+await Promise.all(entries.map((e) => build({ ...common, ...e })));
