@@ -113,6 +113,8 @@ export interface TaskSpec {
   readonly constraints: readonly Constraint[];
   readonly healthCheck?: HealthCheck;
   readonly restart: RestartPolicy;
+  /** Spans of each resource value given (cpus, mem, disk, gpus, ports). */
+  readonly resourceSpans: Readonly<Partial<Record<Dimension | 'ports', Span>>>;
   readonly nameSpan: Span;
   readonly span: Span;
 }
@@ -125,7 +127,7 @@ export interface JobSpec {
   readonly cluster: NamedRef;
   readonly strategy: Strategy;
   readonly preemption: boolean;
-  readonly failover: { readonly tolerate: number; readonly domains: readonly string[] };
+  readonly failover: { readonly tolerate: number; readonly domains: readonly string[]; readonly domainSpans: readonly Span[] };
   readonly tasks: readonly TaskSpec[];
   readonly nameSpan: Span;
 }

@@ -1,0 +1,193 @@
+/**
+ * The spec layer's composition: parse → schema → model (units) → rules, per document, and the
+ * cluster reference resolved (a Cluster document of the same file, or a relative path read
+ * through the injected host). Pure: the host is the only way out.
+ */
+import type { ClusterSpec, JobSpec, Problem } from './model';
+import { isRecord, parseSpec, type DocumentKind, type SpecDocument, type SpecFile } from './parseSpec';
+import { looksLikePath, resolveRelative } from './paths';
+import { RULES } from './rules';
+import { closest, didYouMean } from './suggest';
+import { toCluster, toJob } from './toModel';
+import { createSchemaValidator, type SchemaValidator } from './validateSchema';
+
+export interface SpecHost {
+  /** The text of a file, or undefined when it cannot be read. */
+  readFile(path: string): string | undefined;
+}
+
+export interface CheckedCluster {
+  readonly doc: SpecDocument;
+  readonly spec: ClusterSpec;
+  /** No error-severity problem in this document. */
+  readonly ok: boolean;
+}
+
+export interface ClusterSource {
+  /** The file that holds the cluster (the job's own file for an in-file reference). */
+  readonly path: string;
+  readonly spec: ClusterSpec;
+  readonly ok: boolean;
+}
+
+export interface CheckedJob {
+  readonly doc: SpecDocument;
+  readonly spec: JobSpec;
+  readonly ok: boolean;
+  readonly cluster: ClusterSource | undefined;
+}
+
+export interface CheckedFile {
+  readonly path: string;
+  readonly file: SpecFile;
+  /** Every problem of the file, sorted by position. */
+  readonly problems: readonly Problem[];
+  readonly clusters: readonly CheckedCluster[];
+  readonly jobs: readonly CheckedJob[];
+}
+
+export interface SpecChecker {
+  check(path: string, text: string, host: SpecHost): CheckedFile;
+}
+
+/** The kind a file's name implies, for documents that do not say. */
+export function kindFromPath(path: string): DocumentKind | undefined {
+  if (/\.cluster\.ya?ml$/i.test(path)) return 'Cluster';
+  if (/\.job\.ya?ml$/i.test(path)) return 'Job';
+  return undefined;
+}
+
+/** Is this a Berth file, by name or by content (`apiVersion: berth/v1` with a known kind)? */
+export function isBerthFile(path: string, text: string): boolean {
+  return kindFromPath(path) !== undefined || /^apiVersion:\s*["']?berth\/v1["']?\s*$/m.test(text);
+}
+
+export function createSpecChecker(): SpecChecker {
+  const schema = createSchemaValidator();
+  /** Referenced cluster files by path, reused while their text is unchanged. */
+  const clusterFiles = new Map<string, { text: string; clusters: CheckedCluster[] }>();
+
+  const checkClusterFile = (path: string, text: string): CheckedCluster[] => {
+    const cached = clusterFiles.get(path);
+    if (cached && cached.text === text) return cached.clusters;
+    const parsed = parseSpec(text);
+    const clusters = parsed.documents.flatMap((doc) => {
+      const k = kindOf(doc, path);
+      return k === 'Cluster' ? [checkCluster(doc, schema).checked] : [];
+    });
+    if (clusterFiles.size > 64) clusterFiles.clear();
+    clusterFiles.set(path, { text, clusters });
+    return clusters;
+  };
+
+  return {
+    check(path, text, host) {
+      const file = parseSpec(text);
+      const problems: Problem[] = [...file.problems];
+      const clusters: CheckedCluster[] = [];
+      const jobDocs: { doc: SpecDocument; spec: JobSpec; problems: Problem[] }[] = [];
+      for (const doc of file.documents) {
+        const kind = kindOf(doc, path);
+        if (kind === undefined) {
+          problems.push(unknownKind(doc));
+          continue;
+        }
+        if (kind === 'Cluster') {
+          const { checked, problems: ps } = checkCluster(doc, schema);
+          clusters.push(checked);
+          problems.push(...ps);
+        } else {
+          const ps = schema.validate(doc, 'Job');
+          const built = toJob(doc);
+          jobDocs.push({ doc, spec: built.spec, problems: [...ps, ...built.problems] });
+        }
+      }
+      const jobs: CheckedJob[] = jobDocs.map(({ doc, spec, problems: ps }) => {
+        const resolved = resolveCluster(spec, path, clusters, host, checkClusterFile);
+        if (resolved.problem) ps.push(resolved.problem);
+        const cluster = resolved.source?.ok ? resolved.source.spec : undefined;
+        for (const rule of RULES) if (rule.checkJob) ps.push(...rule.checkJob({ job: spec, cluster }));
+        problems.push(...ps);
+        return { doc, spec, ok: !ps.some(isError) && !doc.problems.some(isError), cluster: resolved.source };
+      });
+      problems.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+      return { path, file, problems, clusters, jobs };
+    },
+  };
+}
+
+export function isError(p: Problem): boolean {
+  return p.severity === 'error';
+}
+
+function kindOf(doc: SpecDocument, path: string): DocumentKind | undefined {
+  if (doc.kind) return doc.kind;
+  const v = isRecord(doc.value) ? doc.value['kind'] : undefined;
+  return v === undefined ? kindFromPath(path) : undefined;
+}
+
+function unknownKind(doc: SpecDocument): Problem {
+  const v = isRecord(doc.value) ? doc.value['kind'] : undefined;
+  const info = doc.nodes.get('/kind');
+  if (v === undefined) {
+    return { code: 'spec/unknown-kind', severity: 'error', message: 'missing "kind": say `kind: Job` or `kind: Cluster` (or name the file *.job.yaml or *.cluster.yaml)', span: { start: doc.span.start, end: doc.span.start } };
+  }
+  const candidates = typeof v === 'string' ? closest(v, ['Job', 'Cluster']) : [];
+  const span = info?.span ?? doc.span;
+  return {
+    code: 'spec/unknown-kind',
+    severity: 'error',
+    message: `kind must be Job or Cluster, not ${JSON.stringify(v)}${didYouMean(candidates)}`,
+    span,
+    ...(candidates.length > 0 ? { data: { kind: 'did-you-mean' as const, span, candidates } } : {}),
+  };
+}
+
+function checkCluster(doc: SpecDocument, schema: SchemaValidator): { checked: CheckedCluster; problems: Problem[] } {
+  const problems: Problem[] = [...schema.validate(doc, 'Cluster')];
+  const built = toCluster(doc);
+  problems.push(...built.problems);
+  for (const rule of RULES) if (rule.checkCluster) problems.push(...rule.checkCluster({ cluster: built.spec }));
+  const ok = !problems.some(isError) && !doc.problems.some(isError);
+  return { checked: { doc, spec: built.spec, ok }, problems };
+}
+
+function resolveCluster(
+  job: JobSpec,
+  path: string,
+  inFile: readonly CheckedCluster[],
+  host: SpecHost,
+  checkClusterFile: (path: string, text: string) => CheckedCluster[],
+): { source?: ClusterSource; problem?: Problem } {
+  const ref = job.cluster.name;
+  if (ref === '') return {}; // the schema reports the missing or empty field
+  const span = job.cluster.span;
+  const local = inFile.find((c) => c.spec.name === ref);
+  if (local) return { source: { path, spec: local.spec, ok: local.ok } };
+  if (!looksLikePath(ref)) {
+    const candidates = closest(ref, inFile.map((c) => c.spec.name));
+    return {
+      problem: {
+        code: 'spec/unknown-cluster',
+        severity: 'error',
+        message: `no Cluster document named "${ref}" in this file${didYouMean(candidates)}; to use a file, give its path (./${ref}.cluster.yaml)`,
+        span,
+      },
+    };
+  }
+  const target = resolveRelative(path, ref);
+  const text = host.readFile(target);
+  if (text === undefined) {
+    return { problem: { code: 'spec/unknown-cluster', severity: 'error', message: `cannot read the cluster file ${ref} (${target})`, span } };
+  }
+  const clusters = checkClusterFile(target, text);
+  const first = clusters[0];
+  if (!first) return { problem: { code: 'spec/unknown-cluster', severity: 'error', message: `${ref} holds no Cluster document`, span } };
+  if (!first.ok) {
+    return {
+      source: { path: target, spec: first.spec, ok: false },
+      problem: { code: 'spec/cluster-invalid', severity: 'error', message: `the cluster file ${ref} has errors; fix them first (berth check ${ref})`, span },
+    };
+  }
+  return { source: { path: target, spec: first.spec, ok: true } };
+}

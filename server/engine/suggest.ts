@@ -1,0 +1,39 @@
+/** "Did you mean" candidates by edit distance. */
+
+export function editDistance(a: string, b: string): number {
+  if (a === b) return 0;
+  const m = a.length;
+  const n = b.length;
+  let prev = new Array<number>(n + 1);
+  let cur = new Array<number>(n + 1);
+  for (let j = 0; j <= n; j++) prev[j] = j;
+  for (let i = 1; i <= m; i++) {
+    cur[0] = i;
+    for (let j = 1; j <= n; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
+    }
+    [prev, cur] = [cur, prev];
+  }
+  return prev[n] ?? 0;
+}
+
+/** Candidates close to `name` (case-insensitive), best first; at most `limit`. */
+export function closest(name: string, candidates: Iterable<string>, limit = 3): string[] {
+  const lower = name.toLowerCase();
+  const max = Math.max(1, Math.floor(name.length / 3));
+  const scored: { c: string; d: number }[] = [];
+  for (const c of candidates) {
+    if (c === name) continue;
+    const d = editDistance(lower, c.toLowerCase());
+    if (d <= max || (lower.length >= 3 && c.toLowerCase().startsWith(lower))) scored.push({ c, d });
+  }
+  scored.sort((x, y) => x.d - y.d || (x.c < y.c ? -1 : x.c > y.c ? 1 : 0));
+  return scored.slice(0, limit).map((s) => s.c);
+}
+
+/** `; did you mean "x"?` or the empty string. */
+export function didYouMean(candidates: readonly string[]): string {
+  if (candidates.length === 0) return '';
+  return `; did you mean ${candidates.map((c) => `"${c}"`).join(' or ')}?`;
+}
