@@ -6,7 +6,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import clusterSchema from '../../schemas/cluster.schema.json';
 import jobSchema from '../../schemas/job.schema.json';
 import type { Problem, Span } from './model';
-import { isRecord, unescapePointer, type DocumentKind, type SpecDocument, type SpecNodeInfo } from './parseSpec';
+import { escapePointer, isRecord, unescapePointer, type DocumentKind, type SpecDocument, type SpecNodeInfo } from './parseSpec';
 import { closest, didYouMean } from './suggest';
 
 export const SCHEMAS: Readonly<Record<DocumentKind, object>> = { Cluster: clusterSchema, Job: jobSchema };
@@ -54,7 +54,7 @@ function toProblem(e: ErrorObject, doc: SpecDocument): Problem {
     case 'additionalProperty':
     case 'additionalProperties': {
       const field = String(params['additionalProperty']);
-      const pointer = `${e.instancePath}/${field.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      const pointer = `${e.instancePath}/${escapePointer(field)}`;
       const info = doc.nodes.get(pointer);
       const span = info?.keySpan ?? info?.span ?? valueSpan(doc, e.instancePath);
       const props = Object.keys(propertiesOf(e.parentSchema));
@@ -218,13 +218,13 @@ function parentOrValueSpan(doc: SpecDocument, pointer: string): Span {
 }
 
 function firstChildKey(doc: SpecDocument, pointer: string): Span | undefined {
-  let best: Span | undefined;
-  const prefix = `${pointer}/`;
-  for (const [p, info] of doc.nodes) {
-    if (!p.startsWith(prefix) || p.indexOf('/', prefix.length) !== -1 || !info.keySpan) continue;
-    if (!best || info.keySpan.start < best.start) best = info.keySpan;
+  let v: unknown = doc.value;
+  for (const seg of pointer.split('/').slice(1).map(unescapePointer)) {
+    v = Array.isArray(v) ? v[Number(seg)] : isRecord(v) ? v[seg] : undefined;
   }
-  return best;
+  if (!isRecord(v)) return undefined;
+  const first = Object.keys(v)[0];
+  return first === undefined ? undefined : doc.nodes.get(`${pointer}/${escapePointer(first)}`)?.keySpan;
 }
 
 function propertiesOf(schema: unknown): Record<string, unknown> {

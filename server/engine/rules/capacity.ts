@@ -12,13 +12,14 @@ export const capacity: Rule = {
   checkJob: ({ job, cluster }) => {
     if (!cluster || cluster.nodes.length === 0) return [];
     const out: Problem[] = [];
-    const largest = (d: Dimension): { v: number; node: string } =>
+    const largestOf = (d: Dimension): { v: number; node: string } =>
       cluster.nodes.reduce((best, n) => (n.resources[d] > best.v ? { v: n.resources[d], node: n.name } : best), { v: -1, node: '' });
+    const largest = Object.fromEntries(DIMENSIONS.map((d) => [d, largestOf(d)])) as Record<Dimension, { v: number; node: string }>;
     const maxPorts = cluster.nodes.reduce((m, n) => Math.max(m, n.ports.reduce((s, r) => s + r.to - r.from + 1, 0)), 0);
     for (const t of job.tasks) {
       for (const d of DIMENSIONS) {
         const need = (t.resources as Resources)[d];
-        const best = largest(d);
+        const best = largest[d];
         if (need > best.v) {
           out.push({
             code: 'spec/task-too-large',

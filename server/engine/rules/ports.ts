@@ -6,18 +6,19 @@ export const ports: Rule = {
   codes: ['spec/port-out-of-range', 'spec/duplicate-port'],
   checkJob: ({ job, cluster }) => {
     const out: Problem[] = [];
+    const ranges = cluster ? [...new Map(cluster.nodes.flatMap((n) => n.ports).map((r) => [`${r.from}-${r.to}`, r])).values()] : [];
     for (const t of job.tasks) {
       const span = t.resourceSpans.ports ?? t.nameSpan;
       const seen = new Set<number>();
       for (const p of t.ports.fixed) {
         if (seen.has(p)) out.push({ code: 'spec/duplicate-port', severity: 'error', message: `task "${t.name}" asks for port ${p} twice`, span });
         seen.add(p);
-        if (cluster && cluster.nodes.length > 0 && !cluster.nodes.some((n) => n.ports.some((r) => p >= r.from && p <= r.to))) {
-          const ranges = [...new Set(cluster.nodes.flatMap((n) => n.ports.map((r) => (r.from === r.to ? `${r.from}` : `${r.from}-${r.to}`))))];
+        if (cluster && cluster.nodes.length > 0 && !ranges.some((r) => p >= r.from && p <= r.to)) {
+          const shown = ranges.map((r) => (r.from === r.to ? `${r.from}` : `${r.from}-${r.to}`));
           out.push({
             code: 'spec/port-out-of-range',
             severity: 'error',
-            message: `port ${p} of task "${t.name}" is outside every node's port ranges (${ranges.length ? ranges.join(', ') : 'no node offers ports'})`,
+            message: `port ${p} of task "${t.name}" is outside every node's port ranges (${shown.length ? shown.join(', ') : 'no node offers ports'})`,
             span,
           });
         }

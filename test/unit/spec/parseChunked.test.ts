@@ -1,0 +1,110 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { createParseCache, escapePointer, parseSpec, parseWhole, type SpecFile } from '../../../server/engine/parseSpec';
+import { repoRoot } from './repoRoot';
+
+/** Every pointer of a plain value, root first. */
+function pointers(v: unknown, at = ''): string[] {
+  const out = [at];
+  if (Array.isArray(v)) v.forEach((x, i) => out.push(...pointers(x, `${at}/${i}`)));
+  else if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) out.push(...pointers(x, `${at}/${escapePointer(k)}`));
+  return out;
+}
+
+function assertSame(chunked: SpecFile, whole: SpecFile, label: string): void {
+  assert.equal(chunked.documents.length, whole.documents.length, `${label}: document count`);
+  chunked.documents.forEach((d, i) => {
+    const w = whole.documents[i];
+    assert.ok(w);
+    assert.deepEqual(d.value, w.value, `${label}: value of document ${i}`);
+    for (const p of pointers(w.value)) {
+      if (p === '') continue;
+      assert.deepEqual(d.nodes.get(p), w.nodes.get(p), `${label}: spans of ${p} in document ${i}`);
+    }
+  });
+  assert.deepEqual(chunked.problems.map((p) => p.code), whole.problems.map((p) => p.code), `${label}: problems`);
+}
+
+function exampleTexts(): { name: string; text: string }[] {
+  const root = join(repoRoot(), 'examples');
+  const out: { name: string; text: string }[] = [];
+  for (const dir of readdirSync(root)) for (const f of readdirSync(join(root, dir))) out.push({ name: `${dir}/${f}`, text: readFileSync(join(root, dir, f), 'utf8') });
+  return out;
+}
+
+test('chunked parse equals the whole parse on every example', () => {
+  for (const { name, text } of exampleTexts()) assertSame(parseSpec(text), parseWhole(text), name);
+});
+
+test('chunked parse equals the whole parse on multi-document, indented and commented lists', () => {
+  const text = [
+    '# header',
+    'apiVersion: berth/v1',
+    'kind: Cluster',
+    'name: c',
+    'nodes:',
+    '# a comment at column 0',
+    '- name: n1',
+    '  resources: {cpus: 1, mem: 1Gi}',
+    '',
+    '- name: n2   # trailing',
+    '  resources:',
+    '    cpus: 2',
+    '    mem: 2Gi',
+    '  attributes: { zone: "a" }',
+    'defaults: { image: x }',
+    '---',
+    'kind: Job',
+    'tasks:',
+    '    - name: a',
+    '      command: |',
+    '        echo hi',
+    '        echo there',
+    '    -',
+    '    - name: b',
+    '      env: {A: "1", B: two}',
+    'name: j',
+  ].join('\n');
+  assertSame(parseSpec(text), parseWhole(text), 'synthetic');
+});
+
+test('a cache reuses unchanged items and reparses only what changed', () => {
+  const cache = createParseCache();
+  const base = (mem: string): string => `kind: Job\nname: j\ntasks:\n  - name: a\n    resources: { mem: 1Gi }\n  - name: b\n    resources: { mem: ${mem} }\n`;
+  const first = parseSpec(base('1Gi'), cache);
+  const second = parseSpec(base('2Gi'), cache);
+  const v1 = first.documents[0]?.value as { tasks: unknown[] };
+  const v2 = second.documents[0]?.value as { tasks: unknown[] };
+  assert.equal(v1.tasks[0], v2.tasks[0], 'the unchanged item is the same object');
+  assert.notEqual(v1.tasks[1], v2.tasks[1]);
+  assert.deepEqual(v2.tasks[1], { name: 'b', resources: { mem: '2Gi' } });
+});
+
+test('chunked parse agrees with the whole parse on random edits of the examples', () => {
+  const texts = exampleTexts().map((e) => e.text);
+  const cache = createParseCache();
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: texts.length - 1 }), fc.nat(), fc.nat({ max: 40 }), fc.string({ maxLength: 12 }), (which, at, del, insert) => {
+      const text = texts[which] ?? '';
+      const pos = at % (text.length + 1);
+      const edited = text.slice(0, pos) + insert + text.slice(Math.min(text.length, pos + del));
+      const chunked = parseSpec(edited, cache);
+      const whole = parseWhole(edited);
+      // Broken YAML may be reported differently; valid YAML must parse identically.
+      if (whole.problems.length === 0 && chunked.problems.length === 0) assertSame(chunked, whole, JSON.stringify(edited.slice(Math.max(0, pos - 20), pos + 20)));
+      else assert.equal(whole.problems.some((p) => p.severity === 'error'), chunked.problems.some((p) => p.severity === 'error'), 'both see an error');
+    }),
+    { numRuns: 1500 },
+  );
+});
+
+test('anchors and aliases across items are parsed whole, with the same result', () => {
+  const text = 'kind: Job\nres: &r { cpus: 1, mem: 1Gi }\ntasks:\n  - name: a\n    resources: *r\n  - &b\n    name: b\n    resources: { cpus: 2 }\n';
+  const cache = createParseCache();
+  const chunked = parseSpec(text, cache);
+  assertSame(chunked, parseWhole(text), 'anchors');
+  assert.deepEqual((chunked.documents[0]?.value as { tasks: unknown[] }).tasks[0], { name: 'a', resources: { cpus: 1, mem: '1Gi' } });
+});
