@@ -258,7 +258,7 @@ function parseRegion(text: string, region: Region, previous: Map<string, ParsedC
   const removed = split ? split.end - split.start : 0;
   const skeletonDoc = parseDocument(skeletonText, { prettyErrors: false, uniqueKeys: true });
   if (skeletonDoc.errors.some((e) => e.code === 'MULTIPLE_DOCS')) return 'fallback';
-  const walked = walkDocument(skeletonDoc as Document.Parsed, 0, skeletonText.length);
+  const walked = walkDocument(skeletonDoc, 0, skeletonText.length);
   if (walked.sawAnchor) return 'fallback';
   const toAbs = (o: number): number => region.start + (o < cut ? o : o + removed);
   const shift = (s: Span): Span => ({ start: toAbs(s.start), end: toAbs(s.end) });

@@ -168,7 +168,7 @@ function toTask(r: Reader, i: number): TaskSpec {
   });
   const env: Record<string, string> = {};
   const rawEnv = r.get(...at('env'));
-  if (isRecord(rawEnv)) for (const [k, v] of Object.entries(rawEnv)) if (v !== null && typeof v !== 'object') env[k] = String(v);
+  if (isRecord(rawEnv)) for (const [k, v] of Object.entries(rawEnv)) if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') env[k] = String(v);
   const restartRaw = r.get(...at('restart'));
   const restart: RestartPolicy = restartRaw === 'never' || restartRaw === 'always' ? restartRaw : 'on-failure';
   const image = r.str(...at('image'));
@@ -204,7 +204,7 @@ function resourceSpans(r: Reader, path: (string | number)[]): Partial<Record<Dim
 
 function toCommand(v: unknown): string[] | undefined {
   if (typeof v === 'string') return ['/bin/sh', '-c', v];
-  if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string')) return v as string[];
+  if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string')) return v;
   return undefined;
 }
 

@@ -275,10 +275,9 @@ function kindOf(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
   if (typeof v === 'string') return `the text ${JSON.stringify(v)}`;
-  if (typeof v === 'number') return Number.isInteger(v) ? `the number ${v}` : `the number ${v}`;
-  return `${typeof v} ${String(v)}`;
+  return `${typeof v} ${JSON.stringify(v) ?? ''}`.trim();
 }
 
 function show(v: unknown): string {
-  return typeof v === 'string' ? JSON.stringify(v) : v === null ? 'empty' : typeof v === 'object' ? kindOf(v) : String(v);
+  return typeof v === 'string' ? JSON.stringify(v) : v === null ? 'empty' : typeof v === 'object' ? kindOf(v) : (JSON.stringify(v) ?? typeof v);
 }

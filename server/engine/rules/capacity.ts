@@ -18,7 +18,7 @@ export const capacity: Rule = {
     const maxPorts = cluster.nodes.reduce((m, n) => Math.max(m, n.ports.reduce((s, r) => s + r.to - r.from + 1, 0)), 0);
     for (const t of job.tasks) {
       for (const d of DIMENSIONS) {
-        const need = (t.resources as Resources)[d];
+        const need = (t.resources)[d];
         const best = largest[d];
         if (need > best.v) {
           out.push({
