@@ -1,5 +1,5 @@
 /** A task larger than every node in some dimension can never be placed: say so on that dimension. */
-import { DIMENSIONS, type Dimension, type Problem, type Resources } from '../model';
+import { DIMENSIONS, type Dimension, type Problem } from '../model';
 import { formatCpus, formatMemory } from '../units';
 import type { Rule } from './rule';
 
