@@ -1,11 +1,13 @@
 /** The `berth` command: argv → engine (and, later, the Docker cluster) → stdout and an exit code. */
 import { runCheck } from './commands/check';
+import { runPlan } from './commands/plan';
 import { nodeIo, UsageError, type CliIo } from './io';
 
 const USAGE = `usage: berth <command> [options]
 
 commands:
   check FILES|DIRS...   check cluster and job specs (--format text|json)
+  plan JOB...           placements, node allocation and failover scenarios (--json, --strict)
   help                  show this help
 `;
 
@@ -15,6 +17,8 @@ export function run(argv: readonly string[], io: CliIo): number {
     switch (verb) {
       case 'check':
         return runCheck(rest, io);
+      case 'plan':
+        return runPlan(rest, io);
       case 'help':
       case '--help':
       case '-h':

@@ -4,7 +4,7 @@
  * through the injected host). Pure: the host is the only way out.
  */
 import type { ClusterSpec, JobSpec, Problem } from './model';
-import { isRecord, parseSpec, type DocumentKind, type SpecDocument, type SpecFile } from './parseSpec';
+import { createParseCache, isRecord, parseSpec, type DocumentKind, type ParseCache, type SpecDocument, type SpecFile } from './parseSpec';
 import { looksLikePath, resolveRelative } from './paths';
 import { RULES } from './rules';
 import { closest, didYouMean } from './suggest';
@@ -47,7 +47,8 @@ export interface CheckedFile {
 }
 
 export interface SpecChecker {
-  check(path: string, text: string, host: SpecHost): CheckedFile;
+  /** Checks one file; `cache` (one per file) makes re-checking an edited large file cheap. */
+  check(path: string, text: string, host: SpecHost, cache?: ParseCache): CheckedFile;
 }
 
 /** The kind a file's name implies, for documents that do not say. */
@@ -65,24 +66,25 @@ export function isBerthFile(path: string, text: string): boolean {
 export function createSpecChecker(): SpecChecker {
   const schema = createSchemaValidator();
   /** Referenced cluster files by path, reused while their text is unchanged. */
-  const clusterFiles = new Map<string, { text: string; clusters: CheckedCluster[] }>();
+  const clusterFiles = new Map<string, { text: string; clusters: CheckedCluster[]; cache: ParseCache }>();
 
   const checkClusterFile = (path: string, text: string): CheckedCluster[] => {
     const cached = clusterFiles.get(path);
     if (cached && cached.text === text) return cached.clusters;
-    const parsed = parseSpec(text);
+    const cache = cached?.cache ?? createParseCache();
+    const parsed = parseSpec(text, cache);
     const clusters = parsed.documents.flatMap((doc) => {
       const k = kindOf(doc, path);
       return k === 'Cluster' ? [checkCluster(doc, schema).checked] : [];
     });
     if (clusterFiles.size > 64) clusterFiles.clear();
-    clusterFiles.set(path, { text, clusters });
+    clusterFiles.set(path, { text, clusters, cache });
     return clusters;
   };
 
   return {
-    check(path, text, host) {
-      const file = parseSpec(text);
+    check(path, text, host, cache) {
+      const file = parseSpec(text, cache);
       const problems: Problem[] = [...file.problems];
       const clusters: CheckedCluster[] = [];
       const jobDocs: { doc: SpecDocument; spec: JobSpec; problems: Problem[] }[] = [];

@@ -55,6 +55,10 @@ export interface ClusterNode {
   /** Span of the node's name value, and of the whole list item. */
   readonly nameSpan: Span;
   readonly span: Span;
+  /** Spans of each resource value given (for quick fixes that add capacity). */
+  readonly resourceSpans?: Readonly<Partial<Record<Dimension | 'ports', Span>>>;
+  /** Span of the node's `resources` value. */
+  readonly resourcesSpan?: Span;
 }
 
 export interface ClusterSpec {

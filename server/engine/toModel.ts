@@ -109,7 +109,16 @@ export function toCluster(doc: SpecDocument): Built<ClusterSpec> {
         if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') attributes[k] = String(v);
       }
     }
-    nodes.push({ name, resources: r.resources(['nodes', i, 'resources']), ports, attributes, nameSpan: r.span('nodes', i, 'name'), span: r.span('nodes', i) });
+    nodes.push({
+      name,
+      resources: r.resources(['nodes', i, 'resources']),
+      ports,
+      attributes,
+      nameSpan: r.span('nodes', i, 'name'),
+      span: r.span('nodes', i),
+      resourceSpans: resourceSpans(r, ['nodes', i, 'resources']),
+      resourcesSpan: r.span('nodes', i, 'resources'),
+    });
   });
   const image = r.str('defaults', 'image');
   return {

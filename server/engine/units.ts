@@ -102,6 +102,7 @@ export function parseMemory(v: unknown): QuantityResult {
  * 4096 -> "4Gi", 1536 -> "1.5Gi", 512 -> "512Mi", 1048576 -> "1Ti", 1100 -> "1100Mi".
  */
 export function formatMemory(mib: number): string {
+  if (mib === 0) return '0';
   for (const [unit, size] of [['Ti', 1024 * 1024], ['Gi', 1024]] as const) {
     if (Math.abs(mib) >= size && Number.isInteger((mib / size) * 100)) return `${mib / size}${unit}`;
   }

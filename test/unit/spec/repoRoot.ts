@@ -1,13 +1,43 @@
-import { existsSync } from 'node:fs';
+/** Locates the repository from compiled tests (out/test/...): the nearest folder up with a package.json. */
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { SpecHost } from '../../../server/engine/checkSpec';
 
-/** The repository root (the folder with package.json), found from the compiled test's folder. */
+let cached: string | undefined;
+
 export function repoRoot(): string {
+  if (cached !== undefined) return cached;
   let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
+  for (;;) {
+    if (existsSync(join(dir, 'package.json'))) return (cached = dir);
     const up = dirname(dir);
     if (up === dir) throw new Error(`no package.json above ${__dirname}`);
     dir = up;
   }
-  return dir;
+}
+
+/** A path inside the repository. */
+export function repoPath(...segments: string[]): string {
+  return join(repoRoot(), ...segments);
+}
+
+/** The engine's host over the real file system: the text of a file, or undefined when unreadable. */
+export const fsHost: SpecHost = {
+  readFile(path) {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+/** 1-based line of a UTF-16 offset, counting \n, \r\n and lone \r as line ends (as editors do). */
+export function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) line++;
+  }
+  return line;
 }

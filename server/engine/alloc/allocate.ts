@@ -1,0 +1,241 @@
+/**
+ * allocate(): one deterministic function from nodes, jobs and the current state to a plan.
+ *
+ * 1. Keep `current` placements whose node is up and where they still fit (resources, ports,
+ *    constraints other than GROUP_BY), in the order below; they are pinned.
+ * 2. Place every other task in order (order.ts): blocked when a dependency is not placed or in a
+ *    cycle; else the best node (search.ts); else, when its job allows, preempt strictly
+ *    lower-priority tasks (preempt.ts), which are queued again; else unplaced.
+ * 3. When a binpack task is left unplaced, the improvement phase (improve.ts).
+ * 4. Dynamic port numbers, lowest free first, and the plan.
+ */
+import { type Context, compareTasks, computeShares, createContext, D } from './context';
+import { createBudget, repair } from './improve';
+import { findPreemption } from './preempt';
+import { assignDynamicPorts } from './ports';
+import { BINPACK, SPREAD, countChecks, failedCount, findBest, fixedPortsFree, resourcesFit } from './search';
+import { AllocState, BLOCKED, PLACED, UNPLACED } from './state';
+import type { AllocationInput, Plan, PlanNode, TaskResult } from './types';
+
+export function allocate(input: AllocationInput): Plan {
+  const ctx = createContext(input);
+  const st = new AllocState(ctx, downMask(ctx, input.down));
+  const pending = placeCurrents(ctx, st, input.current);
+  runQueue(ctx, st, pending);
+  return toPlan(ctx, st);
+}
+
+export function downMask(ctx: Context, down: ReadonlySet<string> | undefined): Uint8Array {
+  const mask = new Uint8Array(ctx.nodes.length);
+  if (down !== undefined) for (const name of down) {
+    const i = ctx.nodeIndex.get(name);
+    if (i !== undefined) mask[i] = 1;
+  }
+  return mask;
+}
+
+/** May the task stay on this node (a `current` placement)? */
+export function keepable(ctx: Context, st: AllocState, k: number, node: number): boolean {
+  if (st.down[node] === 1) return false;
+  if (!binaryHas(ctx.groups[ctx.taskGroup[k]].cands, node)) return false;
+  if (!resourcesFit(ctx, st, k, node) || !fixedPortsFree(ctx, st, k, node)) return false;
+  const checks = countChecks(ctx, st, k, true);
+  return checks.n === 0 || failedCount(checks, node) < 0;
+}
+
+function binaryHas(sorted: Int32Array, x: number): boolean {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] === x) return true;
+    if (sorted[mid] < x) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
+/** Phase 1. Returns the tasks left to place (every task not kept). */
+export function placeCurrents(ctx: Context, st: AllocState, current: ReadonlyMap<string, string> | undefined): number[] {
+  const T = ctx.tasks.length;
+  const target = new Int32Array(T).fill(-1);
+  const kept: number[] = [];
+  if (current !== undefined) {
+    for (const [id, nodeName] of current) {
+      const k = ctx.taskIndex.get(id);
+      const i = ctx.nodeIndex.get(nodeName);
+      if (k === undefined || i === undefined || st.down[i] === 1) continue;
+      target[k] = i;
+      kept.push(k);
+    }
+  }
+  computeShares(ctx, st.down, kept);
+  kept.sort((a, b) => compareTasks(ctx, a, b));
+  for (const k of kept) if (keepable(ctx, st, k, target[k])) st.place(k, target[k], true);
+  const pending: number[] = [];
+  for (let k = 0; k < T; k++) if (st.status[k] !== PLACED) pending.push(k);
+  return pending;
+}
+
+export function depsPlaced(ctx: Context, st: AllocState, k: number): boolean {
+  for (const h of ctx.groups[ctx.taskGroup[k]].deps) if (st.groupPlaced[h] !== ctx.groups[h].members.length) return false;
+  return true;
+}
+
+/** Phases 2 and 3 over the given tasks (none of them placed). Statuses end in the state. */
+export function runQueue(ctx: Context, st: AllocState, queue: number[]): void {
+  computeShares(ctx, st.down, queue);
+  queue.sort((a, b) => compareTasks(ctx, a, b));
+  const requeued = new TaskHeap(ctx);
+  let qi = 0;
+  let unplacedBinpack = false;
+  while (qi < queue.length || requeued.size > 0) {
+    const k = requeued.size > 0 && (qi >= queue.length || compareTasks(ctx, requeued.peek(), queue[qi]) < 0) ? requeued.pop() : queue[qi++];
+    if (ctx.cyclic[ctx.taskGroup[k]] === 1 || !depsPlaced(ctx, st, k)) {
+      st.setStatus(k, BLOCKED);
+      continue;
+    }
+    const job = ctx.jobs[ctx.taskJob[k]];
+    const node = findBest(ctx, st, k, job.binpack ? BINPACK : SPREAD);
+    if (node >= 0) {
+      st.place(k, node, false);
+      continue;
+    }
+    if (job.preemption && st.preempted[k] === 0) {
+      const p = findPreemption(ctx, st, k);
+      if (p !== undefined) {
+        st.markPreempted(k);
+        computeShares(ctx, st.down, p.victims);
+        for (const v of p.victims) {
+          st.evictions.push({ task: v, from: st.nodeOf[v], by: k });
+          st.remove(v);
+          requeued.push(v);
+        }
+        st.place(k, p.node, false);
+        continue;
+      }
+    }
+    st.setStatus(k, UNPLACED);
+    if (job.binpack) unplacedBinpack = true;
+  }
+  if (unplacedBinpack) improve(ctx, st, queue, requeued.all);
+}
+
+/** Phase 3: in order, retry every task not placed; binpack ones may make room by relocation. */
+function improve(ctx: Context, st: AllocState, queue: readonly number[], evicted: readonly number[]): void {
+  const todo = [...queue, ...evicted].filter((k) => st.status[k] !== PLACED);
+  todo.sort((a, b) => compareTasks(ctx, a, b));
+  const budget = createBudget();
+  // A failed repair of one instance predicts the next of the same group, unless something moved.
+  const failedAt = new Map<number, number>();
+  let version = 0;
+  for (const k of todo) {
+    if (st.status[k] === PLACED) continue;
+    if (ctx.cyclic[ctx.taskGroup[k]] === 1 || !depsPlaced(ctx, st, k)) {
+      st.setStatus(k, BLOCKED);
+      continue;
+    }
+    const job = ctx.jobs[ctx.taskJob[k]];
+    const node = findBest(ctx, st, k, job.binpack ? BINPACK : SPREAD);
+    if (node >= 0) {
+      st.place(k, node, false);
+      version++;
+      continue;
+    }
+    const g = ctx.taskGroup[k];
+    if (job.binpack && failedAt.get(g) !== version) {
+      if (repair(ctx, st, k, budget)) {
+        version++;
+        continue;
+      }
+      failedAt.set(g, version);
+    }
+    st.setStatus(k, UNPLACED);
+  }
+}
+
+/** A binary min-heap of tasks in placement order (for evicted tasks queued again). */
+class TaskHeap {
+  readonly all: number[] = [];
+  private readonly items: number[] = [];
+  constructor(private readonly ctx: Context) {}
+  get size(): number {
+    return this.items.length;
+  }
+  peek(): number {
+    return this.items[0];
+  }
+  push(k: number): void {
+    this.all.push(k);
+    const a = this.items;
+    a.push(k);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (compareTasks(this.ctx, a[i], a[p]) >= 0) break;
+      [a[i], a[p]] = [a[p], a[i]];
+      i = p;
+    }
+  }
+  pop(): number {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop() as number;
+    if (a.length > 0) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && compareTasks(this.ctx, a[l], a[m]) < 0) m = l;
+        if (r < a.length && compareTasks(this.ctx, a[r], a[m]) < 0) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m], a[i]];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+/** Dependency task names (sorted) that keep task k from being placed, or undefined. */
+export function blockers(ctx: Context, st: AllocState, k: number): string[] | undefined {
+  const g = ctx.taskGroup[k];
+  const cycle = ctx.cycleNames[g];
+  if (cycle !== undefined) return [...cycle];
+  const names = ctx.groups[g].deps.filter((h) => st.groupPlaced[h] !== ctx.groups[h].members.length).map((h) => ctx.groups[h].task);
+  return names.length > 0 ? names.sort() : undefined;
+}
+
+export function toPlan(ctx: Context, st: AllocState): Plan {
+  const T = ctx.tasks.length;
+  const ports: (readonly number[])[] = new Array<readonly number[]>(T);
+  const nodes: PlanNode[] = ctx.nodes.map((n, i) => {
+    const onNode = [...st.nodeTasks[i]].sort((a, b) => a - b);
+    const taken = new Set<number>(st.holders[i]?.keys() ?? []);
+    const withDynamic = onNode.filter((k) => ctx.tasks[k].ports.dynamic > 0);
+    const assigned = assignDynamicPorts(ctx.ranges[i], taken, withDynamic.map((k) => ctx.tasks[k].ports.dynamic));
+    for (const k of onNode) ports[k] = [...new Set(ctx.tasks[k].ports.fixed)];
+    withDynamic.forEach((k, at) => (ports[k] = [...ports[k], ...assigned[at]]));
+    const used = (d: number): number => ctx.cap[i * D + d] - st.free[i * D + d];
+    return {
+      name: n.name,
+      capacity: n.resources,
+      allocated: { cpus: used(0), mem: used(1), disk: used(2), gpus: used(3) },
+      portsUsed: [...taken].sort((a, b) => a - b),
+    };
+  });
+  const tasks = new Map<string, TaskResult>();
+  for (let k = 0; k < T; k++) {
+    const id = ctx.tasks[k].id;
+    if (st.status[k] === PLACED) {
+      tasks.set(id, { kind: 'placed', node: ctx.nodes[st.nodeOf[k]].name, ports: ports[k] });
+      continue;
+    }
+    const by = blockers(ctx, st, k);
+    tasks.set(id, by !== undefined ? { kind: 'blocked', blockedBy: by } : { kind: 'unplaced' });
+  }
+  const evicted = st.evictions.map((e) => ({ task: ctx.tasks[e.task].id, from: ctx.nodes[e.from].name, by: ctx.tasks[e.by].id }));
+  return { tasks, nodes, evicted };
+}

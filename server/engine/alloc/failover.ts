@@ -1,0 +1,182 @@
+/**
+ * Failover simulation (SPEC.md §3). A scenario loses some nodes; every other placement stays;
+ * the lost tasks are placed again by allocate()'s own phases. The contract with the live
+ * controller: a scenario equals what allocate({...input, current: plan minus lost, down: lost})
+ * gives (`scenarioByAllocate`, the general path). The fast path below gets there incrementally:
+ * it keeps the plan's placements once (phase 1 of allocate, with every placement as `current`),
+ * then per scenario removes the lost nodes' tasks, runs phases 2–3 on them and on the tasks the
+ * plan could not place, reads the result and restores the state. That equals the general path
+ * because a valid plan's placements on the surviving nodes are exactly what phase 1 keeps (every
+ * subset of a valid placement is valid, and phase 1 keeps valid placements in any order); when
+ * the plan is not valid for this input, each scenario takes the general path instead.
+ */
+import { allocate, downMask, placeCurrents, runQueue } from './allocate';
+import type { Context } from './context';
+import { explainIn, explainTask } from './explain';
+import { AllocState, PLACED } from './state';
+import type { AllocationInput, Eviction, FailoverLoss, FailoverMove, FailoverOptions, Plan } from './types';
+
+const DEFAULT_MAX_SCENARIOS = 20000;
+
+export interface ScenarioSpec {
+  readonly lost: string[];
+  readonly kind: 'node' | 'set' | 'domain';
+  readonly domain?: { readonly attribute: string; readonly value: string };
+}
+
+export interface ScenarioOutcome {
+  readonly moves: FailoverMove[];
+  readonly evicted: Eviction[];
+  readonly unplaced: FailoverLoss[];
+}
+
+/** Does no scenario leave a task (of `job`, when given) without a node? */
+export function isSafe(input: AllocationInput, scenarios: readonly ScenarioOutcome[], job: string | undefined): boolean {
+  if (job === undefined) return scenarios.every((s) => s.unplaced.length === 0);
+  const ids = new Set<string>();
+  for (const j of input.jobs) if (j.name === job) for (const t of j.tasks) ids.add(t.id);
+  return scenarios.every((s) => s.unplaced.every((u) => !ids.has(u.task)));
+}
+
+/** Single nodes, then sets of 2..tolerate nodes (cut at maxScenarios), then failure domains. */
+export function enumerateScenarios(
+  ctx: Context,
+  down: ReadonlySet<string> | undefined,
+  options: FailoverOptions,
+): { scenarios: ScenarioSpec[]; truncated: boolean } {
+  const up = ctx.nodes.filter((n) => down === undefined || !down.has(n.name)).map((n) => n.name);
+  const singles: ScenarioSpec[] = up.map((n) => ({ lost: [n], kind: 'node' }));
+  const domains: ScenarioSpec[] = [];
+  const seen = new Set<string>();
+  for (const attribute of options.domains) {
+    if (seen.has(attribute)) continue;
+    seen.add(attribute);
+    const byValue = new Map<string, string[]>();
+    for (const n of ctx.nodes) {
+      if (down !== undefined && down.has(n.name)) continue;
+      const v = Object.prototype.hasOwnProperty.call(n.attributes, attribute) ? n.attributes[attribute] : undefined;
+      if (typeof v !== 'string') continue;
+      const list = byValue.get(v);
+      if (list === undefined) byValue.set(v, [n.name]);
+      else list.push(n.name);
+    }
+    for (const value of [...byValue.keys()].sort()) domains.push({ lost: byValue.get(value) as string[], kind: 'domain', domain: { attribute, value } });
+  }
+  const max = options.maxScenarios ?? DEFAULT_MAX_SCENARIOS;
+  let room = Math.max(0, max - singles.length - domains.length);
+  const sets: ScenarioSpec[] = [];
+  let truncated = false;
+  const tolerate = Math.min(Math.floor(options.tolerate), up.length);
+  for (let size = 2; size <= tolerate && !truncated; size++) {
+    const idx = Array.from({ length: size }, (_, i) => i);
+    for (;;) {
+      if (room === 0) {
+        truncated = true;
+        break;
+      }
+      sets.push({ lost: idx.map((i) => up[i]), kind: 'set' });
+      room--;
+      let j = size - 1;
+      while (j >= 0 && idx[j] === up.length - size + j) j--;
+      if (j < 0) break;
+      idx[j]++;
+      for (let m = j + 1; m < size; m++) idx[m] = idx[m - 1] + 1;
+    }
+  }
+  return { scenarios: [...singles, ...sets, ...domains], truncated };
+}
+
+/** Runs scenarios against one plan; incremental when the plan is valid for the input. */
+export class FailoverSimulator {
+  private readonly st: AllocState;
+  private readonly pending: readonly number[];
+  private readonly exact: boolean;
+
+  constructor(
+    private readonly ctx: Context,
+    private readonly input: AllocationInput,
+    private readonly plan: Plan,
+  ) {
+    const placements = placementsOf(plan);
+    this.st = new AllocState(ctx, downMask(ctx, input.down));
+    this.pending = placeCurrents(ctx, this.st, placements);
+    let kept = 0;
+    for (const [id, node] of placements) {
+      const k = ctx.taskIndex.get(id);
+      if (k !== undefined && this.st.status[k] === PLACED && ctx.nodes[this.st.nodeOf[k]].name === node) kept++;
+    }
+    this.exact = kept === placements.size;
+    this.st.snapshot();
+  }
+
+  run(lostNames: readonly string[]): ScenarioOutcome {
+    if (!this.exact) return scenarioByAllocate(this.input, this.plan, lostNames);
+    const { ctx, st } = this;
+    const lost: number[] = [];
+    const from = new Map<number, number>();
+    for (const name of lostNames) {
+      const i = ctx.nodeIndex.get(name);
+      if (i === undefined || st.down[i] === 1) continue;
+      for (const k of [...st.nodeTasks[i]]) {
+        from.set(k, i);
+        st.remove(k);
+        lost.push(k);
+      }
+      st.setDown(i);
+    }
+    runQueue(ctx, st, [...this.pending, ...lost]);
+    const evicted = st.evictions.map((e) => {
+      if (!from.has(e.task)) from.set(e.task, e.from);
+      return { task: ctx.tasks[e.task].id, from: ctx.nodes[e.from].name, by: ctx.tasks[e.by].id };
+    });
+    const evictedBy = new Map(st.evictions.map((e) => [e.task, e.by]));
+    const moves: FailoverMove[] = [];
+    const unplaced: FailoverLoss[] = [];
+    for (const k of [...from.keys()].sort((a, b) => a - b)) {
+      const task = ctx.tasks[k].id;
+      const fromName = ctx.nodes[from.get(k) as number].name;
+      if (st.status[k] === PLACED) {
+        if (st.nodeOf[k] !== from.get(k)) moves.push({ task, from: fromName, to: ctx.nodes[st.nodeOf[k]].name });
+        continue;
+      }
+      const by = evictedBy.get(k);
+      const why = explainIn(ctx, st, k).summary;
+      unplaced.push({ task, from: fromName, reason: by === undefined ? why : `evicted by ${ctx.tasks[by].id}; ${why}` });
+    }
+    st.restore();
+    return { moves, evicted, unplaced };
+  }
+}
+
+/** A plan's placements: task id → node name. */
+export function placementsOf(plan: Plan): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [id, r] of plan.tasks) if (r.kind === 'placed') out.set(id, r.node);
+  return out;
+}
+
+/** The general path: allocate() with the plan minus the lost nodes as current, and the diff. */
+export function scenarioByAllocate(input: AllocationInput, plan: Plan, lostNames: readonly string[]): ScenarioOutcome {
+  const lostSet = new Set(lostNames);
+  const before = placementsOf(plan);
+  const current = new Map<string, string>();
+  for (const [id, node] of before) if (!lostSet.has(node)) current.set(id, node);
+  const down = new Set([...(input.down ?? []), ...lostNames]);
+  const scenarioInput: AllocationInput = { ...input, current, down };
+  const after = allocate(scenarioInput);
+  const evictedBy = new Map(after.evicted.map((e) => [e.task, e.by]));
+  const touched = [...before].filter(([id, node]) => lostSet.has(node) || evictedBy.has(id)).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const moves: FailoverMove[] = [];
+  const unplaced: FailoverLoss[] = [];
+  for (const [task, from] of touched) {
+    const r = after.tasks.get(task);
+    if (r !== undefined && r.kind === 'placed') {
+      if (r.node !== from) moves.push({ task, from, to: r.node });
+      continue;
+    }
+    const by = evictedBy.get(task);
+    const why = explainTask(scenarioInput, after, task).summary;
+    unplaced.push({ task, from, reason: by === undefined ? why : `evicted by ${by}; ${why}` });
+  }
+  return { moves, evicted: after.evicted.map((e) => ({ ...e })), unplaced };
+}

@@ -1,0 +1,22 @@
+/** The embedded allocator and failover simulator (SPEC.md §3): the public API. */
+export { allocate } from './allocate';
+export { explainTask } from './explain';
+export { simulateFailover } from './simulateFailover';
+export { formatCpus, formatMiB, formatResources } from './format';
+export type {
+  AllocationInput,
+  AllocationJob,
+  CapacitySuggestion,
+  ConstraintReport,
+  DimensionReport,
+  Eviction,
+  Explanation,
+  FailoverLoss,
+  FailoverMove,
+  FailoverOptions,
+  FailoverReport,
+  FailoverScenario,
+  Plan,
+  PlanNode,
+  TaskResult,
+} from './types';

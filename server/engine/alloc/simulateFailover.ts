@@ -1,0 +1,17 @@
+/** simulateFailover(): every scenario of SPEC.md §3, whether the job is safe, and what would make it so. */
+import { createContext } from './context';
+import { enumerateScenarios, FailoverSimulator, isSafe } from './failover';
+import { suggestCapacity } from './suggest';
+import type { AllocationInput, FailoverOptions, FailoverReport, FailoverScenario, Plan } from './types';
+
+export function simulateFailover(input: AllocationInput, plan: Plan, options: FailoverOptions): FailoverReport {
+  const ctx = createContext(input);
+  const { scenarios: specs, truncated } = enumerateScenarios(ctx, input.down, options);
+  const simulator = new FailoverSimulator(ctx, input, plan);
+  const scenarios: FailoverScenario[] = specs.map((s) => ({ ...s, ...simulator.run(s.lost) }));
+  const safe = isSafe(input, scenarios, options.job);
+  const report: FailoverReport = { safe, scenarios, truncated };
+  if (safe || options.suggest === false) return report;
+  const suggestion = suggestCapacity(input, plan, options);
+  return suggestion === undefined ? report : { ...report, suggestion };
+}

@@ -1,0 +1,59 @@
+/**
+ * One cluster and every valid job that targets it → the plan and each job's failover report.
+ * Shared by the command line and the language server, so both say the same thing.
+ */
+import { allocate, explainTask, simulateFailover, type AllocationInput, type Explanation, type FailoverReport, type Plan } from './alloc';
+import { expandInstances, type ClusterSpec, type JobSpec, type TaskInstance } from './model';
+
+export interface ClusterAnalysis {
+  readonly cluster: ClusterSpec;
+  readonly jobs: readonly JobSpec[];
+  readonly input: AllocationInput;
+  readonly plan: Plan;
+  /** By job name. */
+  readonly failover: ReadonlyMap<string, FailoverReport>;
+  /** By TaskInstance.id. */
+  readonly instances: ReadonlyMap<string, TaskInstance>;
+  /** By `job/task`: the task's instances in index order. */
+  readonly byTask: ReadonlyMap<string, readonly TaskInstance[]>;
+}
+
+export interface AnalyzeOptions {
+  /** Skip the failover scan (for callers that only need placements). */
+  readonly failover?: boolean;
+}
+
+export function analyzeCluster(cluster: ClusterSpec, jobs: readonly JobSpec[], options: AnalyzeOptions = {}): ClusterAnalysis {
+  const instances = new Map<string, TaskInstance>();
+  const byTask = new Map<string, TaskInstance[]>();
+  const input: AllocationInput = {
+    nodes: cluster.nodes,
+    jobs: jobs.map((job) => {
+      const tasks = expandInstances(job);
+      for (const t of tasks) {
+        instances.set(t.id, t);
+        const key = `${t.job}/${t.task}`;
+        const list = byTask.get(key);
+        if (list) list.push(t);
+        else byTask.set(key, [t]);
+      }
+      return { name: job.name, strategy: job.strategy, preemption: job.preemption, tasks };
+    }),
+  };
+  const plan = allocate(input);
+  const failover = new Map<string, FailoverReport>();
+  if (options.failover !== false) {
+    for (const job of jobs) failover.set(job.name, simulateFailover(input, plan, { job: job.name, tolerate: job.failover.tolerate, domains: job.failover.domains }));
+  }
+  return { cluster, jobs, input, plan, failover, instances, byTask };
+}
+
+/** Why a task is not placed (or, with `node`, why not on that node). Computed only on request. */
+export function explain(analysis: ClusterAnalysis, taskId: string, node?: string): Explanation {
+  return explainTask(analysis.input, analysis.plan, taskId, node);
+}
+
+/** The instances of one task of one job, in index order. */
+export function instancesOf(analysis: ClusterAnalysis, job: string, task: string): readonly TaskInstance[] {
+  return analysis.byTask.get(`${job}/${task}`) ?? [];
+}

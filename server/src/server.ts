@@ -1,0 +1,105 @@
+/**
+ * The language server's composition root: wires the connection to the workspace, the analysis,
+ * the diagnostics scheduler and one module per feature. No module-level state: tests start as
+ * many servers as they like over in-memory streams.
+ */
+import { DidChangeWatchedFilesNotification, TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { isBerthFile } from '../engine/checkSpec';
+import { Analyses } from './analysis';
+import { pathToUri, Positions, uriToPath } from './convert';
+import { DiagnosticsScheduler } from './diagnostics';
+import type { FileSystem } from './fileSystem';
+import { registerFeatures, type FeatureContext } from './features';
+import { guard } from './guard';
+import { Workspace } from './workspace';
+
+export interface ServerOptions {
+  /** Debounce before re-analysing after an edit, in ms (at most 50). */
+  readonly debounceMs?: number;
+}
+
+export function startServer(connection: Connection, fs: FileSystem, options: ServerOptions = {}): void {
+  const workspace = new Workspace(fs);
+  const analyses = new Analyses(workspace);
+  const positions = new Positions();
+  const documents = new Map<string, TextDocument>();
+  const log = (message: string): void => connection.console.log(message);
+
+  const diagnostics = new DiagnosticsScheduler({
+    connection,
+    workspace,
+    analyses,
+    positions,
+    debounceMs: Math.min(50, options.debounceMs ?? 25),
+    log,
+  });
+
+  const ctx: FeatureContext = { connection, workspace, analyses, positions, documents, log };
+
+  let watchRegistration = false;
+  connection.onInitialize((params): InitializeResult => {
+    const folders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri));
+    if (folders.length === 0 && params.rootUri) folders.push(uriToPath(params.rootUri));
+    guard(log, 'indexing the workspace', () => workspace.indexFolders(folders));
+    watchRegistration = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
+        ...registerFeatures(ctx),
+      },
+      serverInfo: { name: 'berth-language-server', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (watchRegistration) {
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml}' }] });
+    }
+  });
+
+  connection.onDidOpenTextDocument(({ textDocument: d }) => {
+    guard(log, `opening ${d.uri}`, () => {
+      const path = uriToPath(d.uri);
+      documents.set(d.uri, TextDocument.create(d.uri, d.languageId, d.version, d.text));
+      if (!isBerthFile(path, d.text)) return;
+      workspace.open(path, d.text, d.version);
+      diagnostics.changed(path);
+    });
+  });
+
+  connection.onDidChangeTextDocument(({ textDocument: d, contentChanges }) => {
+    guard(log, `editing ${d.uri}`, () => {
+      const doc = documents.get(d.uri);
+      if (!doc) return;
+      const updated = TextDocument.update(doc, contentChanges, d.version);
+      documents.set(d.uri, updated);
+      const path = uriToPath(d.uri);
+      const text = updated.getText();
+      if (!workspace.isOpen(path) && !isBerthFile(path, text)) return;
+      workspace.change(path, text, d.version);
+      diagnostics.changed(path);
+    });
+  });
+
+  connection.onDidCloseTextDocument(({ textDocument: d }) => {
+    guard(log, `closing ${d.uri}`, () => {
+      documents.delete(d.uri);
+      const path = uriToPath(d.uri);
+      workspace.close(path);
+      positions.forget(path);
+      void connection.sendDiagnostics({ uri: pathToUri(path), diagnostics: [] });
+      diagnostics.changed(path);
+    });
+  });
+
+  connection.onDidChangeWatchedFiles(({ changes }) => {
+    guard(log, 'file changes', () => {
+      for (const c of changes) {
+        const path = uriToPath(c.uri);
+        workspace.refreshFromDisk(path);
+        diagnostics.changed(path);
+      }
+    });
+  });
+}

@@ -1,0 +1,149 @@
+/**
+ * What the server knows about the workspace: open documents (their text wins), Berth files on
+ * disk (found at start and kept fresh by file-watch events), and each file's check result,
+ * memoised on the texts it was computed from (its own and the cluster file it read).
+ */
+import { createSpecChecker, type CheckedFile, type CheckedJob, type SpecHost } from '../engine/checkSpec';
+import { createParseCache, type ParseCache } from '../engine/parseSpec';
+import type { FileSystem } from './fileSystem';
+
+interface FileState {
+  text: string;
+  /** Bumped whenever the text changes: analysis memo keys are built from it. */
+  revision: number;
+  cache: ParseCache;
+  open: boolean;
+  version: number | undefined;
+  checked?: { result: CheckedFile; reads: ReadonlyMap<string, number> };
+}
+
+export class Workspace {
+  private readonly files = new Map<string, FileState>();
+  private readonly checker = createSpecChecker();
+  private nextRevision = 1;
+
+  constructor(private readonly fs: FileSystem) {}
+
+  /** Indexes the Berth files under the workspace folders (read from disk, not opened). */
+  indexFolders(folders: readonly string[]): void {
+    for (const folder of folders) {
+      for (const path of this.fs.findSpecFiles(folder)) {
+        if (this.files.has(path)) continue;
+        const text = this.fs.readFile(path);
+        if (text !== undefined) this.files.set(path, this.newState(text, false, undefined));
+      }
+    }
+  }
+
+  open(path: string, text: string, version: number): void {
+    const state = this.files.get(path);
+    if (state) {
+      state.open = true;
+      state.version = version;
+      this.setText(state, text);
+    } else this.files.set(path, this.newState(text, true, version));
+  }
+
+  change(path: string, text: string, version: number): void {
+    const state = this.files.get(path);
+    if (!state) return this.open(path, text, version);
+    state.version = version;
+    this.setText(state, text);
+  }
+
+  /** A closed document falls back to its text on disk (or is forgotten when it is gone). */
+  close(path: string): void {
+    const state = this.files.get(path);
+    if (!state) return;
+    state.open = false;
+    state.version = undefined;
+    this.refreshFromDisk(path);
+  }
+
+  /** A file changed, appeared or disappeared on disk (a watch event). */
+  refreshFromDisk(path: string): void {
+    const state = this.files.get(path);
+    if (state?.open) return;
+    const text = this.fs.readFile(path);
+    if (text === undefined) {
+      this.files.delete(path);
+      return;
+    }
+    if (state) this.setText(state, text);
+    else this.files.set(path, this.newState(text, false, undefined));
+  }
+
+  isOpen(path: string): boolean {
+    return this.files.get(path)?.open === true;
+  }
+
+  version(path: string): number | undefined {
+    return this.files.get(path)?.version;
+  }
+
+  text(path: string): string | undefined {
+    return this.files.get(path)?.text ?? this.fs.readFile(path);
+  }
+
+  revision(path: string): number {
+    return this.files.get(path)?.revision ?? 0;
+  }
+
+  openPaths(): string[] {
+    return [...this.files].filter(([, s]) => s.open).map(([p]) => p).sort();
+  }
+
+  knownPaths(): string[] {
+    return [...this.files.keys()].sort();
+  }
+
+  /** The file's check, recomputed only when its text or a file it read has changed. */
+  check(path: string): CheckedFile | undefined {
+    const state = this.files.get(path);
+    if (!state) return undefined;
+    const memo = state.checked;
+    if (memo && [...memo.reads].every(([p, rev]) => this.revision(p) === rev)) return memo.result;
+    const reads = new Map<string, number>([[path, state.revision]]);
+    const host: SpecHost = {
+      readFile: (p) => {
+        const known = this.files.get(p);
+        if (!known) {
+          // A cluster file outside the indexed folders: track it from now on.
+          const text = this.fs.readFile(p);
+          if (text === undefined) {
+            reads.set(p, 0);
+            return undefined;
+          }
+          this.files.set(p, this.newState(text, false, undefined));
+        }
+        const s = this.files.get(p);
+        reads.set(p, s?.revision ?? 0);
+        return s?.text;
+      },
+    };
+    const result = this.checker.check(path, state.text, host, state.cache);
+    state.checked = { result, reads };
+    return result;
+  }
+
+  /** Every valid job in the known files that targets the cluster file `clusterPath`. */
+  jobsTargeting(clusterPath: string): { path: string; job: CheckedJob }[] {
+    const out: { path: string; job: CheckedJob }[] = [];
+    for (const path of this.knownPaths()) {
+      const checked = this.check(path);
+      for (const job of checked?.jobs ?? []) if (job.cluster?.path === clusterPath) out.push({ path, job });
+    }
+    return out;
+  }
+
+  private setText(state: FileState, text: string): void {
+    if (state.text === text) return;
+    state.text = text;
+    state.revision = this.nextRevision++;
+    delete state.checked;
+  }
+
+  private newState(text: string, open: boolean, version: number | undefined): FileState {
+    return { text, revision: this.nextRevision++, cache: createParseCache(), open, version };
+  }
+}

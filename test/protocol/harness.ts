@@ -1,0 +1,168 @@
+/**
+ * Drives a real language server over JSON-RPC: in-process over in-memory streams (with an
+ * in-memory file system), or the bundled server over stdio. Tests await notifications, never timers.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { PassThrough } from 'node:stream';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { createConnection } from 'vscode-languageserver/node';
+import type { Diagnostic, InitializeResult, PublishDiagnosticsParams, TextDocumentContentChangeEvent } from 'vscode-languageserver';
+import { URI } from 'vscode-uri';
+import { findSpecFiles } from '../../server/engine/specFiles';
+import type { FileSystem } from '../../server/src/fileSystem';
+import { startServer } from '../../server/src/server';
+
+/** A file system of a few files in memory. */
+export class MemoryFileSystem implements FileSystem {
+  readonly files = new Map<string, string>();
+  constructor(files: Record<string, string> = {}) {
+    for (const [p, t] of Object.entries(files)) this.files.set(p, t);
+  }
+  readFile(path: string): string | undefined {
+    return this.files.get(path);
+  }
+  findSpecFiles(root: string): string[] {
+    return findSpecFiles(root, {
+      list: (dir) => {
+        const prefix = dir.endsWith('/') ? dir : `${dir}/`;
+        const names = new Map<string, 'file' | 'directory'>();
+        for (const p of this.files.keys()) {
+          if (!p.startsWith(prefix)) continue;
+          const rest = p.slice(prefix.length);
+          const slash = rest.indexOf('/');
+          names.set(slash < 0 ? rest : rest.slice(0, slash), slash < 0 ? 'file' : 'directory');
+        }
+        return [...names].map(([name, kind]) => ({ name, kind }));
+      },
+      readFile: (p) => this.readFile(p),
+    });
+  }
+}
+
+export const uriOf = (path: string): string => URI.file(path).toString();
+
+export class TestClient {
+  private readonly waiters: { uri: string; test: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
+  /** The last diagnostics published per URI. */
+  readonly latest = new Map<string, PublishDiagnosticsParams>();
+  readonly logs: string[] = [];
+  private readonly versions = new Map<string, number>();
+
+  constructor(
+    readonly rpc: MessageConnection,
+    private readonly onClose: () => void,
+  ) {
+    rpc.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+      this.latest.set(p.uri, p);
+      for (let i = this.waiters.length - 1; i >= 0; i--) {
+        const w = this.waiters[i];
+        if (w && w.uri === p.uri && w.test(p)) {
+          this.waiters.splice(i, 1);
+          w.resolve(p);
+        }
+      }
+    });
+    rpc.onNotification('window/logMessage', (p: { message: string }) => {
+      this.logs.push(p.message);
+    });
+    rpc.onRequest('client/registerCapability', () => null);
+    rpc.onRequest('workspace/configuration', () => []);
+    rpc.listen();
+  }
+
+  async initialize(rootPath: string): Promise<InitializeResult> {
+    const result = await this.rpc.sendRequest<InitializeResult>('initialize', {
+      processId: null,
+      rootUri: uriOf(rootPath),
+      workspaceFolders: [{ uri: uriOf(rootPath), name: 'ws' }],
+      capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } }, textDocument: { publishDiagnostics: { versionSupport: true } } },
+    });
+    await this.rpc.sendNotification('initialized', {});
+    return result;
+  }
+
+  /**
+   * Resolves with the next diagnostics for `path` that pass `test` (by default: for the latest
+   * version sent). Also checks the last published ones, which may have arrived already.
+   */
+  diagnostics(path: string, test?: (p: PublishDiagnosticsParams) => boolean): Promise<PublishDiagnosticsParams> {
+    const uri = uriOf(path);
+    const version = this.versions.get(uri);
+    const accept = test ?? ((p: PublishDiagnosticsParams) => version === undefined || p.version === undefined || p.version >= version);
+    const last = this.latest.get(uri);
+    if (last && accept(last)) return Promise.resolve(last);
+    return new Promise((resolve) => this.waiters.push({ uri, test: accept, resolve }));
+  }
+
+  /** Diagnostics that arrive after now (not the last published ones). */
+  nextDiagnostics(path: string, test: (p: PublishDiagnosticsParams) => boolean = () => true): Promise<PublishDiagnosticsParams> {
+    const uri = uriOf(path);
+    return new Promise((resolve) => this.waiters.push({ uri, test, resolve }));
+  }
+
+  async open(path: string, text: string): Promise<void> {
+    const uri = uriOf(path);
+    this.versions.set(uri, 1);
+    await this.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+  }
+
+  async change(path: string, changes: TextDocumentContentChangeEvent[]): Promise<number> {
+    const uri = uriOf(path);
+    const version = (this.versions.get(uri) ?? 0) + 1;
+    this.versions.set(uri, version);
+    await this.rpc.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
+    return version;
+  }
+
+  async close(path: string): Promise<void> {
+    await this.rpc.sendNotification('textDocument/didClose', { textDocument: { uri: uriOf(path) } });
+  }
+
+  request<R>(method: string, params: unknown): Promise<R> {
+    return this.rpc.sendRequest<R>(method, params);
+  }
+
+  async shutdown(): Promise<void> {
+    await this.rpc.sendRequest('shutdown');
+    await this.rpc.sendNotification('exit');
+    this.rpc.dispose();
+    this.onClose();
+  }
+}
+
+/** The real server in this process, over in-memory streams. */
+export async function startInMemory(root: string, files: Record<string, string>, debounceMs = 5): Promise<{ client: TestClient; fs: MemoryFileSystem }> {
+  const toServer = new PassThrough();
+  const toClient = new PassThrough();
+  const fs = new MemoryFileSystem(files);
+  const serverConnection = createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
+  startServer(serverConnection, fs, { debounceMs });
+  serverConnection.listen();
+  const rpc = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
+  const client = new TestClient(rpc, () => {
+    serverConnection.dispose();
+    toServer.destroy();
+    toClient.destroy();
+  });
+  await client.initialize(root);
+  return { client, fs };
+}
+
+/** The bundled `dist/server.js --stdio` as a child process. */
+export async function startStdio(serverJs: string, root: string): Promise<{ client: TestClient; child: ChildProcess }> {
+  const child = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  if (!child.stdout || !child.stdin) throw new Error('no stdio on the server process');
+  const rpc = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const client = new TestClient(rpc, () => undefined);
+  await client.initialize(root);
+  return { client, child };
+}
+
+export function codes(diagnostics: readonly Diagnostic[]): string[] {
+  return diagnostics.map((d) => String(d.code)).sort();
+}
+
+/** A diagnostic's message as plain text (LSP 3.18 allows markup). */
+export function messageOf(d: Diagnostic): string {
+  return typeof d.message === 'string' ? d.message : d.message.value;
+}
