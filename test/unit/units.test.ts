@@ -117,7 +117,7 @@ describe('formatMemory', () => {
     assert.equal(formatMemory(2 * 1048576 + 1024), '2049Gi');
   });
   it('handles zero, negatives and fractions', () => {
-    assert.equal(formatMemory(0), '0Mi');
+    assert.equal(formatMemory(0), '0');
     assert.equal(formatMemory(-2048), '-2Gi');
     assert.equal(formatMemory(0.125), '0.13Mi');
   });
