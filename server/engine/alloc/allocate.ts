@@ -6,11 +6,14 @@
  * 2. Place every other task in order (order.ts): blocked when a dependency is not placed or in a
  *    cycle; else the best node (search.ts); else, when its job allows, preempt strictly
  *    lower-priority tasks (preempt.ts), which are queued again; else unplaced.
- * 3. When a binpack task is left unplaced, the improvement phase (improve.ts).
+ * 3. When a binpack task of a priority class is left unplaced, the improvement phase (improve.ts);
+ *    small classes also try first fit for fewer nodes; at the end, binpack's consolidation
+ *    (consolidate.ts) empties lightly loaded nodes into nodes already in use.
  * 4. Dynamic port numbers, lowest free first, and the plan.
  */
 import { type Context, compareTasks, computeShares, createContext, D } from './context';
-import { createBudget, repair } from './improve';
+import { consolidate } from './consolidate';
+import { firstFitPass, improveClass, SMALL_CLASS } from './improve';
 import { findPreemption } from './preempt';
 import { assignDynamicPorts } from './ports';
 import { BINPACK, SPREAD, countChecks, failedCount, findBest, fixedPortsFree, resourcesFit } from './search';
@@ -82,15 +85,32 @@ export function depsPlaced(ctx: Context, st: AllocState, k: number): boolean {
   return true;
 }
 
-/** Phases 2 and 3 over the given tasks (none of them placed). Statuses end in the state. */
+/**
+ * Phases 2 and 3 over the given tasks (none of them placed). Statuses end in the state.
+ * The improvement phase of a priority class runs when its greedy pass is over, before the next
+ * (lower) class starts, and only when one of its binpack tasks was left unplaced.
+ */
 export function runQueue(ctx: Context, st: AllocState, queue: number[]): void {
   computeShares(ctx, st.down, queue);
   queue.sort((a, b) => compareTasks(ctx, a, b));
   const requeued = new TaskHeap(ctx);
   let qi = 0;
-  let unplacedBinpack = false;
+  let classPriority = NaN;
+  const classTasks: number[] = [];
+  let improve = false;
+  const endClass = (): void => {
+    if (improve) improveClass(ctx, st, classTasks);
+    else if (classTasks.length <= SMALL_CLASS) firstFitPass(ctx, st, classTasks);
+    classTasks.length = 0;
+    improve = false;
+  };
   while (qi < queue.length || requeued.size > 0) {
     const k = requeued.size > 0 && (qi >= queue.length || compareTasks(ctx, requeued.peek(), queue[qi]) < 0) ? requeued.pop() : queue[qi++];
+    if (ctx.effPrio[k] !== classPriority) {
+      endClass();
+      classPriority = ctx.effPrio[k];
+    }
+    classTasks.push(k);
     if (ctx.cyclic[ctx.taskGroup[k]] === 1 || !depsPlaced(ctx, st, k)) {
       st.setStatus(k, BLOCKED);
       continue;
@@ -107,7 +127,7 @@ export function runQueue(ctx: Context, st: AllocState, queue: number[]): void {
         st.markPreempted(k);
         computeShares(ctx, st.down, p.victims);
         for (const v of p.victims) {
-          st.evictions.push({ task: v, from: st.nodeOf[v], by: k });
+          st.addEviction(v, k);
           st.remove(v);
           requeued.push(v);
         }
@@ -116,47 +136,14 @@ export function runQueue(ctx: Context, st: AllocState, queue: number[]): void {
       }
     }
     st.setStatus(k, UNPLACED);
-    if (job.binpack) unplacedBinpack = true;
+    if (job.binpack) improve = true;
   }
-  if (unplacedBinpack) improve(ctx, st, queue, requeued.all);
-}
-
-/** Phase 3: in order, retry every task not placed; binpack ones may make room by relocation. */
-function improve(ctx: Context, st: AllocState, queue: readonly number[], evicted: readonly number[]): void {
-  const todo = [...queue, ...evicted].filter((k) => st.status[k] !== PLACED);
-  todo.sort((a, b) => compareTasks(ctx, a, b));
-  const budget = createBudget();
-  // A failed repair of one instance predicts the next of the same group, unless something moved.
-  const failedAt = new Map<number, number>();
-  let version = 0;
-  for (const k of todo) {
-    if (st.status[k] === PLACED) continue;
-    if (ctx.cyclic[ctx.taskGroup[k]] === 1 || !depsPlaced(ctx, st, k)) {
-      st.setStatus(k, BLOCKED);
-      continue;
-    }
-    const job = ctx.jobs[ctx.taskJob[k]];
-    const node = findBest(ctx, st, k, job.binpack ? BINPACK : SPREAD);
-    if (node >= 0) {
-      st.place(k, node, false);
-      version++;
-      continue;
-    }
-    const g = ctx.taskGroup[k];
-    if (job.binpack && failedAt.get(g) !== version) {
-      if (repair(ctx, st, k, budget)) {
-        version++;
-        continue;
-      }
-      failedAt.set(g, version);
-    }
-    st.setStatus(k, UNPLACED);
-  }
+  endClass();
+  consolidate(ctx, st, queue);
 }
 
 /** A binary min-heap of tasks in placement order (for evicted tasks queued again). */
 class TaskHeap {
-  readonly all: number[] = [];
   private readonly items: number[] = [];
   constructor(private readonly ctx: Context) {}
   get size(): number {
@@ -166,7 +153,6 @@ class TaskHeap {
     return this.items[0];
   }
   push(k: number): void {
-    this.all.push(k);
     const a = this.items;
     a.push(k);
     let i = a.length - 1;
@@ -208,16 +194,18 @@ export function blockers(ctx: Context, st: AllocState, k: number): string[] | un
   return names.length > 0 ? names.sort() : undefined;
 }
 
+const NO_PORTS: readonly number[] = Object.freeze([]);
+
 export function toPlan(ctx: Context, st: AllocState): Plan {
   const T = ctx.tasks.length;
-  const ports: (readonly number[])[] = new Array<readonly number[]>(T);
+  const ports: (readonly number[])[] = new Array<readonly number[]>(T).fill(NO_PORTS);
   const nodes: PlanNode[] = ctx.nodes.map((n, i) => {
-    const onNode = [...st.nodeTasks[i]].sort((a, b) => a - b);
     const taken = new Set<number>(st.holders[i]?.keys() ?? []);
-    const withDynamic = onNode.filter((k) => ctx.tasks[k].ports.dynamic > 0);
+    const withPorts = st.nodeTasks[i].filter((k) => ctx.dem[k * D + 4] > 0).sort((a, b) => a - b);
+    for (const k of withPorts) if (ctx.fixed[k].length > 0) ports[k] = [...new Set(ctx.tasks[k].ports.fixed)];
+    const withDynamic = withPorts.filter((k) => ctx.tasks[k].ports.dynamic > 0);
     const assigned = assignDynamicPorts(ctx.ranges[i], taken, withDynamic.map((k) => ctx.tasks[k].ports.dynamic));
-    for (const k of onNode) ports[k] = [...new Set(ctx.tasks[k].ports.fixed)];
-    withDynamic.forEach((k, at) => (ports[k] = [...ports[k], ...assigned[at]]));
+    withDynamic.forEach((k, at) => (ports[k] = ports[k].length === 0 ? assigned[at] : [...ports[k], ...assigned[at]]));
     const used = (d: number): number => ctx.cap[i * D + d] - st.free[i * D + d];
     return {
       name: n.name,

@@ -47,6 +47,8 @@ export interface GroupInfo {
   readonly slots: readonly number[];
   /** Up-or-down nodes passing every static constraint, ascending (name order). */
   readonly cands: Int32Array;
+  /** The same as a mask over nodes; undefined when every node is a candidate. */
+  readonly candMask: Uint8Array | undefined;
 }
 
 export interface Context {
@@ -80,6 +82,11 @@ export interface Context {
 
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** A usable quantity: finite and positive, else 0 (bad input is the rules' business). */
+function quantity(v: number): number {
+  return Number.isFinite(v) && v > 0 ? v : 0;
+}
+
 function canonicalNodes(nodes: readonly ClusterNode[]): ClusterNode[] {
   const key = (n: ClusterNode): string =>
     JSON.stringify([n.resources, n.ports, Object.entries(n.attributes).sort((a, b) => byString(a[0], b[0]))]);
@@ -106,7 +113,7 @@ export function createContext(input: AllocationInput): Context {
     const r = n.resources;
     const values = [r.cpus, r.mem, r.disk, r.gpus, rangesSize(merged)];
     for (let d = 0; d < D; d++) {
-      const v = Number.isFinite(values[d]) && values[d] > 0 ? values[d] : 0;
+      const v = quantity(values[d]);
       cap[i * D + d] = v;
       invCap[i * D + d] = v > 0 ? 1 / v : 0;
     }
@@ -137,28 +144,33 @@ export function createContext(input: AllocationInput): Context {
   const fixed: (readonly number[])[] = [];
   const taskJob = new Int32Array(T);
   const taskGroup = new Int32Array(T);
-  const groupKeys = new Map<string, number>();
+  // Groups by job, then task name.
+  const groupKeys = jobs.map(() => new Map<string, number>());
   const groupTasks: { job: number; task: string; members: number[] }[] = [];
-  unique.forEach((e, k) => {
+  for (let k = 0; k < T; k++) {
+    const e = unique[k];
     const t = e.task;
     taskIndex.set(t.id, k);
     taskJob[k] = e.job;
     const f = uniquePorts(t.ports.fixed);
     fixed.push(f);
     const r = t.resources;
-    const dynamic = Number.isFinite(t.ports.dynamic) && t.ports.dynamic > 0 ? t.ports.dynamic : 0;
-    const values = [r.cpus, r.mem, r.disk, r.gpus, dynamic + f.length];
-    for (let d = 0; d < D; d++) dem[k * D + d] = Number.isFinite(values[d]) && values[d] > 0 ? values[d] : 0;
-    const key = `${e.job}\u0000${t.task}`;
-    let g = groupKeys.get(key);
+    const o = k * D;
+    dem[o] = quantity(r.cpus);
+    dem[o + 1] = quantity(r.mem);
+    dem[o + 2] = quantity(r.disk);
+    dem[o + 3] = quantity(r.gpus);
+    dem[o + 4] = quantity(t.ports.dynamic) + f.length;
+    const keys = groupKeys[e.job];
+    let g = keys.get(t.task);
     if (g === undefined) {
       g = groupTasks.length;
-      groupKeys.set(key, g);
+      keys.set(t.task, g);
       groupTasks.push({ job: e.job, task: t.task, members: [] });
     }
     taskGroup[k] = g;
     groupTasks[g].members.push(k);
-  });
+  }
 
   // Dependencies between groups of the same job; unknown names are ignored (the rules report them).
   const G = groupTasks.length;
@@ -166,7 +178,7 @@ export function createContext(input: AllocationInput): Context {
     const first = tasks[gt.members[0]];
     const out = new Set<number>();
     for (const name of first.dependsOn) {
-      const d = groupKeys.get(`${gt.job}\u0000${name}`);
+      const d = groupKeys[gt.job].get(name);
       if (d !== undefined) out.add(d);
     }
     return [...out].sort((a, b) => a - b);
@@ -184,7 +196,7 @@ export function createContext(input: AllocationInput): Context {
 
   // Constraints.
   const registry = new FieldRegistry(nodes);
-  const candsBySignature = new Map<string, Int32Array>();
+  const candsBySignature = new Map<string, { cands: Int32Array; mask: Uint8Array | undefined }>();
   const slotField: number[] = [];
   const universes: GroupByUniverse[] = [];
   const groups: GroupInfo[] = groupTasks.map((gt, g) => {
@@ -194,13 +206,19 @@ export function createContext(input: AllocationInput): Context {
       .map((c) => JSON.stringify([c.source.field, c.source.operator, c.source.value ?? null]))
       .sort(byString)
       .join('\n');
-    let cands = candsBySignature.get(signature);
-    if (cands === undefined) {
+    let found = candsBySignature.get(signature);
+    if (found === undefined) {
       const list: number[] = [];
       for (let i = 0; i < N; i++) if (constraints.every((c) => staticAccepts(registry.fields, c, i))) list.push(i);
-      cands = Int32Array.from(list);
-      candsBySignature.set(signature, cands);
+      let mask: Uint8Array | undefined;
+      if (list.length < N) {
+        mask = new Uint8Array(N);
+        for (const i of list) mask[i] = 1;
+      }
+      found = { cands: Int32Array.from(list), mask };
+      candsBySignature.set(signature, found);
     }
+    const cands = found.cands;
     const dynamic = constraints.filter((c) => c.valid && c.dyn !== Dyn.None);
     const slotOfField = new Map<number, number>();
     const dynamicSlot = new Int32Array(dynamic.length);
@@ -215,7 +233,7 @@ export function createContext(input: AllocationInput): Context {
       dynamicSlot[i] = s;
       if (c.dyn === Dyn.GroupBy) {
         dynamicUniverse[i] = universes.length;
-        universes.push(groupByUniverse(c.field, registry.fields[c.field], cands as Int32Array, cap, dem, gt.members[0]));
+        universes.push(groupByUniverse(c.field, registry.fields[c.field], cands, cap, dem, gt.members[0]));
       }
     });
     return {
@@ -229,6 +247,7 @@ export function createContext(input: AllocationInput): Context {
       dynamicUniverse,
       slots: [...slotOfField.values()],
       cands,
+      candMask: found.mask,
     };
   });
 

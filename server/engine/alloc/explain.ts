@@ -60,7 +60,7 @@ function explainUnplacedView(ctx: Context, st: AllocState, k: number, placedOn: 
   for (let i = 0; i < N; i++) verdicts.push(st.down[i] === 1 ? undefined : judge(ctx, st, k, checks, i));
 
   const constraints = group.constraints.map((c, ci) => ({
-    constraint: c.source as Constraint,
+    constraint: c.source,
     filtered: verdicts.flatMap((v, i) => (v !== undefined && v.failedConstraints.includes(ci) ? [ctx.nodes[i].name] : [])),
   }));
   const passing = verdicts.flatMap((v, i) => (v !== undefined && v.failedConstraints.length === 0 ? [i] : []));

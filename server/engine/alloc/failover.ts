@@ -106,12 +106,12 @@ export class FailoverSimulator {
       if (k !== undefined && this.st.status[k] === PLACED && ctx.nodes[this.st.nodeOf[k]].name === node) kept++;
     }
     this.exact = kept === placements.size;
-    this.st.snapshot();
   }
 
   run(lostNames: readonly string[]): ScenarioOutcome {
     if (!this.exact) return scenarioByAllocate(this.input, this.plan, lostNames);
     const { ctx, st } = this;
+    const mark = st.mark();
     const lost: number[] = [];
     const from = new Map<number, number>();
     for (const name of lostNames) {
@@ -143,7 +143,7 @@ export class FailoverSimulator {
       const why = explainIn(ctx, st, k).summary;
       unplaced.push({ task, from: fromName, reason: by === undefined ? why : `evicted by ${ctx.tasks[by].id}; ${why}` });
     }
-    st.restore();
+    st.rollback(mark);
     return { moves, evicted, unplaced };
   }
 }

@@ -1,35 +1,147 @@
 /**
- * The improvement phase of binpack, run only when the greedy pass left tasks unplaced.
- * Repair by relocation: for an unplaced task, find a node where moving one or two tasks placed in
- * this call (not `current` ones, of binpack jobs, of the same or lower priority, of other task
- * groups) to other nodes makes room, and do it. A move is a removal then a placement through the
- * same filter as any placement, so no constraint, dimension or port is ever broken, and nothing
- * placed is ever unplaced. Bounded by a work budget so large overloaded instances stay fast.
+ * The improvement phase of binpack, run for a priority class only when the greedy pass left one of
+ * its binpack tasks unplaced, before any lower class is placed (so lower priorities never take
+ * room from higher ones). Participants: the class's tasks of binpack jobs placed in this call (not
+ * `current` ones, which are pinned) or left unplaced. Three steps, each keeping the better result:
+ * (a) the class again with first fit instead of best fit, in the same order (kept when it places
+ *     more, or as many on fewer nodes);
+ * (b) small classes: branch and bound over the participants' nodes, within a work budget
+ *     (exact when it finishes), starting from the best so far;
+ * (c) relocation: for each task still unplaced, move one or two lower-or-equal-priority tasks
+ *     placed in this call off a node to other nodes to make room.
+ * Every placement goes through the same filter as the greedy pass (dimensions, ports, constraints,
+ * dependencies placed), so nothing breaks a rule; the count of placed participants never drops.
  */
 import { type Context, D } from './context';
-import { BINPACK, countChecks, failedCount, findBest, fixedPortsFree, resourcesFit } from './search';
-import type { AllocState } from './state';
+import { BINPACK, FIRST_FIT, countChecks, failedCount, findBest, fixedPortsFree, resourcesFit } from './search';
+import { type AllocState, PLACED, UNPLACED } from './state';
 
-/** Relocation attempts (each costs one node search per moved task) per improvement phase. */
-const ATTEMPT_BUDGET = 4000;
-/** Candidate nodes examined per unplaced task, fewest missing resources first. */
+/** Branch and bound: node feasibility checks per class, and the largest class it is tried on. */
+const SEARCH_BUDGET = 250_000;
+const SEARCH_MAX_TASKS = 48;
+/** Classes up to this size try first fit even when best fit placed everything (fewer nodes?). */
+export const SMALL_CLASS = 48;
+/** Relocation attempts per class, and candidate nodes examined per unplaced task. */
+const RELOCATION_BUDGET = 2_000;
 const NODES_PER_TASK = 24;
 
-export interface Budget {
-  attempts: number;
+function depsPlaced(ctx: Context, st: AllocState, k: number): boolean {
+  for (const h of ctx.groups[ctx.taskGroup[k]].deps) if (st.groupPlaced[h] !== ctx.groups[h].members.length) return false;
+  return true;
 }
 
-export function createBudget(): Budget {
-  return { attempts: ATTEMPT_BUDGET };
+function placedCount(st: AllocState, parts: readonly number[]): number {
+  let n = 0;
+  for (const k of parts) if (st.status[k] === PLACED) n++;
+  return n;
 }
 
-function movable(ctx: Context, st: AllocState, k: number, v: number): boolean {
-  return (
-    st.current[v] === 0 &&
-    ctx.jobs[ctx.taskJob[v]].binpack &&
-    ctx.effPrio[v] <= ctx.effPrio[k] &&
-    ctx.taskGroup[v] !== ctx.taskGroup[k]
-  );
+/** `tasks`: the class's tasks processed by the greedy pass, in placement order. */
+export function improveClass(ctx: Context, st: AllocState, tasks: readonly number[]): void {
+  const parts = tasks.filter((k) => ctx.jobs[ctx.taskJob[k]].binpack && ctx.cyclic[ctx.taskGroup[k]] === 0 && st.current[k] === 0);
+  if (parts.length === 0) return;
+  firstFitPass(ctx, st, parts);
+  if (placedCount(st, parts) < parts.length && parts.length <= SEARCH_MAX_TASKS) branchAndBound(ctx, st, parts);
+  relocateAll(ctx, st, parts);
+  for (const k of parts) if (st.status[k] !== PLACED) st.setStatus(k, UNPLACED);
+}
+
+/**
+ * (a) The same order with first fit; kept only when it places more, or as many on fewer nodes.
+ * Also tried for small binpack classes where everything was placed (see allocate.ts).
+ */
+export function firstFitPass(ctx: Context, st: AllocState, tasks: readonly number[]): void {
+  const parts = tasks.filter((k) => ctx.jobs[ctx.taskJob[k]].binpack && ctx.cyclic[ctx.taskGroup[k]] === 0 && st.current[k] === 0);
+  if (parts.length === 0) return;
+  const before = placedCount(st, parts);
+  const nodesBefore = st.nodesUsed();
+  const mark = st.mark();
+  for (const k of parts) st.remove(k);
+  for (const k of parts) {
+    if (!depsPlaced(ctx, st, k)) continue;
+    const i = findBest(ctx, st, k, FIRST_FIT);
+    if (i >= 0) st.place(k, i, false);
+  }
+  const after = placedCount(st, parts);
+  if (after > before || (after === before && st.nodesUsed() < nodesBefore)) st.commit();
+  else st.rollback(mark);
+}
+
+/** (b) Depth first over the participants in order, each to a feasible node (binpack's preference first) or nowhere. */
+function branchAndBound(ctx: Context, st: AllocState, parts: readonly number[]): void {
+  const n = parts.length;
+  const best = Int32Array.from(parts, (k) => (st.status[k] === PLACED ? st.nodeOf[k] : -1));
+  let bestCount = placedCount(st, parts);
+  for (const k of parts) st.remove(k);
+  const assign = new Int32Array(n).fill(-1);
+  const symmetric = parts.every((k) => ctx.fixed[k].length === 0);
+  let budget = SEARCH_BUDGET;
+  const N = ctx.nodes.length;
+  const maxFree = new Float64Array(D);
+
+  const bound = (at: number, placed: number): number => {
+    maxFree.fill(0);
+    for (let i = 0; i < N; i++) {
+      if (st.down[i] === 1) continue;
+      for (let d = 0; d < D; d++) if (st.free[i * D + d] > maxFree[d]) maxFree[d] = st.free[i * D + d];
+    }
+    budget -= N;
+    let possible = 0;
+    for (let p = at; p < n; p++) {
+      let fits = true;
+      for (let d = 0; d < D; d++) if (ctx.dem[parts[p] * D + d] > maxFree[d]) fits = false;
+      if (fits) possible++;
+    }
+    return placed + possible;
+  };
+
+  const search = (at: number, placed: number): void => {
+    if (placed > bestCount) {
+      bestCount = placed;
+      best.set(assign);
+    }
+    if (at === n || budget <= 0 || bestCount === n) return;
+    if (placed + (n - at) <= bestCount || bound(at, placed) <= bestCount) return;
+    const k = parts[at];
+    if (depsPlaced(ctx, st, k)) {
+      for (const i of feasible(ctx, st, k, symmetric)) {
+        st.place(k, i, false);
+        assign[at] = i;
+        search(at + 1, placed + 1);
+        st.remove(k);
+        assign[at] = -1;
+        if (budget <= 0 || bestCount === n) return;
+      }
+    }
+    search(at + 1, placed);
+  };
+  search(0, 0);
+  parts.forEach((k, p) => {
+    if (best[p] >= 0) st.place(k, best[p], false);
+  });
+}
+
+/** Feasible nodes for task k, best fit first; nodes identical to one already listed are skipped. */
+function feasible(ctx: Context, st: AllocState, k: number, symmetric: boolean): number[] {
+  const group = ctx.groups[ctx.taskGroup[k]];
+  const checks = countChecks(ctx, st, k);
+  const dom = ctx.domDim[k];
+  const out: { i: number; used: boolean; room: number }[] = [];
+  const seen = new Set<string>();
+  const plain = symmetric && group.constraints.length === 0;
+  for (const i of group.cands) {
+    if (st.down[i] === 1 || !resourcesFit(ctx, st, k, i) || !fixedPortsFree(ctx, st, k, i)) continue;
+    if (checks.n > 0 && failedCount(checks, i) >= 0) continue;
+    if (plain) {
+      const key = `${ctx.cap.subarray(i * D, i * D + D).join()}|${st.free.subarray(i * D, i * D + D).join()}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+    }
+    out.push({ i, used: st.nodeTasks[i].length > 0, room: st.free[i * D + dom] });
+  }
+  // The binpack preference (search.ts): used nodes first, then the least room left, then name.
+  out.sort((a, b) => (a.used === b.used ? a.room - b.room || a.i - b.i : a.used ? -1 : 1));
+  return out.map((x) => x.i);
 }
 
 interface Site {
@@ -38,6 +150,33 @@ interface Site {
   readonly need: Float64Array;
   readonly mandatory: number[];
   readonly pool: number[];
+}
+
+function movable(ctx: Context, st: AllocState, k: number, v: number): boolean {
+  return st.current[v] === 0 && ctx.jobs[ctx.taskJob[v]].binpack && ctx.effPrio[v] <= ctx.effPrio[k] && ctx.taskGroup[v] !== ctx.taskGroup[k];
+}
+
+/** (c) For each unplaced participant, in order: a node now free, else relocation. */
+function relocateAll(ctx: Context, st: AllocState, parts: readonly number[]): void {
+  let budget = RELOCATION_BUDGET;
+  // A failed attempt for one instance predicts the next of the same group, unless something moved.
+  const failedAt = new Map<number, number>();
+  let version = 0;
+  for (const k of parts) {
+    if (st.status[k] === PLACED || !depsPlaced(ctx, st, k)) continue;
+    const i = findBest(ctx, st, k, BINPACK);
+    if (i >= 0) {
+      st.place(k, i, false);
+      version++;
+      continue;
+    }
+    const g = ctx.taskGroup[k];
+    if (budget <= 0 || failedAt.get(g) === version) continue;
+    const spent = { attempts: 0 };
+    if (relocate(ctx, st, k, budget, spent)) version++;
+    else failedAt.set(g, version);
+    budget -= spent.attempts;
+  }
 }
 
 function sites(ctx: Context, st: AllocState, k: number): Site[] {
@@ -86,35 +225,35 @@ function covers(ctx: Context, set: readonly number[], need: Float64Array): boole
   return true;
 }
 
-/** Moves `set` off `node` to other nodes, or leaves everything as it was and returns false. */
-function relocate(ctx: Context, st: AllocState, set: readonly number[], node: number): boolean {
+/** Moves `set` off `node` to other nodes and places k there, or changes nothing and returns false. */
+function moveAndPlace(ctx: Context, st: AllocState, k: number, set: readonly number[], node: number): boolean {
+  const mark = st.mark();
   for (const v of set) st.remove(v);
   const order = [...set].sort((a, b) => ctx.share[b] - ctx.share[a] || a - b);
-  const moved: number[] = [];
   for (const v of order) {
     const j = findBest(ctx, st, v, BINPACK, node);
     if (j < 0) {
-      for (const m of moved) st.remove(m);
-      for (const s of set) st.place(s, node, false);
+      st.rollback(mark);
       return false;
     }
     st.place(v, j, false);
-    moved.push(v);
   }
+  if (!resourcesFit(ctx, st, k, node) || !fixedPortsFree(ctx, st, k, node)) {
+    st.rollback(mark);
+    return false;
+  }
+  st.place(k, node, false);
+  st.commit();
   return true;
 }
 
-/** Tries to make room for unplaced task k by relocation; places it and returns true on success. */
-export function repair(ctx: Context, st: AllocState, k: number, budget: Budget): boolean {
+function relocate(ctx: Context, st: AllocState, k: number, budget: number, spent: { attempts: number }): boolean {
   for (const site of sites(ctx, st, k)) {
     const { node, need, mandatory, pool } = site;
     const rest = pool.filter((v) => !mandatory.includes(v));
     const sets: number[][] = [];
     if (mandatory.length > 0 && covers(ctx, mandatory, need)) sets.push(mandatory);
-    for (const a of rest) {
-      const s = [...mandatory, a];
-      if (covers(ctx, s, need)) sets.push(s);
-    }
+    for (const a of rest) if (covers(ctx, [...mandatory, a], need)) sets.push([...mandatory, a]);
     for (let x = 0; x < rest.length; x++) {
       for (let y = x + 1; y < rest.length; y++) {
         if (ctx.taskGroup[rest[x]] === ctx.taskGroup[rest[y]]) continue;
@@ -123,25 +262,15 @@ export function repair(ctx: Context, st: AllocState, k: number, budget: Budget):
       }
     }
     // Fewest moves first, then the smallest tasks to move (they find a new node most easily).
-    sets.sort((a, b) => a.length - b.length || size(ctx, a) - size(ctx, b) || lexicographic(a, b));
+    const size = (set: readonly number[]): number => set.reduce((s, v) => s + ctx.share[v], 0);
+    sets.sort((a, b) => a.length - b.length || size(a) - size(b) || lexicographic(a, b));
     for (const set of sets) {
-      if (budget.attempts <= 0) return false;
-      budget.attempts--;
-      if (!relocate(ctx, st, set, node)) continue;
-      if (resourcesFit(ctx, st, k, node) && fixedPortsFree(ctx, st, k, node)) {
-        st.place(k, node, false);
-        return true;
-      }
-      // Cannot happen (the set covers the deficit), but stay safe: the moves are kept, harmlessly.
+      if (spent.attempts >= budget) return false;
+      spent.attempts++;
+      if (moveAndPlace(ctx, st, k, set, node)) return true;
     }
   }
   return false;
-}
-
-function size(ctx: Context, set: readonly number[]): number {
-  let s = 0;
-  for (const v of set) s += ctx.share[v];
-  return s;
 }
 
 function lexicographic(a: readonly number[], b: readonly number[]): number {

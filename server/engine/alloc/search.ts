@@ -3,14 +3,18 @@
  * Filter: the node is up, passes the group's static constraints (pre-filtered candidate list),
  * has every dimension free (cpus, mem, disk, gpus, port count), its fixed ports are inside a range
  * and not held, and the counting constraints (UNIQUE, MAX_PER, CLUSTER, GROUP_BY) accept it.
- * Score: binpack = best fit (the node left fullest on the task's dominant dimension; nodes already
- * running something before empty ones, as classic best fit opens a new bin only when none fits);
- * spread = least allocated (lowest largest share of any dimension after placement); ties by name.
+ * Score: binpack = best fit: the node left fullest on the task's dominant dimension (least room
+ * left there after placement), nodes already running something first (classic best fit opens a
+ * new bin only when no open one fits; on equal nodes this is what "left fullest" gives anyway).
+ * Spread = least allocated: the lowest largest share of any dimension after placement.
+ * Ties by name.
  */
 import { Dyn } from './constraints';
-import { type Context, D } from './context';
+import type { Context } from './context';
 import { inRanges } from './ports';
 import type { AllocState } from './state';
+
+const D = 5;
 
 export const BINPACK = 0;
 export const SPREAD = 1;
@@ -132,6 +136,44 @@ export function resourcesFit(ctx: Context, st: AllocState, k: number, node: numb
  * ctx.domDim[k] must be set (computeShares).
  */
 export function findBest(ctx: Context, st: AllocState, k: number, mode: number, exclude = -1): number {
+  return mode === BINPACK ? bestFit(ctx, st, k, exclude) : scan(ctx, st, k, mode, exclude);
+}
+
+/** Binpack through the node order of the dominant dimension (see nodeOrder.ts). */
+function bestFit(ctx: Context, st: AllocState, k: number, exclude: number): number {
+  const group = ctx.groups[ctx.taskGroup[k]];
+  const mask = group.candMask;
+  const checks = countChecks(ctx, st, k);
+  const hasFixed = ctx.fixed[k].length > 0;
+  const free = st.free;
+  const down = st.down;
+  const t = k * D;
+  const dem = ctx.dem;
+  const d0 = dem[t];
+  const d1 = dem[t + 1];
+  const d2 = dem[t + 2];
+  const d3 = dem[t + 3];
+  const d4 = dem[t + 4];
+  const dom = ctx.domDim[k];
+  const nodeOrder = st.orderOf(dom);
+  const order = nodeOrder.order;
+  const nodeTasks = st.nodeTasks;
+  let empty = -1;
+  for (let p = nodeOrder.firstWith(dem[t + dom]); p < order.length; p++) {
+    const i = order[p];
+    if (down[i] === 1 || i === exclude || (mask !== undefined && mask[i] === 0)) continue;
+    const o = i * D;
+    if (free[o] < d0 || free[o + 1] < d1 || free[o + 2] < d2 || free[o + 3] < d3 || free[o + 4] < d4) continue;
+    if (hasFixed && !fixedPortsFree(ctx, st, k, i)) continue;
+    if (checks.n > 0 && failedCount(checks, i) >= 0) continue;
+    if (nodeTasks[i].length > 0) return i;
+    if (empty < 0) empty = i;
+  }
+  return empty;
+}
+
+/** Spread (least allocated) and first fit: every candidate node in name order. */
+function scan(ctx: Context, st: AllocState, k: number, mode: number, exclude: number): number {
   const cands = ctx.groups[ctx.taskGroup[k]].cands;
   const checks = countChecks(ctx, st, k);
   const hasFixed = ctx.fixed[k].length > 0;
@@ -145,9 +187,6 @@ export function findBest(ctx: Context, st: AllocState, k: number, mode: number, 
   const d2 = dem[t + 2];
   const d3 = dem[t + 3];
   const d4 = dem[t + 4];
-  const dom = ctx.domDim[k];
-  const ddom = dem[t + dom];
-  const nodeTasks = st.nodeTasks;
   let best = -1;
   let bestScore = Infinity;
   for (let ci = 0; ci < cands.length; ci++) {
@@ -157,19 +196,13 @@ export function findBest(ctx: Context, st: AllocState, k: number, mode: number, 
     if (free[o] < d0 || free[o + 1] < d1 || free[o + 2] < d2 || free[o + 3] < d3 || free[o + 4] < d4) continue;
     if (hasFixed && !fixedPortsFree(ctx, st, k, i)) continue;
     if (checks.n > 0 && failedCount(checks, i) >= 0) continue;
-    let score: number;
-    if (mode === BINPACK) {
-      score = (free[o + dom] - ddom) * invCap[o + dom] + (nodeTasks[i].length > 0 ? 0 : 2);
-    } else if (mode === SPREAD) {
-      score = 0;
-      for (let d = 0; d < D; d++) {
-        const inv = invCap[o + d];
-        if (inv === 0) continue;
-        const s = 1 - (free[o + d] - dem[t + d]) * inv;
-        if (s > score) score = s;
-      }
-    } else {
-      return i;
+    if (mode === FIRST_FIT) return i;
+    let score = 0;
+    for (let d = 0; d < D; d++) {
+      const inv = invCap[o + d];
+      if (inv === 0) continue;
+      const s = 1 - (free[o + d] - dem[t + d]) * inv;
+      if (s > score) score = s;
     }
     if (score < bestScore) {
       bestScore = score;

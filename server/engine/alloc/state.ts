@@ -3,34 +3,29 @@
  * ports held per node, and per task group the instance counts per constraint value.
  * Integer arithmetic on integer inputs only (Float64Array holds integers exactly up to 2^53).
  *
- * A snapshot makes later changes revertible in time proportional to what changed: the failover
- * simulator places a plan once, then runs every scenario against it and restores in between.
+ * A journal makes changes revertible in time proportional to what changed (mark, then rollback),
+ * and nests: the failover simulator places a plan once, then runs every scenario against it and
+ * rolls back in between; the improvement phase tries alternatives and rolls back the worse ones.
  */
 import { type Context, D } from './context';
+import { NodeOrder } from './nodeOrder';
 
 export const PENDING = 0;
 export const PLACED = 1;
 export const BLOCKED = 2;
 export const UNPLACED = 3;
 
+const OP_PLACE = 0;
+const OP_REMOVE = 1;
+const OP_STATUS = 2;
+const OP_PREEMPTED = 3;
+const OP_DOWN = 4;
+const OP_EVICT = 5;
+
 export interface EvictionRecord {
   readonly task: number;
   readonly from: number;
   readonly by: number;
-}
-
-interface Snapshot {
-  readonly free: Float64Array;
-  readonly down: Uint8Array;
-  readonly nodeOf: Int32Array;
-  readonly status: Uint8Array;
-  readonly current: Uint8Array;
-  readonly preempted: Uint8Array;
-  readonly nodeTasks: readonly (readonly number[])[];
-  readonly holders: readonly (ReadonlyMap<number, number> | undefined)[];
-  readonly groupPlaced: Int32Array;
-  readonly counts: readonly Int32Array[];
-  readonly upNodes: readonly Int32Array[];
 }
 
 export class AllocState {
@@ -51,16 +46,13 @@ export class AllocState {
   /** Per GROUP_BY universe: member nodes per value that are up. */
   readonly upNodes: Int32Array[];
   readonly evictions: EvictionRecord[] = [];
+  /** Per dimension, nodes by free capacity: built on first use, then kept up to date. */
+  private readonly orders: (NodeOrder | undefined)[] = [undefined, undefined, undefined, undefined, undefined];
 
-  private base: Snapshot | undefined;
-  private readonly dirtyNodes: number[] = [];
-  private readonly dirtyTasks: number[] = [];
-  private readonly dirtyGroups: number[] = [];
-  private readonly dirtyUniverses: number[] = [];
-  private readonly nodeMark: Uint8Array;
-  private readonly taskMark: Uint8Array;
-  private readonly groupMark: Uint8Array;
-  private readonly universeMark: Uint8Array;
+  /** Undo records, flat: op, a, b, c per record. Undefined while not journaling. */
+  private journal: number[] | undefined;
+  /** Open marks: journaling stops when the last one is rolled back or committed. */
+  private depth = 0;
 
   constructor(readonly ctx: Context, down: Uint8Array) {
     const N = ctx.nodes.length;
@@ -82,19 +74,20 @@ export class AllocState {
       for (let i = 0; i < N; i++) if (down[i] === 1 && u.member[i] === 1) up[valueOf[i]]--;
       return up;
     });
-    this.nodeMark = new Uint8Array(N);
-    this.taskMark = new Uint8Array(T);
-    this.groupMark = new Uint8Array(G);
-    this.universeMark = new Uint8Array(ctx.universes.length);
   }
 
   place(k: number, node: number, current: boolean): void {
     const ctx = this.ctx;
-    this.touchTask(k);
-    this.touchNode(node);
+    this.record(OP_PLACE, k, this.status[k], 0);
     const o = node * D;
     const t = k * D;
-    for (let d = 0; d < D; d++) this.free[o + d] -= ctx.dem[t + d];
+    for (let d = 0; d < D; d++) {
+      const x = ctx.dem[t + d];
+      if (x === 0) continue;
+      const before = this.free[o + d];
+      this.free[o + d] = before - x;
+      this.orders[d]?.moved(node, before);
+    }
     const fixed = ctx.fixed[k];
     if (fixed.length > 0) {
       let h = this.holders[node];
@@ -112,11 +105,16 @@ export class AllocState {
     const ctx = this.ctx;
     const node = this.nodeOf[k];
     if (node < 0) return;
-    this.touchTask(k);
-    this.touchNode(node);
+    this.record(OP_REMOVE, k, node, this.current[k]);
     const o = node * D;
     const t = k * D;
-    for (let d = 0; d < D; d++) this.free[o + d] += ctx.dem[t + d];
+    for (let d = 0; d < D; d++) {
+      const x = ctx.dem[t + d];
+      if (x === 0) continue;
+      const before = this.free[o + d];
+      this.free[o + d] = before + x;
+      this.orders[d]?.moved(node, before);
+    }
     const h = this.holders[node];
     if (h !== undefined) for (const p of ctx.fixed[k]) if (h.get(p) === k) h.delete(p);
     const list = this.nodeTasks[node];
@@ -130,32 +128,37 @@ export class AllocState {
   }
 
   setStatus(k: number, status: number): void {
-    this.touchTask(k);
+    this.record(OP_STATUS, k, this.status[k], 0);
     this.status[k] = status;
   }
 
   markPreempted(k: number): void {
-    this.touchTask(k);
+    this.record(OP_PREEMPTED, k, this.preempted[k], 0);
     this.preempted[k] = 1;
   }
 
   /** Marks a node down (its tasks must have been removed) and shrinks the GROUP_BY universes. */
   setDown(node: number): void {
     if (this.down[node] === 1) return;
-    this.touchNode(node);
+    this.record(OP_DOWN, node, 0, 0);
     this.down[node] = 1;
     const ctx = this.ctx;
     ctx.universes.forEach((u, ui) => {
-      if (u.member[node] === 0) return;
-      this.touchUniverse(ui);
-      this.upNodes[ui][ctx.fields[u.field].valueOf[node]]--;
+      if (u.member[node] === 1) this.upNodes[ui][ctx.fields[u.field].valueOf[node]]--;
+    });
+  }
+
+  private setUp(node: number): void {
+    this.down[node] = 0;
+    const ctx = this.ctx;
+    ctx.universes.forEach((u, ui) => {
+      if (u.member[node] === 1) this.upNodes[ui][ctx.fields[u.field].valueOf[node]]++;
     });
   }
 
   private count(k: number, node: number, delta: number): void {
     const ctx = this.ctx;
     const g = ctx.taskGroup[k];
-    this.touchGroup(g);
     this.groupPlaced[g] += delta;
     for (const s of ctx.groups[g].slots) {
       const v = ctx.fields[ctx.slotField[s]].valueOf[node];
@@ -163,86 +166,66 @@ export class AllocState {
     }
   }
 
-  /** From now on, every change can be reverted by restore(). */
-  snapshot(): void {
-    this.base = {
-      free: Float64Array.from(this.free),
-      down: Uint8Array.from(this.down),
-      nodeOf: Int32Array.from(this.nodeOf),
-      status: Uint8Array.from(this.status),
-      current: Uint8Array.from(this.current),
-      preempted: Uint8Array.from(this.preempted),
-      nodeTasks: this.nodeTasks.map((l) => l.slice()),
-      holders: this.holders.map((h) => (h === undefined ? undefined : new Map(h))),
-      groupPlaced: Int32Array.from(this.groupPlaced),
-      counts: this.counts.map((c) => Int32Array.from(c)),
-      upNodes: this.upNodes.map((c) => Int32Array.from(c)),
-    };
-    this.evictions.length = 0;
+  /** Starts journaling (if not yet) and returns a mark to roll back to. */
+  mark(): number {
+    if (this.journal === undefined) this.journal = [];
+    this.depth++;
+    return this.journal.length;
   }
 
-  /** Back to the snapshot, touching only what changed since. */
-  restore(): void {
-    const b = this.base;
-    if (b === undefined) throw new Error('AllocState.restore without snapshot');
-    for (const i of this.dirtyNodes) {
-      for (let d = 0; d < D; d++) this.free[i * D + d] = b.free[i * D + d];
-      this.down[i] = b.down[i];
-      this.nodeTasks[i] = b.nodeTasks[i].slice();
-      const h = b.holders[i];
-      this.holders[i] = h === undefined ? undefined : new Map(h);
-      this.nodeMark[i] = 0;
-    }
-    for (const k of this.dirtyTasks) {
-      this.nodeOf[k] = b.nodeOf[k];
-      this.status[k] = b.status[k];
-      this.current[k] = b.current[k];
-      this.preempted[k] = b.preempted[k];
-      this.taskMark[k] = 0;
-    }
-    const ctx = this.ctx;
-    for (const g of this.dirtyGroups) {
-      this.groupPlaced[g] = b.groupPlaced[g];
-      for (const s of ctx.groups[g].slots) this.counts[s].set(b.counts[s]);
-      this.groupMark[g] = 0;
-    }
-    for (const u of this.dirtyUniverses) {
-      this.upNodes[u].set(b.upNodes[u]);
-      this.universeMark[u] = 0;
-    }
-    this.dirtyNodes.length = 0;
-    this.dirtyTasks.length = 0;
-    this.dirtyGroups.length = 0;
-    this.dirtyUniverses.length = 0;
-    this.evictions.length = 0;
+  /** Keeps the changes made since the mark (an outer mark can still undo them). */
+  commit(): void {
+    if (--this.depth === 0) this.journal = undefined;
   }
 
-  private touchNode(i: number): void {
-    if (this.base !== undefined && this.nodeMark[i] === 0) {
-      this.nodeMark[i] = 1;
-      this.dirtyNodes.push(i);
+  /** Undoes every change made since the mark, newest first, and closes the mark. */
+  rollback(mark: number): void {
+    const j = this.journal;
+    if (j === undefined) throw new Error('AllocState.rollback without mark');
+    this.journal = undefined;
+    while (j.length > mark) {
+      const c = j.pop() as number;
+      const b = j.pop() as number;
+      const a = j.pop() as number;
+      const op = j.pop() as number;
+      switch (op) {
+        case OP_PLACE:
+          this.remove(a);
+          this.status[a] = b;
+          break;
+        case OP_REMOVE:
+          this.place(a, b, c === 1);
+          break;
+        case OP_STATUS:
+          this.status[a] = b;
+          break;
+        case OP_PREEMPTED:
+          this.preempted[a] = b;
+          break;
+        case OP_DOWN:
+          this.setUp(a);
+          break;
+        default:
+          this.evictions.pop();
+      }
     }
+    this.journal = --this.depth === 0 ? undefined : j;
   }
 
-  private touchTask(k: number): void {
-    if (this.base !== undefined && this.taskMark[k] === 0) {
-      this.taskMark[k] = 1;
-      this.dirtyTasks.push(k);
-    }
+  addEviction(task: number, by: number): void {
+    this.evictions.push({ task, from: this.nodeOf[task], by });
+    this.record(OP_EVICT, 0, 0, 0);
   }
 
-  private touchGroup(g: number): void {
-    if (this.base !== undefined && this.groupMark[g] === 0) {
-      this.groupMark[g] = 1;
-      this.dirtyGroups.push(g);
-    }
+  private record(op: number, a: number, b: number, c: number): void {
+    if (this.journal !== undefined) this.journal.push(op, a, b, c);
   }
 
-  private touchUniverse(u: number): void {
-    if (this.base !== undefined && this.universeMark[u] === 0) {
-      this.universeMark[u] = 1;
-      this.dirtyUniverses.push(u);
-    }
+  /** Nodes by free capacity in dimension d. */
+  orderOf(d: number): NodeOrder {
+    let o = this.orders[d];
+    if (o === undefined) o = this.orders[d] = new NodeOrder(this.free, d);
+    return o;
   }
 
   /** Number of nodes running at least one task. */

@@ -14,6 +14,6 @@ export interface ClusterContext {
 export interface Rule {
   /** The codes this rule may report (a public contract). */
   readonly codes: readonly string[];
-  checkJob?(ctx: JobContext): Problem[];
-  checkCluster?(ctx: ClusterContext): Problem[];
+  readonly checkJob?: (ctx: JobContext) => Problem[];
+  readonly checkCluster?: (ctx: ClusterContext) => Problem[];
 }
