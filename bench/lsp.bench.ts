@@ -1,0 +1,111 @@
+/**
+ * Language server benchmark (issue 4 bars), driving the bundled `dist/server.js --stdio`:
+ * after an edit to a 5,000-task job on a 1,000-node cluster, the time until `publishDiagnostics`
+ * (which include the plan and the single-node failover scan) arrive, p50 and p95; completion
+ * latency during the same run; the server's resident memory. Beside it: the same loop on a
+ * 50-task job, the first full analysis of the large file, and `yaml.parseDocument` of the large
+ * file in this process as the baseline (what any YAML server pays per edit without chunking).
+ *   npx tsc -b && node build.mjs && node out/bench/lsp.bench.js
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseDocument } from 'yaml';
+import { startStdio, uriOf, type TestClient } from '../test/protocol/harness';
+import { clusterYaml, generateSpec, jobYaml } from './util/generate';
+import { median, ms, percentile, time } from './util/timing';
+
+const serverJs = join(__dirname, '..', '..', 'dist', 'server.js');
+
+interface LoopResult {
+  first: number;
+  edits: number[];
+  completions: number[];
+  rssMiB: number;
+  taskEntries: number;
+}
+
+function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const m = /VmRSS:\s+(\d+) kB/.exec(status);
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/** Line and character of the n-th occurrence of `needle`. */
+function positionOf(text: string, needle: string, n: number): { line: number; character: number } {
+  let at = -1;
+  for (let i = 0; i <= n; i++) at = text.indexOf(needle, at + 1);
+  if (at < 0) throw new Error(`no ${needle} #${n}`);
+  const before = text.slice(0, at);
+  const line = before.split('\n').length - 1;
+  return { line, character: at - before.lastIndexOf('\n') - 1 };
+}
+
+async function run(nodes: number, instances: number, edits: number): Promise<LoopResult> {
+  const spec = generateSpec({ seed: 11, nodes, instances, singleInstances: true });
+  const dir = mkdtempSync(join(tmpdir(), 'berth-lsp-bench-'));
+  const jobPath = join(dir, `${spec.job}.job.yaml`);
+  const job = jobYaml(spec);
+  writeFileSync(join(dir, `${spec.cluster}.cluster.yaml`), clusterYaml(spec));
+  writeFileSync(jobPath, job);
+  const { client, child } = await startStdio(serverJs, dir);
+  let maxRss = 0;
+  try {
+    const t0 = performance.now();
+    await client.open(jobPath, job);
+    await client.diagnostics(jobPath);
+    const first = performance.now() - t0;
+    maxRss = Math.max(maxRss, rssOf(child.pid ?? 0));
+    const editTimes: number[] = [];
+    const completionTimes: number[] = [];
+    // Edit the `sleep 3600` of a task in the middle of the file, toggling one digit.
+    const at = positionOf(job, 'sleep 3600', Math.floor(spec.tasks.length / 2));
+    const digit = { line: at.line, character: at.character + 'sleep 360'.length };
+    const afterPriority = positionOf(job, '    priority:', Math.floor(spec.tasks.length / 3));
+    for (let i = 0; i < edits; i++) {
+      const text = i % 2 === 0 ? '1' : '0';
+      const start = performance.now();
+      const version = await client.change(jobPath, [{ range: { start: digit, end: { line: digit.line, character: digit.character + 1 } }, text }]);
+      // Completion right after the keystroke, as an editor asks while the user types.
+      const c0 = performance.now();
+      await complete(client, jobPath, { line: afterPriority.line, character: 4 });
+      completionTimes.push(performance.now() - c0);
+      await client.diagnostics(jobPath, (p) => p.version === version);
+      editTimes.push(performance.now() - start);
+      if (i % 10 === 0) maxRss = Math.max(maxRss, rssOf(child.pid ?? 0));
+    }
+    maxRss = Math.max(maxRss, rssOf(child.pid ?? 0));
+    return { first, edits: editTimes, completions: completionTimes, rssMiB: maxRss, taskEntries: spec.tasks.length };
+  } finally {
+    await client.shutdown();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function complete(client: TestClient, path: string, position: { line: number; character: number }): Promise<void> {
+  await client.request('textDocument/completion', { textDocument: { uri: uriOf(path) }, position });
+}
+
+function report(label: string, r: LoopResult): void {
+  console.log(`${label}: ${r.taskEntries} tasks`);
+  console.log(`  first full analysis (open → diagnostics)   ${ms(r.first)}`);
+  console.log(`  edit → diagnostics with plan + failover    p50 ${ms(median(r.edits))}  p95 ${ms(percentile(r.edits, 95))}  (goal p50 <= 30, p95 <= 100)`);
+  console.log(`  completion during the edits                p50 ${ms(median(r.completions))}  p95 ${ms(percentile(r.completions, 95))}  (goal p95 <= 50)`);
+  console.log(`  server resident memory (max)               ${r.rssMiB.toFixed(0)} MiB  (goal < 300)`);
+}
+
+async function main(): Promise<void> {
+  const quick = process.argv.includes('--quick');
+  const big = await run(1000, 5000, quick ? 20 : 60);
+  const small = await run(10, 50, quick ? 20 : 60);
+  const spec = generateSpec({ seed: 11, nodes: 1000, instances: 5000, singleInstances: true });
+  const text = jobYaml(spec);
+  const baseline = time(() => parseDocument(text), 5, 1);
+  report('large job (1,000 nodes)', big);
+  report('small job (10 nodes)', small);
+  console.log(`baseline: yaml.parseDocument of the large job in this process  ${ms(baseline)}`);
+  console.log(`ratio: large edit p95 / baseline = ${(percentile(big.edits, 95) / baseline).toFixed(2)}x`);
+}
+
+void main();
