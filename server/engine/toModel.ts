@@ -12,6 +12,8 @@ export interface Built<T> {
 }
 
 const ZERO: Resources = { cpus: 0, mem: 0, disk: 0, gpus: 0 };
+/** The schema's `instances.maximum`. */
+const MAX_INSTANCES = 1000;
 
 class Reader {
   readonly problems: Problem[] = [];
@@ -191,7 +193,8 @@ function toTask(r: Reader, i: number): TaskSpec {
     resources: r.resources(at('resources')),
     ports,
     priority: r.int(100, ...at('priority')),
-    instances: Math.max(1, r.int(1, ...at('instances'))),
+    // Clamped to the schema's range (which reports values outside it), so no rule loops on 1e300 copies.
+    instances: Math.min(MAX_INSTANCES, Math.max(1, r.int(1, ...at('instances')))),
     dependsOn,
     constraints,
     ...(healthCheck === undefined ? {} : { healthCheck }),

@@ -19,13 +19,13 @@ export const duplicateNames: Rule = {
   checkJob: ({ job }) => {
     const out = duplicates(job.tasks, 'task');
     // Instance names must not collide with another task's name (`api` with 2 instances makes `api-1`).
-    const names = new Set(job.tasks.map((t) => t.name));
-    for (const t of job.tasks) {
-      if (t.instances < 2) continue;
-      for (let i = 0; i < t.instances; i++) {
-        const n = `${t.name}-${i}`;
-        if (names.has(n)) out.push({ code: 'spec/duplicate-name', severity: 'error', message: `instance "${n}" of task "${t.name}" has the same name as another task`, span: t.nameSpan });
-      }
+    // One pass over the names, whatever the instance counts: `api-1` collides when a task `api` has 2 or more.
+    const byName = new Map(job.tasks.map((t) => [t.name, t]));
+    for (const other of job.tasks) {
+      const m = /^(.+)-(0|[1-9]\d*)$/.exec(other.name);
+      const t = m?.[1] === undefined ? undefined : byName.get(m[1]);
+      if (t === undefined || t.instances < 2 || Number(m?.[2]) >= t.instances) continue;
+      out.push({ code: 'spec/duplicate-name', severity: 'error', message: `instance "${other.name}" of task "${t.name}" has the same name as another task`, span: t.nameSpan });
     }
     return out;
   },

@@ -1,0 +1,2 @@
+/** The local multi-node Docker cluster (SPEC.md §6): Node only, no vscode. */
+export {};
