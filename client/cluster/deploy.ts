@@ -1,0 +1,189 @@
+/**
+ * `berth deploy`: place a job with the allocator against the live cluster, then start its tasks in
+ * dependency order (a level at a time, in parallel within a level), waiting for health where
+ * defined. Idempotent: unchanged running tasks are kept. A failure removes what this deploy
+ * created, so a rerun completes it.
+ */
+import type Docker from 'dockerode';
+import { allocate, type Plan } from '../../server/engine/alloc';
+import { expandInstances, type ClusterSpec, type JobSpec } from '../../server/engine/model';
+import { call, hostCpus } from './docker';
+import { ClusterError } from './errors';
+import { ensureImage } from './image';
+import { specKey, taskContainerName, type TaskRecord } from './labels';
+import { inputOf, isUp, readCluster, type LiveTask } from './state';
+import { createTask, clearName, removeContainer, waitReady } from './tasks';
+import { DEFAULT_IMAGE, up, type UpOptions } from './up';
+
+export type DeployAction = 'started' | 'kept' | 'waiting' | 'removed';
+
+export type DeployProgress =
+  | { readonly kind: 'plan'; readonly placed: number; readonly total: number }
+  | { readonly kind: 'task'; readonly task: string; readonly node: string; readonly state: 'creating' | 'starting' | 'waiting-health' | 'running' | 'kept' | 'waiting' | 'removed' | 'failed'; readonly message?: string }
+  | { readonly kind: 'pull'; readonly image: string; readonly status: string; readonly fraction?: number }
+  | { readonly kind: 'rollback'; readonly removed: number };
+
+export interface DeployOptions {
+  /** Use this image for every task (and the nodes), instead of the specs' images. */
+  readonly image?: string;
+  readonly nodeImage?: string;
+  readonly publishPerRange?: number;
+  readonly onProgress?: (e: DeployProgress) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface DeployedTask {
+  /** `job/instance` */
+  readonly id: string;
+  readonly node: string;
+  readonly action: DeployAction;
+}
+
+export interface DeployResult {
+  readonly job: string;
+  readonly cluster: string;
+  readonly tasks: readonly DeployedTask[];
+}
+
+/** The job's instances as task records (what their containers remember). */
+export function recordsOf(cluster: ClusterSpec, job: JobSpec, image?: string): TaskRecord[] {
+  const bySpec = new Map(job.tasks.map((t) => [t.name, t]));
+  return expandInstances(job).map((instance, order) => {
+    const t = bySpec.get(instance.task);
+    if (!t) throw new Error(`no task ${instance.task}`);
+    return {
+      instance: { ...instance, constraints: instance.constraints.map((c) => ({ ...c, span: { start: 0, end: 0 } })) },
+      order,
+      strategy: job.strategy,
+      preemption: job.preemption,
+      image: image ?? t.image ?? cluster.defaults.image ?? DEFAULT_IMAGE,
+      ...(t.command ? { command: t.command } : {}),
+      env: t.env,
+      ...(t.healthCheck ? { healthCheck: t.healthCheck } : {}),
+      restart: t.restart,
+    };
+  });
+}
+
+/** Task names of a job in dependency levels: level k depends only on levels < k. */
+export function levelsOf(job: JobSpec): string[][] {
+  const level = new Map<string, number>();
+  const deps = new Map(job.tasks.map((t) => [t.name, t.dependsOn.map((d) => d.name)]));
+  const visit = (name: string, seen: Set<string>): number => {
+    const known = level.get(name);
+    if (known !== undefined) return known;
+    if (seen.has(name)) return 0; // a cycle is a spec error; the checker reports it
+    seen.add(name);
+    const l = Math.max(-1, ...(deps.get(name) ?? []).filter((d) => deps.has(d)).map((d) => visit(d, seen))) + 1;
+    level.set(name, l);
+    return l;
+  };
+  for (const t of job.tasks) visit(t.name, new Set());
+  const out: string[][] = [];
+  for (const [name, l] of level) (out[l] ??= []).push(name);
+  return out.filter((x) => x !== undefined);
+}
+
+export async function deploy(docker: Docker, cluster: ClusterSpec, job: JobSpec, options: DeployOptions = {}): Promise<DeployResult> {
+  const progress = options.onProgress ?? (() => undefined);
+  const upOptions: UpOptions = {
+    ...(options.nodeImage ?? options.image ? { image: options.nodeImage ?? options.image } : {}),
+    ...(options.publishPerRange !== undefined ? { publishPerRange: options.publishPerRange } : {}),
+    onProgress: (e) => {
+      if (e.kind === 'pull') progress({ kind: 'pull', ...e.progress });
+    },
+  };
+  await up(docker, cluster, upOptions);
+  const cores = await hostCpus(docker);
+  const live = await readCluster(docker, cluster.name);
+  const nodeUp = new Set(live.nodes.filter(isUp).map((n) => n.name));
+  const records = recordsOf(cluster, job, options.image);
+  const wanted = new Map(records.map((r) => [r.instance.id, r]));
+
+  // Keep this job's running tasks whose spec is unchanged; other jobs' running tasks stay as they are.
+  const current = new Map<string, string>();
+  const kept = new Set<string>();
+  const stale: LiveTask[] = [];
+  const others: TaskRecord[] = [];
+  for (const t of live.tasks) {
+    const running = t.state === 'running' && !t.waiting && nodeUp.has(t.node);
+    if (t.job === job.name) {
+      const r = wanted.get(t.taskId);
+      if (r && running && specKey(r) === specKey(t.record)) {
+        current.set(t.taskId, t.node);
+        kept.add(t.taskId);
+      } else stale.push(t);
+    } else if (running) {
+      current.set(t.taskId, t.node);
+      others.push(t.record);
+    }
+  }
+  const plan: Plan = allocate(inputOf(live, [...others, ...records], current));
+  const placed = records.filter((r) => plan.tasks.get(r.instance.id)?.kind === 'placed').length;
+  progress({ kind: 'plan', placed, total: records.length });
+  // Tasks of other jobs this plan evicts (preemption) are stopped and wait for capacity.
+  const evicted = live.tasks.filter((t) => t.job !== job.name && current.has(t.taskId) && plan.tasks.get(t.taskId)?.kind !== 'placed');
+
+  const created: string[] = [];
+  const results: DeployedTask[] = [];
+  try {
+    for (const t of stale) {
+      await removeContainer(docker, t.id);
+      if (!wanted.has(t.taskId)) {
+        results.push({ id: t.taskId, node: t.node, action: 'removed' });
+        progress({ kind: 'task', task: t.taskId, node: t.node, state: 'removed' });
+      }
+    }
+    for (const t of evicted) {
+      await removeContainer(docker, t.id);
+      await createTask(docker, { cluster: cluster.name, record: t.record, node: '', ports: [], restarts: t.restarts }, cores);
+      progress({ kind: 'task', task: t.taskId, node: '', state: 'waiting', message: 'evicted' });
+    }
+    for (const level of levelsOf(job)) {
+      if (options.signal?.aborted) throw new ClusterError('deploy/failed', 'deploy cancelled');
+      const names = new Set(level);
+      const batch = records.filter((r) => names.has(r.instance.task));
+      const toStart = batch.filter((r) => !kept.has(r.instance.id) && plan.tasks.get(r.instance.id)?.kind === 'placed');
+      for (const image of new Set(toStart.map((r) => r.image))) await ensureImage(docker, image, (p) => progress({ kind: 'pull', ...p }));
+      await Promise.all(
+        batch.map(async (r) => {
+          const id = r.instance.id;
+          const result = plan.tasks.get(id);
+          if (kept.has(id)) {
+            const node = current.get(id) ?? '';
+            results.push({ id, node, action: 'kept' });
+            progress({ kind: 'task', task: id, node, state: 'kept' });
+            return;
+          }
+          if (result?.kind !== 'placed') return;
+          progress({ kind: 'task', task: id, node: result.node, state: 'creating' });
+          await clearName(docker, cluster.name, taskContainerName(cluster.name, r.instance.job, r.instance.name));
+          const c = await createTask(docker, { cluster: cluster.name, record: r, node: result.node, ports: result.ports, restarts: 0 }, cores);
+          created.push(c.id);
+          progress({ kind: 'task', task: id, node: result.node, state: 'starting' });
+          await call(`starting task ${id}`, () => c.start());
+          if (r.healthCheck) progress({ kind: 'task', task: id, node: result.node, state: 'waiting-health' });
+          await waitReady(docker, c.id, r, options.signal);
+          results.push({ id, node: result.node, action: 'started' });
+          progress({ kind: 'task', task: id, node: result.node, state: 'running' });
+        }),
+      );
+    }
+    // Tasks without a node wait for capacity (the controller places them when it returns).
+    for (const r of records) {
+      const result = plan.tasks.get(r.instance.id);
+      if (result?.kind === 'placed' || kept.has(r.instance.id)) continue;
+      await clearName(docker, cluster.name, taskContainerName(cluster.name, r.instance.job, r.instance.name));
+      const c = await createTask(docker, { cluster: cluster.name, record: r, node: '', ports: [], restarts: 0 }, cores);
+      created.push(c.id);
+      results.push({ id: r.instance.id, node: '', action: 'waiting' });
+      progress({ kind: 'task', task: r.instance.id, node: '', state: 'waiting', message: result?.kind === 'blocked' ? `blocked by ${result.blockedBy.join(', ')}` : 'no node has room' });
+    }
+  } catch (err) {
+    await Promise.all(created.map((id) => removeContainer(docker, id).catch(() => undefined)));
+    progress({ kind: 'rollback', removed: created.length });
+    throw err instanceof ClusterError ? err : new ClusterError('deploy/failed', `deploy of ${job.name} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  results.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { job: job.name, cluster: cluster.name, tasks: results };
+}
