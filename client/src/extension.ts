@@ -1,6 +1,68 @@
-/** The VS Code extension's composition root (SPEC.md §5). */
-import type * as vscode from 'vscode';
+/**
+ * The VS Code extension's composition root (SPEC.md §5). Activation is cheap: it registers
+ * commands and views; the language server starts only when a Berth document is open (by name,
+ * or by `apiVersion: berth/v1` in a YAML file's text).
+ */
+import * as vscode from 'vscode';
+import { isBerthDocument } from './berthFiles';
+import { BerthServer, type ServerTimings } from './berthServer';
+import { registerClusterView } from './cluster/clusterView';
+import { registerPlanCommand } from './commands/plan';
+import { registerRestartServerCommand, registerShowLogCommand, SHOW_LOG_COMMAND } from './commands/restartServer';
+import { registerShowFailoverScenarioCommand } from './commands/showFailoverScenario';
+import { PlacementView, type PlacementMessage } from './placementView';
+import { ServerStatusBar } from './statusBar';
 
-export function activate(_context: vscode.ExtensionContext): void {}
+/** What `activate` returns: for other extensions and for the editor tests. */
+export interface BerthApi {
+  readonly activatedAt: number;
+  timings(): ServerTimings;
+  /** The last message posted to the placement view, if it is open. */
+  lastPlacement(): PlacementMessage | undefined;
+  serverRunning(): boolean;
+}
+
+export function activate(context: vscode.ExtensionContext): BerthApi {
+  const activatedAt = Date.now();
+  const log = vscode.window.createOutputChannel('Berth', { log: true });
+  const status = new ServerStatusBar(SHOW_LOG_COMMAND);
+  const server = new BerthServer(context, log, status);
+  const view = new PlacementView(context.extensionUri, server, log);
+  context.subscriptions.push(
+    log,
+    status,
+    { dispose: () => void server.dispose() },
+    view,
+    registerPlanCommand(view),
+    registerShowFailoverScenarioCommand(server, view),
+    registerRestartServerCommand(server, log),
+    registerShowLogCommand(log),
+  );
+  registerClusterView(context);
+
+  const startFor = (document: vscode.TextDocument): void => {
+    if (server.running || !isBerthDocument(document)) return;
+    server.ensureStarted().catch((e: unknown) => log.error(`The language server did not start: ${e instanceof Error ? e.message : String(e)}`));
+  };
+  context.subscriptions.push(
+    vscode.workspace.onDidOpenTextDocument(startFor),
+    // A YAML file becomes a Berth file when `apiVersion: berth/v1` is typed into it.
+    vscode.workspace.onDidChangeTextDocument((e) => startFor(e.document)),
+  );
+  vscode.workspace.textDocuments.forEach(startFor);
+
+  // Editor title and context menus show Berth's commands only on Berth files.
+  const setActiveContext = (editor: vscode.TextEditor | undefined): void =>
+    void vscode.commands.executeCommand('setContext', 'berth.activeEditorIsBerthFile', editor !== undefined && isBerthDocument(editor.document));
+  setActiveContext(vscode.window.activeTextEditor);
+  context.subscriptions.push(vscode.window.onDidChangeActiveTextEditor(setActiveContext));
+
+  return {
+    activatedAt,
+    timings: () => server.timings,
+    lastPlacement: () => view.lastPosted,
+    serverRunning: () => server.running,
+  };
+}
 
 export function deactivate(): void {}

@@ -1,0 +1,179 @@
+// The placement view's page: draws the plan the extension posts (see client/src/placementView.ts).
+// No dependencies, no remote content; every element is built with DOM calls, never innerHTML.
+// @ts-check
+(function () {
+  // eslint-disable-next-line no-undef
+  const vscode = acquireVsCodeApi();
+  const root = /** @type {HTMLElement} */ (document.getElementById('root'));
+  const DIMENSIONS = [
+    { key: 'cpus', label: 'cpus', unit: '' },
+    { key: 'mem', label: 'mem', unit: 'mib' },
+    { key: 'disk', label: 'disk', unit: 'mib' },
+    { key: 'gpus', label: 'gpus', unit: '' },
+  ];
+  let state = vscode.getState() || { report: 0 };
+  let last = null;
+
+  function el(tag, attrs, ...children) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === undefined || v === false) continue;
+      if (k === 'class') e.className = v;
+      else if (k === 'style') Object.assign(e.style, v);
+      else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+      else e.setAttribute(k, v === true ? '' : String(v));
+    }
+    for (const c of children.flat()) if (c !== undefined && c !== null && c !== false) e.append(typeof c === 'string' ? document.createTextNode(c) : c);
+    return e;
+  }
+
+  function amount(value, unit) {
+    if (unit !== 'mib') return String(Math.round(value * 1000) / 1000);
+    if (value >= 1024) return `${Math.round((value / 1024) * 10) / 10} GiB`;
+    return `${Math.round(value)} MiB`;
+  }
+
+  /** A stable colour slot per task name, so a task has one colour in every bar. */
+  function slot(name) {
+    let h = 0;
+    for (const ch of name) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+    return h % 6;
+  }
+
+  function render(message) {
+    last = message;
+    root.replaceChildren();
+    if (message.type === 'loading') return root.append(el('p', { class: 'muted' }, `Planning ${message.file}…`));
+    if (message.type === 'error') return root.append(header(message.file), el('p', { class: 'problem', role: 'alert' }, `The plan could not be computed: ${message.message}`));
+    const result = message.result;
+    if (result.kind === 'unavailable') return root.append(header(message.file), el('p', { class: 'problem', role: 'status' }, `No plan: ${result.reason}.`));
+    if (result.reports.length === 0) return root.append(header(message.file), el('p', { class: 'muted' }, 'No job targets this cluster yet.'));
+    const index = Math.min(state.report || 0, result.reports.length - 1);
+    const report = result.reports[index];
+    root.append(header(message.file, report));
+    if (result.reports.length > 1) root.append(jobTabs(result.reports, index));
+    root.append(verdict(report), nodesSection(report), waitingSection(report), scenariosSection(report, message.focus));
+    const focused = root.querySelector('.scenario.focused');
+    if (focused) focused.scrollIntoView({ block: 'nearest' });
+  }
+
+  function header(file, report) {
+    return el('header', {},
+      el('h1', {}, report ? `${report.job} on ${report.cluster}` : 'Placement'),
+      el('p', { class: 'muted' },
+        el('a', { href: '#', onclick: (e) => { e.preventDefault(); vscode.postMessage({ type: 'openFile' }); } }, file),
+        report ? ` · ${report.strategy}${report.preemption ? ' · preemption' : ''}` : ''));
+  }
+
+  function jobTabs(reports, index) {
+    return el('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Jobs on this cluster' },
+      reports.map((r, i) => el('button', {
+        role: 'tab', 'aria-selected': String(i === index), class: i === index ? 'tab selected' : 'tab',
+        onclick: () => { state = { ...state, report: i }; vscode.setState(state); render(last); },
+      }, r.job)));
+  }
+
+  function verdict(report) {
+    const placed = report.tasks.filter((t) => t.status === 'placed').length;
+    const f = report.failover;
+    const safe = f.safe;
+    return el('section', { class: `verdict ${safe ? 'ok' : 'warn'}`, 'aria-label': 'Summary' },
+      el('p', {}, `${placed}/${report.tasks.length} tasks placed · `,
+        el('strong', {}, safe ? 'failover-safe' : 'not failover-safe'),
+        ` (tolerates ${f.tolerate} node loss${f.tolerate === 1 ? '' : 'es'}${f.domains.length ? `, domains: ${f.domains.join(', ')}` : ''}${f.truncated ? '; scan truncated' : ''})`),
+      f.suggestion ? el('p', { class: 'suggestion' }, `To make it safe: ${f.suggestion.summary}`) : null);
+  }
+
+  function nodesSection(report) {
+    const mine = new Map(report.tasks.map((t) => [t.name, t]));
+    return el('section', { 'aria-labelledby': 'nodes-h' },
+      el('h2', { id: 'nodes-h' }, 'Nodes'),
+      el('div', { class: 'nodes' }, report.nodes.map((n) => nodeCard(n, mine))));
+  }
+
+  function nodeCard(node, mine) {
+    const tasks = node.tasks.map((name) => mine.get(name)).filter(Boolean);
+    const others = node.tasks.filter((name) => !mine.has(name));
+    const dims = DIMENSIONS.filter((d) => node.capacity[d.key] > 0);
+    return el('article', { class: 'node', tabindex: '0', 'data-node': node.name, 'aria-label': `Node ${node.name}: ${node.tasks.length ? node.tasks.join(', ') : 'idle'}` },
+      el('h3', {}, node.name, el('span', { class: 'muted' }, node.tasks.length ? ` · ${node.tasks.length} task${node.tasks.length === 1 ? '' : 's'}` : ' · idle')),
+      dims.map((d) => bar(node, d, tasks, others)));
+  }
+
+  function bar(node, d, tasks, others) {
+    const cap = node.capacity[d.key];
+    const used = node.allocated[d.key];
+    let ours = 0;
+    const segments = tasks.map((t) => {
+      const v = t.resources[d.key];
+      ours += v;
+      return v > 0 ? segment(t.name, v, cap, d, `seg-${slot(t.task)}`) : null;
+    });
+    const rest = used - ours;
+    if (rest > 1e-9) segments.push(segment(others.length ? `other jobs (${others.join(', ')})` : 'other jobs', rest, cap, d, 'seg-other'));
+    const free = Math.max(0, cap - used);
+    const label = `${d.label} ${amount(used, d.unit)} of ${amount(cap, d.unit)} used, ${amount(free, d.unit)} free`;
+    return el('div', { class: 'resource' },
+      el('span', { class: 'dim' }, d.label),
+      el('div', { class: 'bar', role: 'img', 'aria-label': `${node.name}: ${label}` },
+        segments,
+        free > 1e-9 ? el('span', { class: 'headroom', style: { flexGrow: String(free / cap) }, title: `headroom: ${amount(free, d.unit)}` }) : null),
+      el('span', { class: 'figures' }, `${amount(used, d.unit)} / ${amount(cap, d.unit)}`));
+  }
+
+  function segment(name, value, cap, d, cls) {
+    const text = `${name}: ${amount(value, d.unit)} of ${amount(cap, d.unit)} ${d.label}`;
+    return el('span', { class: `segment ${cls}`, tabindex: '0', role: 'img', 'aria-label': text, title: text, style: { flexGrow: String(value / cap) } },
+      el('span', { class: 'segment-label' }, name));
+  }
+
+  function waitingSection(report) {
+    const waiting = report.tasks.filter((t) => t.status !== 'placed');
+    if (waiting.length === 0) return null;
+    return el('section', { 'aria-labelledby': 'waiting-h' },
+      el('h2', { id: 'waiting-h' }, 'Not placed'),
+      el('ul', { class: 'waiting' }, waiting.map((t) => el('li', { tabindex: '0', class: 'problem' },
+        el('strong', {}, t.name), t.status === 'blocked' ? ` is blocked by ${(t.blockedBy || []).join(', ')}` : `: ${t.reasons || 'no node fits'}`))));
+  }
+
+  function scenariosSection(report, focus) {
+    const scenarios = report.failover.scenarios;
+    const key = (lost) => [...lost].sort().join(',');
+    const focusKey = focus ? key(focus) : undefined;
+    return el('section', { 'aria-labelledby': 'scenarios-h' },
+      el('h2', { id: 'scenarios-h' }, 'Failover scenarios'),
+      scenarios.length === 0 ? el('p', { class: 'muted' }, 'No scenarios: nothing is placed, or failover.tolerate is 0.') :
+        el('div', { class: 'scenarios', role: 'list' }, scenarios.map((s) => scenarioCard(s, focusKey === key(s.lost)))));
+  }
+
+  function scenarioCard(s, focused) {
+    const bad = s.unplaced.length > 0;
+    const verb = s.lost.length > 1 || s.kind === 'domain' ? 'fail' : 'fails';
+    const title = `if ${s.name} ${verb}`;
+    const rows = [
+      ...s.unplaced.map((u) => el('li', { class: 'problem' }, '✗ ', el('strong', {}, u.task), ` has no node: ${u.reasons}`)),
+      ...s.moves.map((m) => el('li', {}, '→ ', el('strong', {}, m.task), ` moves ${m.from} → ${m.to}`)),
+      ...s.evicted.map((e) => el('li', { class: 'warning' }, '⤓ ', el('strong', {}, e.task), ` evicted from ${e.from}`)),
+    ];
+    return el('article', {
+      class: `scenario ${bad ? 'bad' : 'good'}${focused ? ' focused' : ''}`, role: 'listitem', tabindex: '0',
+      'aria-label': `${title}: ${bad ? `${s.unplaced.length} task${s.unplaced.length === 1 ? '' : 's'} left without a node` : 'every task keeps a node'}`,
+      'aria-current': focused ? 'true' : undefined,
+      'data-lost': s.lost.join(','),
+      onclick: () => select(s.lost), onkeydown: (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); select(s.lost); } },
+    },
+    el('h3', {}, bad ? '⚠ ' : '✓ ', title),
+    el('p', { class: 'muted' }, `lost: ${s.lost.join(', ')}`),
+    rows.length ? el('ul', {}, rows) : el('p', { class: 'muted' }, 'nothing to move'));
+  }
+
+  function select(lost) {
+    vscode.postMessage({ type: 'focusScenario', lost });
+    if (last && last.type === 'plan') render({ ...last, focus: lost });
+    const card = root.querySelector(`.scenario[data-lost="${CSS.escape(lost.join(','))}"]`);
+    if (card instanceof HTMLElement) card.focus();
+  }
+
+  window.addEventListener('message', (event) => render(event.data));
+  vscode.postMessage({ type: 'ready' });
+})();
