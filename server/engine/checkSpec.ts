@@ -87,7 +87,7 @@ export function createSpecChecker(schema: SchemaValidator = createSchemaValidato
       const file = parseSpec(text, cache);
       const problems: Problem[] = [...file.problems];
       const clusters: CheckedCluster[] = [];
-      const jobDocs: { doc: SpecDocument; spec: JobSpec; problems: Problem[] }[] = [];
+      const jobDocs: { doc: SpecDocument; spec: JobSpec; stages: (readonly Problem[])[] }[] = [];
       for (const doc of file.documents) {
         const kind = kindOf(doc, path);
         if (kind === undefined) {
@@ -97,25 +97,55 @@ export function createSpecChecker(schema: SchemaValidator = createSchemaValidato
         if (kind === 'Cluster') {
           const { checked, problems: ps } = checkCluster(doc, schema);
           clusters.push(checked);
-          problems.push(...ps);
+          if (parses(doc)) problems.push(...ps);
         } else {
           const ps = schema.validate(doc, 'Job');
           const built = toJob(doc);
-          jobDocs.push({ doc, spec: built.spec, problems: [...ps, ...built.problems] });
+          jobDocs.push({ doc, spec: built.spec, stages: [ps, built.problems] });
         }
       }
-      const jobs: CheckedJob[] = jobDocs.map(({ doc, spec, problems: ps }) => {
+      const jobs: CheckedJob[] = jobDocs.map(({ doc, spec, stages }) => {
         const resolved = resolveCluster(spec, path, clusters, host, checkClusterFile);
-        if (resolved.problem) ps.push(resolved.problem);
         const cluster = resolved.source?.ok ? resolved.source.spec : undefined;
-        for (const rule of RULES) if (rule.checkJob) ps.push(...rule.checkJob({ job: spec, cluster }));
-        problems.push(...ps);
+        const ruled: Problem[] = resolved.problem ? [resolved.problem] : [];
+        for (const rule of RULES) if (rule.checkJob) ruled.push(...rule.checkJob({ job: spec, cluster }));
+        const ps = firstPerSpan(...stages, ruled);
+        if (parses(doc)) problems.push(...ps);
         return { doc, spec, ok: !ps.some(isError) && !doc.problems.some(isError), cluster: resolved.source };
       });
       problems.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
       return { path, file, problems, clusters, jobs };
     },
   };
+}
+
+/**
+ * One error per place: when a later stage (schema, then quantities, then rules) finds an error at a
+ * span where an earlier stage already did, the user sees only the earlier one, which names the
+ * mistake most directly. Errors of the same stage all stay.
+ */
+function firstPerSpan(...stages: readonly (readonly Problem[])[]): Problem[] {
+  const taken = new Set<string>();
+  const out: Problem[] = [];
+  for (const stage of stages) {
+    const spans: string[] = [];
+    for (const p of stage) {
+      const key = `${p.span.start}:${p.span.end}`;
+      if (isError(p) && taken.has(key)) continue;
+      out.push(p);
+      if (isError(p)) spans.push(key);
+    }
+    for (const key of spans) taken.add(key);
+  }
+  return out;
+}
+
+/**
+ * A document with YAML syntax errors has no reliable structure: its syntax errors are all the user
+ * sees of it. It is still modelled (completion and navigation work while the user types), never planned.
+ */
+function parses(doc: SpecDocument): boolean {
+  return !doc.problems.some(isError);
 }
 
 export function isError(p: Problem): boolean {
@@ -146,10 +176,10 @@ function unknownKind(doc: SpecDocument): Problem {
 }
 
 function checkCluster(doc: SpecDocument, schema: SchemaValidator): { checked: CheckedCluster; problems: Problem[] } {
-  const problems: Problem[] = [...schema.validate(doc, 'Cluster')];
   const built = toCluster(doc);
-  problems.push(...built.problems);
-  for (const rule of RULES) if (rule.checkCluster) problems.push(...rule.checkCluster({ cluster: built.spec }));
+  const ruled: Problem[] = [];
+  for (const rule of RULES) if (rule.checkCluster) ruled.push(...rule.checkCluster({ cluster: built.spec }));
+  const problems = firstPerSpan(schema.validate(doc, 'Cluster'), built.problems, ruled);
   const ok = !problems.some(isError) && !doc.problems.some(isError);
   return { checked: { doc, spec: built.spec, ok }, problems };
 }

@@ -119,6 +119,8 @@ export interface TaskSpec {
   readonly restart: RestartPolicy;
   /** Spans of each resource value given (cpus, mem, disk, gpus, ports). */
   readonly resourceSpans: Readonly<Partial<Record<Dimension | 'ports', Span>>>;
+  /** The span of each fixed port, parallel to `ports.fixed`. */
+  readonly fixedPortSpans: readonly Span[];
   readonly nameSpan: Span;
   readonly span: Span;
 }

@@ -55,8 +55,17 @@ export function createParseCache(): ParseCache {
 
 /** Caps alias expansion so that a "billion laughs" document cannot exhaust memory. */
 const MAX_ALIAS_NODES = 10_000;
+/**
+ * Nesting deeper than this is cut with a problem. A spec needs about eight levels; the cap keeps
+ * every later stage (schema validation, the model, rules) far from the end of the call stack.
+ */
+const MAX_DEPTH = 64;
 
 export function parseSpec(text: string, cache: ParseCache = createParseCache()): SpecFile {
+  const deep = tooDeepAt(text);
+  if (deep !== undefined) {
+    return { text, documents: [], problems: [{ code: 'spec/too-deep', severity: 'error', message: `nested more than ${MAX_TEXT_DEPTH} levels deep; a spec needs far fewer`, span: { start: deep, end: Math.min(text.length, deep + 1) } }] };
+  }
   try {
     const chunked = chunkable(text) ? parseChunked(text, cache) : undefined;
     return chunked ?? parseWhole(text);
@@ -64,6 +73,53 @@ export function parseSpec(text: string, cache: ParseCache = createParseCache()):
     // The library documents no throw; if it ever does, the file is still a result, not a crash.
     return { text, documents: [], problems: [{ code: 'spec/syntax', severity: 'error', message: `cannot parse YAML: ${String(err)}`, span: { start: 0, end: Math.min(text.length, 1) } }] };
   }
+}
+
+/** Nesting in the text beyond which the `yaml` library is not called at all (see tooDeepAt). */
+const MAX_TEXT_DEPTH = 256;
+
+/**
+ * Where the text nests deeper than MAX_TEXT_DEPTH (block indentation levels or open flow
+ * brackets), or undefined. The `yaml` library composes recursively: thousands of levels bring it
+ * to the end of the call stack, where V8 can die outright (a fatal error, not an exception), so
+ * such text is refused before parsing. One pass over the characters; quotes and comments are
+ * skipped roughly, which errs only towards parsing.
+ */
+function tooDeepAt(text: string): number | undefined {
+  const indents: number[] = [];
+  let flow = 0;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    // Start of a line: its indentation, unless inside a flow collection.
+    let col = 0;
+    while (i + col < n && text.charCodeAt(i + col) === 32) col++;
+    const first = text[i + col];
+    if (flow === 0 && first !== undefined && first !== '\n' && first !== '\r' && first !== '#') {
+      while (indents.length > 0 && (indents[indents.length - 1] ?? 0) >= col) indents.pop();
+      indents.push(col);
+      if (indents.length > MAX_TEXT_DEPTH) return i + col;
+    }
+    i += col;
+    let quote = '';
+    for (; i < n; i++) {
+      const c = text[i];
+      if (c === '\n') break;
+      if (quote !== '') {
+        if (c === quote) quote = '';
+        continue;
+      }
+      if (c === '"' || c === "'") quote = c;
+      else if (c === '#' && (i === 0 || text[i - 1] === ' ')) {
+        while (i < n && text[i] !== '\n') i++;
+        break;
+      } else if (c === '[' || c === '{') {
+        if (++flow > MAX_TEXT_DEPTH) return i;
+      } else if ((c === ']' || c === '}') && flow > 0) flow--;
+    }
+    i++;
+  }
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -76,6 +132,7 @@ export function parseWhole(text: string): SpecFile {
   const documents: SpecDocument[] = [];
   for (const doc of list) {
     const parsed = walkDocument(doc, 0, text.length);
+    parsed.problems.forEach((p, i) => (parsed.problems[i] = atOpeningQuote(text, p)));
     const [start, , end] = doc.range;
     const span = { start: clamp(start, text.length), end: clamp(end, text.length) };
     if (parsed.value === null && parsed.problems.length === 0 && isBlank(text.slice(span.start, span.end))) continue;
@@ -121,6 +178,7 @@ function walkDocument(doc: Document.Parsed, base: number, limit: number): Walked
 
 class Walker {
   private aliasBudget = MAX_ALIAS_NODES;
+  private tooDeep = false;
   /** Set when an anchor or alias was seen: such text must be parsed whole, not in chunks. */
   sawAnchor = false;
 
@@ -132,20 +190,28 @@ class Walker {
     private readonly limit: number,
   ) {}
 
-  walk(node: Node | Alias, pointer: string, keySpan: Span | undefined, via?: Span): unknown {
+  walk(node: Node | Alias, pointer: string, keySpan: Span | undefined, via?: Span, depth = 0): unknown {
     const span = via ?? this.spanOf(node);
     this.nodes.set(pointer, keySpan ? { span, keySpan } : { span });
+    if (depth > MAX_DEPTH && (isSeq(node) || isMap(node))) {
+      if (!this.tooDeep) this.problems.push({ code: 'spec/too-deep', severity: 'error', message: `nested more than ${MAX_DEPTH} levels deep; a spec needs far fewer`, span: { start: span.start, end: Math.min(span.end, span.start + 1) } });
+      this.tooDeep = true;
+      return null;
+    }
     if (node.anchor !== undefined) this.sawAnchor = true;
     if (isAlias(node)) {
       this.sawAnchor = true;
       const target = this.resolveAlias(node);
-      if (target === undefined) return null;
-      return this.walk(target, pointer, keySpan, span);
+      if (target === undefined) {
+        this.problems.push({ code: 'spec/syntax', severity: 'error', message: `unresolved alias *${node.source}: no anchor &${node.source} before it`, span });
+        return null;
+      }
+      return this.walk(target, pointer, keySpan, span, depth);
     }
     if (via !== undefined && --this.aliasBudget < 0) return null;
     if (isScalar(node)) return node.value ?? null;
     if (isSeq(node)) {
-      return node.items.map((item, i) => (item === null || item === undefined ? null : this.walk(item as Node, `${pointer}/${i}`, undefined, via)));
+      return node.items.map((item, i) => (item === null || item === undefined ? null : this.walk(item as Node, `${pointer}/${i}`, undefined, via, depth + 1)));
     }
     if (isMap(node)) {
       const out: Record<string, unknown> = {};
@@ -164,7 +230,7 @@ class Walker {
           // `key:` with no value: point the value at the end of the key.
           this.nodes.set(childPointer, { span: { start: ks.end, end: ks.end }, keySpan: ks });
         } else {
-          child = this.walk(v, childPointer, ks, via);
+          child = this.walk(v, childPointer, ks, via, depth + 1);
         }
         Object.defineProperty(out, name, { value: child, enumerable: true, writable: true, configurable: true });
       }
@@ -339,7 +405,7 @@ function parseItem(itemText: string): ParsedChunk | undefined {
   if (!isSeq(contents) || contents.items.length !== 1) return undefined;
   const item = contents.items[0] as Node | null;
   const problems: Problem[] = [];
-  for (const e of doc.errors) problems.push(yamlProblem(e.message, e.pos, 'error', 0, itemText.length));
+  for (const e of doc.errors) problems.push(atOpeningQuote(itemText, yamlProblem(e.message, e.pos, 'error', 0, itemText.length)));
   for (const w of doc.warnings) problems.push(yamlProblem(w.message, w.pos, 'warning', 0, itemText.length));
   if (item === null || item === undefined) return { value: null, nodes: new Map([['', { span: { start: itemText.indexOf('-') + 1, end: itemText.indexOf('-') + 1 } }]]), problems };
   const nodes = new Map<string, SpecNodeInfo>();
@@ -387,6 +453,19 @@ function yamlProblem(message: string, pos: readonly [number, number], severity: 
   const start = clamp(pos[0] + base, limit);
   const end = Math.max(start, clamp(pos[1] + base, limit));
   return { code: 'spec/syntax', severity, message: cleanYamlMessage(message), span: { start, end } };
+}
+
+/**
+ * The library reports an unclosed quote where the text ends; the mistake is where the quote
+ * opens: the last such quote before that point (an unclosed string holds no other).
+ */
+function atOpeningQuote(text: string, p: Problem): Problem {
+  const m = /^Missing closing (["'])quote/.exec(p.message);
+  if (!m?.[1]) return p;
+  let at = text.lastIndexOf(m[1], Math.max(0, p.span.start - 1));
+  // In a single-quoted string '' is an escaped quote, not the opening one.
+  while (m[1] === "'" && at > 0 && text[at - 1] === "'") at = text.lastIndexOf("'", at - 2);
+  return at < 0 ? p : { ...p, span: { start: at, end: at + 1 } };
 }
 
 /** Strips the library's "at line N, column M" suffix and its source excerpt: the span says where. */

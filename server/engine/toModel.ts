@@ -159,11 +159,18 @@ export function toJob(doc: SpecDocument): Built<JobSpec> {
 
 function toTask(r: Reader, i: number): TaskSpec {
   const at = (...rest: (string | number)[]): (string | number)[] => ['tasks', i, ...rest];
+  const fixedPortSpans: Span[] = [];
   const ports: TaskPorts = (() => {
     const p = r.get(...at('resources', 'ports'));
     if (typeof p === 'number' && Number.isInteger(p) && p >= 0) return { dynamic: p, fixed: [] };
-    if (Array.isArray(p)) return { dynamic: 0, fixed: p.filter((x): x is number => typeof x === 'number' && Number.isInteger(x)) };
-    return { dynamic: 0, fixed: [] };
+    if (!Array.isArray(p)) return { dynamic: 0, fixed: [] };
+    const fixed: number[] = [];
+    p.forEach((x, j) => {
+      if (typeof x !== 'number' || !Number.isInteger(x)) return;
+      fixed.push(x);
+      fixedPortSpans.push(r.span(...at('resources', 'ports', j)));
+    });
+    return { dynamic: 0, fixed };
   })();
   const dependsOn: NamedRef[] = [];
   r.list(...at('dependsOn')).forEach((d, j) => {
@@ -192,6 +199,7 @@ function toTask(r: Reader, i: number): TaskSpec {
     env,
     resources: r.resources(at('resources')),
     ports,
+    fixedPortSpans,
     priority: r.int(100, ...at('priority')),
     // Clamped to the schema's range (which reports values outside it), so no rule loops on 1e300 copies.
     instances: Math.min(MAX_INSTANCES, Math.max(1, r.int(1, ...at('instances')))),

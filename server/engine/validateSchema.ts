@@ -141,7 +141,7 @@ function toProblem(e: ErrorObject, doc: SpecDocument): Problem {
       const unit = e.keyword.endsWith('Items') ? (limit === 1 ? 'item' : 'items') : limit === 1 ? 'character' : 'characters';
       const bound = e.keyword.startsWith('min') ? 'at least' : 'at most';
       return {
-        code: e.keyword === 'minItems' && limit === 1 ? 'spec/empty' : 'spec/out-of-range',
+        code: (e.keyword === 'minItems' || e.keyword === 'minLength') && limit === 1 ? 'spec/empty' : 'spec/out-of-range',
         severity: 'error',
         message: `${here || 'the document'} must have ${bound} ${limit} ${unit}`,
         span: e.keyword.startsWith('min') && e.keyword.endsWith('Items') ? parentOrValueSpan(doc, e.instancePath) : valueSpan(doc, e.instancePath),

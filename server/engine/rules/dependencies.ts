@@ -35,30 +35,48 @@ export const dependencies: Rule = {
   },
 };
 
-/** Every elementary cycle found by a DFS (one per strongly connected back edge), names in order. */
+/**
+ * Every cycle found by a depth-first search (one per back edge), names in order. Iterative, with an
+ * explicit stack, so a dependency chain 50,000 tasks deep does not overflow the call stack.
+ */
 function findCycles(byName: ReadonlyMap<string, TaskSpec>): string[][] {
   const state = new Map<string, 1 | 2>();
-  const stack: string[] = [];
+  /** Position of each name on the current path (state 1). */
+  const onPath = new Map<string, number>();
+  const path: string[] = [];
   const cycles: string[][] = [];
   const seenCycle = new Set<string>();
-  const visit = (name: string): void => {
-    state.set(name, 1);
-    stack.push(name);
-    for (const d of byName.get(name)?.dependsOn ?? []) {
-      if (!byName.has(d.name)) continue;
-      const s = state.get(d.name);
+  for (const root of [...byName.keys()].sort()) {
+    if (state.has(root)) continue;
+    const frames: { name: string; next: number }[] = [{ name: root, next: 0 }];
+    state.set(root, 1);
+    onPath.set(root, path.push(root) - 1);
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1] as { name: string; next: number };
+      const deps = byName.get(frame.name)?.dependsOn ?? [];
+      if (frame.next >= deps.length) {
+        frames.pop();
+        path.pop();
+        onPath.delete(frame.name);
+        state.set(frame.name, 2);
+        continue;
+      }
+      const d = (deps[frame.next++] as { name: string }).name;
+      if (!byName.has(d)) continue;
+      const s = state.get(d);
       if (s === 1) {
-        const cycle = stack.slice(stack.indexOf(d.name));
+        const cycle = path.slice(onPath.get(d));
         const key = [...cycle].sort().join('\0');
         if (!seenCycle.has(key)) {
           seenCycle.add(key);
           cycles.push(cycle);
         }
-      } else if (s === undefined) visit(d.name);
+      } else if (s === undefined) {
+        state.set(d, 1);
+        onPath.set(d, path.push(d) - 1);
+        frames.push({ name: d, next: 0 });
+      }
     }
-    stack.pop();
-    state.set(name, 2);
-  };
-  for (const name of [...byName.keys()].sort()) if (!state.has(name)) visit(name);
+  }
   return cycles;
 }

@@ -8,9 +8,9 @@ export const ports: Rule = {
     const out: Problem[] = [];
     const ranges = cluster ? [...new Map(cluster.nodes.flatMap((n) => n.ports).map((r) => [`${r.from}-${r.to}`, r])).values()] : [];
     for (const t of job.tasks) {
-      const span = t.resourceSpans.ports ?? t.nameSpan;
       const seen = new Set<number>();
-      for (const p of t.ports.fixed) {
+      for (const [i, p] of t.ports.fixed.entries()) {
+        const span = t.fixedPortSpans[i] ?? t.resourceSpans.ports ?? t.nameSpan;
         if (seen.has(p)) out.push({ code: 'spec/duplicate-port', severity: 'error', message: `task "${t.name}" asks for port ${p} twice`, span });
         seen.add(p);
         if (cluster && cluster.nodes.length > 0 && !ranges.some((r) => p >= r.from && p <= r.to)) {

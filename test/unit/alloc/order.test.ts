@@ -7,10 +7,19 @@ import { Gi, job, node, placements, task } from './fixtures';
 describe('strategies', () => {
   const nodes = [node('n1', 4, 8 * Gi, 8 * Gi), node('n2', 4, 8 * Gi, 8 * Gi), node('n3', 2, 4 * Gi, 4 * Gi)];
 
-  it('binpack: best fit, the node left fullest on the dominant dimension; ties by name', () => {
+  it('binpack: best fit, then as few nodes as the tasks fit on', () => {
     const plan = allocate({ nodes, jobs: [job('j', [task('j', 'a', 1, Gi, Gi, { instances: 3 })])] });
-    // n3 is left fullest (1 of 2 cpus), then it takes the second; the third goes to n1 (tie with n2).
-    assert.deepEqual(placements(plan), { 'j/a-0': 'n3', 'j/a-1': 'n3', 'j/a-2': 'n1' });
+    // Best fit alone fills n3 (left fullest: 1 of 2 cpus, then 0) and puts the third on n1 (a tie
+    // with n2, by name): two nodes. Consolidation then empties the less loaded node onto one
+    // already in use, so all three share n1, one node in all.
+    assert.deepEqual(placements(plan), { 'j/a-0': 'n1', 'j/a-1': 'n1', 'j/a-2': 'n1' });
+  });
+
+  it('binpack: best fit on the dominant dimension when consolidation cannot empty a node', () => {
+    // a (3 cpus) leaves no room for b beside it on n1 or n2; b (2 cpus) fits exactly on n3, the
+    // node left fullest, rather than on the empty n2 (left with 2 of 4).
+    const plan = allocate({ nodes, jobs: [job('j', [task('j', 'a', 3, Gi, Gi), task('j', 'b', 2, Gi, Gi)])] });
+    assert.deepEqual(placements(plan), { 'j/a': 'n1', 'j/b': 'n3' });
   });
 
   it('binpack prefers a node already in use over an empty one that would be left fuller', () => {

@@ -78,6 +78,7 @@ function chain(n: number, loopBack: boolean): JobSpec {
       env: {},
       resources,
       ports: { dynamic: 0, fixed: [] },
+      fixedPortSpans: [],
       priority: 100,
       instances: 1,
       dependsOn: dep === undefined ? [] : [{ name: dep, span }],

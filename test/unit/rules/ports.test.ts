@@ -17,8 +17,8 @@ test('dynamic ports are not checked here', () => {
 });
 
 test('a fixed port outside every node\'s ranges', () => {
-  assert.deepEqual(check('[80]'), [['spec/port-out-of-range', 'error', '[80]']]);
-  assert.deepEqual(check('[31100]'), [['spec/port-out-of-range', 'error', '[31100]']]);
+  assert.deepEqual(check('[80]'), [['spec/port-out-of-range', 'error', '80']]);
+  assert.deepEqual(check('[8080, 31100]'), [['spec/port-out-of-range', 'error', '31100']]);
 });
 
 test('a fixed port out of range, in a block list: on that port, not on the first item', () => {
@@ -32,14 +32,18 @@ test('a fixed port out of range, in a block list: on that port, not on the first
 });
 
 test('a port asked twice by one task', () => {
-  assert.deepEqual(check('[8080, 9090, 8080]'), [['spec/duplicate-port', 'error', '[8080, 9090, 8080]']]);
+  // On the second mention, not the first.
+  const text = oneTask('', '{ cpus: 1, mem: 1Gi, ports: [8080, 9090, 8080] }');
+  const problems = checkJob(ports, text, CLUSTER);
+  assert.deepEqual(summary(text, problems), [['spec/duplicate-port', 'error', '8080']]);
+  assert.equal(problems[0]?.span.start, text.lastIndexOf('8080'));
 });
 
 test('without a cluster only duplicates are found', () => {
-  assert.deepEqual(check('[80, 80]', null), [['spec/duplicate-port', 'error', '[80, 80]']]);
+  assert.deepEqual(check('[80, 80]', null), [['spec/duplicate-port', 'error', '80']]);
 });
 
 test('a cluster whose nodes offer no ports at all', () => {
   const cluster = CLUSTER.replace(/, ports: [^}]*}/g, ' }');
-  assert.deepEqual(check('[8080]', cluster), [['spec/port-out-of-range', 'error', '[8080]']]);
+  assert.deepEqual(check('[8080]', cluster), [['spec/port-out-of-range', 'error', '8080']]);
 });

@@ -20,6 +20,7 @@ interface Expected {
 /** Every problem code in use: a public contract, each covered by at least one fixture. */
 const PUBLIC_CODES = [
   'spec/syntax',
+  'spec/too-deep',
   'spec/complex-key',
   'spec/unknown-kind',
   'spec/unknown-field',
