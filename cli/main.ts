@@ -1,39 +1,89 @@
-/** The `berth` command: argv → engine (and, later, the Docker cluster) → stdout and an exit code. */
+/** The `berth` command: argv → engine and the Docker cluster → stdout and an exit code. */
+import { ClusterError, SpecInvalidError } from '../client/cluster';
 import { runCheck } from './commands/check';
+import { runDeploy } from './commands/deploy';
+import { runDown } from './commands/down';
+import { runLogs } from './commands/logs';
+import { runNode } from './commands/nodes';
 import { runPlan } from './commands/plan';
+import { runStatus } from './commands/status';
+import { runUp } from './commands/up';
+import { runWatch } from './commands/watch';
 import { nodeIo, UsageError, type CliIo } from './io';
+import { formatLine, toReported } from './report';
 
 const USAGE = `usage: berth <command> [options]
 
 commands:
-  check FILES|DIRS...   check cluster and job specs (--format text|json)
-  plan JOB...           placements, node allocation and failover scenarios (--json, --strict)
-  help                  show this help
+  check FILES|DIRS...        check cluster and job specs (--format text|json)
+  plan JOB...                placements, node allocation and failover scenarios (--json, --strict)
+  up CLUSTER_FILE|JOB_FILE   create the local Docker cluster: network berth-<cluster>, one
+                             container <cluster>-<node> per node (--image IMAGE, --publish N)
+  deploy JOB_FILE            place the job against the live cluster and start its tasks
+                             (brings the cluster up first; --image IMAGE, --job NAME, --json)
+  status [CLUSTER]           nodes and tasks with state, allocation, usage, addresses (--json)
+  logs TASK                  a task's output; TASK is api-0 or job/api-0 (-f, --tail N, --cluster C)
+  stop-node NODE             stop a node container, as a machine failure (--cluster C, or C/NODE)
+  start-node NODE            start it again (--cluster C, or C/NODE)
+  watch CLUSTER              run the controller: failover, restarts, waiting tasks (--lease SECONDS)
+  down CLUSTER               remove every container and network of the cluster
+  help                       show this help
+
+CLUSTER is a cluster name, or a cluster or job file (its cluster's name is used).
+The Docker engine is DOCKER_HOST, or the local socket /var/run/docker.sock.
 `;
 
-export function run(argv: readonly string[], io: CliIo): number {
+async function dispatch(verb: string | undefined, rest: readonly string[], io: CliIo): Promise<number> {
+  switch (verb) {
+    case 'check':
+      return runCheck(rest, io);
+    case 'plan':
+      return runPlan(rest, io);
+    case 'up':
+      return runUp(rest, io);
+    case 'deploy':
+      return runDeploy(rest, io);
+    case 'status':
+      return runStatus(rest, io);
+    case 'logs':
+      return runLogs(rest, io);
+    case 'stop-node':
+    case 'start-node':
+      return runNode(verb, rest, io);
+    case 'watch':
+      return runWatch(rest, io);
+    case 'down':
+      return runDown(rest, io);
+    case 'help':
+    case '--help':
+    case '-h':
+      io.out(USAGE);
+      return 0;
+    case undefined:
+      io.err(USAGE);
+      return 2;
+    default:
+      throw new UsageError(`unknown command "${verb}"\n${USAGE}`);
+  }
+}
+
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const [verb, ...rest] = argv;
   try {
-    switch (verb) {
-      case 'check':
-        return runCheck(rest, io);
-      case 'plan':
-        return runPlan(rest, io);
-      case 'help':
-      case '--help':
-      case '-h':
-        io.out(USAGE);
-        return 0;
-      case undefined:
-        io.err(USAGE);
-        return 2;
-      default:
-        throw new UsageError(`unknown command "${verb}"\n${USAGE}`);
-    }
+    return await dispatch(verb, rest, io);
   } catch (err) {
     if (err instanceof UsageError || (err instanceof Error && 'code' in err && typeof err.code === 'string' && err.code.startsWith('ERR_PARSE_ARGS'))) {
       io.err(`berth: ${err.message}\n`);
       return 2;
+    }
+    if (err instanceof SpecInvalidError) {
+      for (const e of err.errors) for (const p of toReported(e.file, e.text, e.problems, io.cwd)) io.err(`${formatLine(p)}\n`);
+      io.err('berth: the specs have errors (above); fix them first\n');
+      return 2;
+    }
+    if (err instanceof ClusterError) {
+      io.err(`berth: ${err.message} [${err.code}]\n`);
+      return err.code.startsWith('deploy/') ? 1 : 2;
     }
     throw err;
   }
@@ -41,5 +91,13 @@ export function run(argv: readonly string[], io: CliIo): number {
 
 /** The process entry point (bin/berth.js). */
 export function main(): void {
-  process.exitCode = run(process.argv.slice(2), nodeIo);
+  run(process.argv.slice(2), nodeIo).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`berth: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = 70;
+    },
+  );
 }

@@ -126,7 +126,7 @@ export async function up(docker: Docker, cluster: ClusterSpec, options: UpOption
             Cmd: ['sh', '-c', NODE_INIT],
             Labels: { [LABEL.cluster]: cluster.name, [LABEL.role]: 'node', [LABEL.node]: node.name, [LABEL.spec]: JSON.stringify(record), [LABEL.ports]: formatPortMap(ports) },
             ExposedPorts: exposed,
-            HostConfig: { Init: true, NetworkMode: network, PortBindings: bindings, RestartPolicy: { Name: 'no' } },
+            HostConfig: { Init: true, NetworkMode: network, PortBindings: bindings, RestartPolicy: { Name: 'unless-stopped' } },
             NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: [node.name] } } },
           });
         } catch (err) {

@@ -1,0 +1,38 @@
+/** `berth deploy JOB [--image IMAGE] [--json]`: place with the allocator against the live cluster and start the tasks. */
+import { parseArgs } from 'node:util';
+import { connect, deploy, loadSpecs, type DeployResult } from '../../client/cluster';
+import { UsageError, type CliIo } from '../io';
+
+export const DEPLOY_USAGE = 'usage: berth deploy JOB_FILE [--job NAME] [--image IMAGE] [--json]';
+
+export async function runDeploy(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({ args: [...argv], options: { image: { type: 'string' }, job: { type: 'string' }, json: { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
+  const [file] = positionals;
+  if (file === undefined || positionals.length > 1) throw new UsageError(DEPLOY_USAGE);
+  const { cluster, jobs } = loadSpecs(file, io.cwd);
+  const selected = values.job ? jobs.filter((j) => j.name === values.job) : jobs;
+  if (selected.length === 0) throw new UsageError(values.job ? `no job ${values.job} in ${file}` : `no Job document in ${file}`);
+  const docker = await connect();
+  const results: DeployResult[] = [];
+  for (const job of selected) {
+    const result = await deploy(docker, cluster, job, {
+      ...(values.image ? { image: values.image } : {}),
+      onProgress: (e) => {
+        if (values.json) return;
+        if (e.kind === 'task') io.err(`  ${e.task.padEnd(24)} ${e.state}${e.node ? ` on ${e.node}` : ''}${e.message ? ` (${e.message})` : ''}\n`);
+        else if (e.kind === 'plan') io.err(`${job.name}: ${e.placed}/${e.total} tasks placed\n`);
+        else if (e.kind === 'pull') io.err(`  pulling ${e.image}: ${e.status}\n`);
+        else io.err(`  rolled back: removed ${e.removed} containers this deploy created\n`);
+      },
+    });
+    results.push(result);
+  }
+  if (values.json) io.out(`${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`);
+  else {
+    for (const r of results) {
+      const count = (a: string): number => r.tasks.filter((t) => t.action === a).length;
+      io.out(`deployed ${r.job} on ${r.cluster}: ${count('started')} started, ${count('kept')} unchanged, ${count('waiting')} waiting for capacity, ${count('removed')} removed\n`);
+    }
+  }
+  return results.some((r) => r.tasks.some((t) => t.action === 'waiting')) ? 1 : 0;
+}

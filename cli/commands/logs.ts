@@ -1,0 +1,38 @@
+/** `berth logs TASK [-f] [--cluster C] [--tail N]`: a task's output; TASK is `api-0` or `job/api-0`. */
+import { parseArgs } from 'node:util';
+import { Writable } from 'node:stream';
+import { clusterNameOf, connect, findTask, streamLogs } from '../../client/cluster';
+import { UsageError, type CliIo } from '../io';
+
+export const LOGS_USAGE = 'usage: berth logs TASK [-f|--follow] [--tail N] [--cluster CLUSTER]   (TASK: instance name like api-0, or job/api-0)';
+
+function sink(write: (t: string) => void): Writable {
+  return new Writable({
+    write(chunk: Buffer, _enc, done) {
+      write(chunk.toString('utf8'));
+      done();
+    },
+  });
+}
+
+export async function runLogs(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options: { follow: { type: 'boolean', short: 'f', default: false }, tail: { type: 'string' }, cluster: { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  const [task] = positionals;
+  if (task === undefined || positionals.length > 1) throw new UsageError(LOGS_USAGE);
+  const docker = await connect();
+  const found = await findTask(docker, task, values.cluster ? clusterNameOf(values.cluster, io.cwd) : undefined);
+  const controller = new AbortController();
+  const onSignal = (): void => controller.abort();
+  process.once('SIGINT', onSignal);
+  try {
+    await streamLogs(docker, found.id, sink((t) => io.out(t)), sink((t) => io.err(t)), { follow: values.follow, signal: controller.signal, ...(values.tail ? { tail: Number(values.tail) } : {}) });
+  } finally {
+    process.off('SIGINT', onSignal);
+  }
+  return 0;
+}

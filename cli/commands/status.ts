@@ -1,0 +1,66 @@
+/** `berth status [CLUSTER] [--json] [--no-usage]`: nodes and tasks as Docker has them. */
+import { parseArgs } from 'node:util';
+import { clusterNameOf, clusterStatus, connect, listClusters, type ClusterStatus } from '../../client/cluster';
+import { formatCpus, formatMemory } from '../../server/engine/units';
+import { UsageError, type CliIo } from '../io';
+
+export const STATUS_USAGE = 'usage: berth status [CLUSTER] [--json] [--no-usage]   (every Berth cluster when none is named)';
+
+function table(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd()).join('\n');
+}
+
+function mib(bytes: number): string {
+  return formatMemory(Math.round(bytes / (1024 * 1024)));
+}
+
+export function renderStatus(s: ClusterStatus): string {
+  const out: string[] = [`cluster ${s.cluster} (host: ${s.hostCpus} cores)`, ''];
+  out.push(
+    table([
+      ['NODE', 'STATE', 'CPUS', 'MEM', 'DISK', 'USAGE', 'TASKS'],
+      ...s.nodes.map((n) => [
+        n.name,
+        n.state,
+        `${formatCpus(n.allocated.cpus)}/${formatCpus(n.capacity.cpus)}`,
+        `${formatMemory(n.allocated.mem)}/${formatMemory(n.capacity.mem)}`,
+        `${formatMemory(n.allocated.disk)}/${formatMemory(n.capacity.disk)}`,
+        n.usage ? `${n.usage.cpuPercent.toFixed(0)}% cpu, ${mib(n.usage.memory)}` : '-',
+        String(n.tasks.length),
+      ]),
+    ]),
+  );
+  for (const n of s.nodes) if (n.note) out.push(`  ${n.name}: ${n.note}`);
+  out.push('');
+  if (s.tasks.length === 0) out.push('no tasks');
+  else {
+    out.push(
+      table([
+        ['TASK', 'NODE', 'STATE', 'HEALTH', 'RESTARTS', 'PORTS', 'FAILOVER'],
+        ...s.tasks.map((t) => [
+          t.id,
+          t.node || '-',
+          t.state,
+          t.health ?? '-',
+          String(t.restarts),
+          t.addresses.map((a) => (a.address ? `${a.port}→${a.address}` : `${a.port} (not published)`)).join(', ') || '-',
+          t.failover ? `from ${t.failover.from} (predicted ${t.failover.predicted || 'no node'})` : '-',
+        ]),
+      ]),
+    );
+  }
+  return `${out.join('\n')}\n`;
+}
+
+export async function runStatus(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({ args: [...argv], options: { json: { type: 'boolean', default: false }, 'no-usage': { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
+  if (positionals.length > 1) throw new UsageError(STATUS_USAGE);
+  const docker = await connect();
+  const names = positionals[0] !== undefined ? [clusterNameOf(positionals[0], io.cwd)] : await listClusters(docker);
+  const statuses = await Promise.all(names.map((n) => clusterStatus(docker, n, { usage: !values['no-usage'] })));
+  if (values.json) io.out(`${JSON.stringify(positionals[0] !== undefined ? statuses[0] : statuses, null, 2)}\n`);
+  else if (statuses.length === 0) io.out('no Berth cluster is up\n');
+  else io.out(statuses.map(renderStatus).join('\n'));
+  return 0;
+}

@@ -1,0 +1,156 @@
+/**
+ * One pass of the controller: read the cluster from Docker, decide with the allocator, act.
+ * Tasks of a lost node (node container not running, or restarted since the task ended) are placed
+ * again by allocate({nodes, jobs, current: live placements, down: lost nodes}) — the failover
+ * preview's scenario for that loss. Other exits follow the task's restart policy. Tasks without a
+ * node wait (a container that is never started) and are placed when capacity returns.
+ */
+import type Docker from 'dockerode';
+import { allocate, type Plan } from '../../server/engine/alloc';
+import { call, hostCpus } from './docker';
+import type { FailoverRecord, TaskRecord } from './labels';
+import { inputOf, isUp, readCluster, type LiveTask } from './state';
+import { clearName, createTask, removeContainer } from './tasks';
+
+export type ControllerEvent =
+  | { readonly kind: 'lease'; readonly active: boolean; readonly holder: string }
+  | { readonly kind: 'connection'; readonly connected: boolean; readonly message?: string }
+  | { readonly kind: 'node'; readonly node: string; readonly up: boolean }
+  | { readonly kind: 'task'; readonly task: string; readonly node: string; readonly action: 'restarted' | 'placed' | 'waiting' | 'evicted' | 'failed'; readonly message?: string }
+  | { readonly kind: 'failover'; readonly task: string; readonly from: string; readonly lostAt: string; readonly predicted: string; readonly actual: string; readonly runningAt: string }
+  | { readonly kind: 'error'; readonly message: string };
+
+export interface ReconcileMemory {
+  /** Last seen placements of running tasks (TaskInstance.id → node): the "before" of a loss. */
+  placements: Map<string, string>;
+  /** Nodes seen up last time. */
+  nodesUp: Set<string>;
+  /** When each down node was first seen down (ms). */
+  lostAt: Map<string, number>;
+}
+
+export function createMemory(): ReconcileMemory {
+  return { placements: new Map(), nodesUp: new Set(), lostAt: new Map() };
+}
+
+type Need = { readonly task: LiveTask; readonly why: 'lost' | 'waiting' | 'restart' };
+
+function time(iso: string | undefined): number {
+  const t = iso ? Date.parse(iso) : NaN;
+  return Number.isFinite(t) && t > 0 ? t : 0;
+}
+
+/** Returns the earliest time a further pass is due (a crashed task in back-off), if any. */
+export async function reconcile(docker: Docker, cluster: string, memory: ReconcileMemory, emit: (e: ControllerEvent) => void): Promise<number | undefined> {
+  const live = await readCluster(docker, cluster);
+  const up = new Set(live.nodes.filter(isUp).map((n) => n.name));
+  for (const n of live.nodes) {
+    if (up.has(n.name) !== memory.nodesUp.has(n.name)) emit({ kind: 'node', node: n.name, up: up.has(n.name) });
+    if (up.has(n.name)) memory.lostAt.delete(n.name);
+    else if (!memory.lostAt.has(n.name)) memory.lostAt.set(n.name, Date.now());
+  }
+  const lostNodes = new Set(live.nodes.filter((n) => !up.has(n.name)).map((n) => n.name));
+
+  const current = new Map<string, string>();
+  const needs: Need[] = [];
+  const records: TaskRecord[] = [];
+  let due: number | undefined;
+  const exited = live.tasks.filter((t) => !t.waiting && up.has(t.node) && (t.state === 'exited' || t.state === 'dead'));
+  const inspected = new Map(await Promise.all(exited.map(async (t) => [t.id, await call('inspecting a task', () => docker.getContainer(t.id).inspect())] as const)));
+  const nodeInfo = new Map(
+    await Promise.all([...new Set(exited.map((t) => t.node))].map(async (n) => [n, await call('inspecting a node', () => docker.getContainer(live.nodes.find((x) => x.name === n)?.id ?? n).inspect())] as const)),
+  );
+  for (const t of live.tasks) {
+    if (t.waiting) needs.push({ task: t, why: 'waiting' });
+    else if (!up.has(t.node)) needs.push({ task: t, why: 'lost' });
+    else if (t.state === 'exited' || t.state === 'dead') {
+      const info = inspected.get(t.id);
+      const node = nodeInfo.get(t.node);
+      const finished = time(info?.State.FinishedAt);
+      if (node && time(node.State.StartedAt) > finished) {
+        needs.push({ task: t, why: 'lost' }); // its node went down and came back since
+      } else {
+        const code = info?.State.ExitCode ?? 0;
+        const again = t.record.restart === 'always' || (t.record.restart === 'on-failure' && code !== 0);
+        if (!again) continue; // done: it no longer asks for resources
+        const wait = Math.min(10_000, 100 * 2 ** Math.min(t.restarts, 7));
+        const at = finished + wait;
+        if (Date.now() < at) {
+          due = due === undefined ? at : Math.min(due, at);
+          current.set(t.taskId, t.node);
+        } else {
+          current.set(t.taskId, t.node);
+          needs.push({ task: t, why: 'restart' });
+        }
+      }
+    } else current.set(t.taskId, t.node); // running, or created by a deploy in progress
+    records.push(t.record);
+  }
+
+  const input = inputOf(live, records, current);
+  const plan: Plan = allocate(input);
+  // The preview's scenario: the placements before the loss, minus the lost nodes, with them down.
+  const lost = needs.filter((n) => n.why === 'lost');
+  let predicted: Plan | undefined;
+  if (lost.length > 0) {
+    const before = new Map<string, string>();
+    for (const [id, node] of memory.placements) if (!lostNodes.has(node)) before.set(id, node);
+    for (const [id, node] of current) if (!before.has(id)) before.set(id, node);
+    predicted = allocate({ ...input, current: before });
+  }
+
+  const cores = await hostCpus(docker);
+  const byId = new Map(live.tasks.map((t) => [t.taskId, t]));
+  const actions: Promise<void>[] = [];
+  const place = async (t: LiveTask, node: string, ports: readonly number[], restarts: number, failover?: FailoverRecord): Promise<void> => {
+    await clearName(docker, cluster, t.container);
+    const c = await createTask(docker, { cluster, record: t.record, node, ports, restarts, ...(failover ? { failover } : {}) }, cores);
+    if (node !== '') await call(`starting ${t.container}`, () => c.start());
+  };
+  for (const need of needs) {
+    const t = need.task;
+    const r = plan.tasks.get(t.taskId);
+    actions.push(
+      (async () => {
+        try {
+          if (r?.kind === 'placed') {
+            if (need.why === 'lost') {
+              const lostAt = new Date(memory.lostAt.get(t.node) ?? Date.now()).toISOString();
+              const p = predicted?.tasks.get(t.taskId);
+              const failover: FailoverRecord = { from: t.node, lostAt, predicted: p?.kind === 'placed' ? p.node : '' };
+              await place(t, r.node, r.ports, t.restarts, failover);
+              emit({ kind: 'failover', task: t.taskId, from: t.node, lostAt, predicted: failover.predicted, actual: r.node, runningAt: new Date().toISOString() });
+            } else {
+              await place(t, r.node, r.ports, need.why === 'restart' ? t.restarts + 1 : t.restarts, t.failover);
+              emit({ kind: 'task', task: t.taskId, node: r.node, action: need.why === 'restart' ? 'restarted' : 'placed' });
+            }
+          } else if (!t.waiting) {
+            await place(t, '', [], t.restarts);
+            emit({ kind: 'task', task: t.taskId, node: '', action: 'waiting', message: r?.kind === 'blocked' ? `blocked by ${r.blockedBy.join(', ')}` : 'no node has room' });
+          }
+        } catch (err) {
+          emit({ kind: 'task', task: t.taskId, node: r?.kind === 'placed' ? r.node : '', action: 'failed', message: err instanceof Error ? err.message : String(err) });
+        }
+      })(),
+    );
+  }
+  // Running tasks the plan moves away (preemption by a task placed now): stop them; they wait.
+  for (const [id, node] of current) {
+    const r = plan.tasks.get(id);
+    const t = byId.get(id);
+    if (!t || t.state !== 'running' || (r?.kind === 'placed' && r.node === node)) continue;
+    actions.push(
+      (async () => {
+        await removeContainer(docker, t.id);
+        await place(t, '', [], t.restarts);
+        emit({ kind: 'task', task: id, node, action: 'evicted' });
+      })(),
+    );
+  }
+  await Promise.all(actions);
+
+  memory.placements = new Map();
+  for (const [id, r] of plan.tasks) if (r.kind === 'placed') memory.placements.set(id, r.node);
+  memory.nodesUp = up;
+  return due;
+}
