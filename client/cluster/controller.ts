@@ -50,6 +50,7 @@ export function startController(docker: Docker, cluster: string, options: Contro
   let dueTimer: NodeJS.Timeout | undefined;
   let events: NodeJS.ReadableStream | undefined;
   let waiters: (() => void)[] = [];
+  let debounce: NodeJS.Timeout | undefined;
 
   const setConnected = (ok: boolean, err?: unknown): void => {
     if (ok === connected) return;
@@ -114,7 +115,13 @@ export function startController(docker: Docker, cluster: string, options: Contro
           buffer = buffer.slice(nl + 1);
           if (/"(status|Action)":"(die|start|destroy|create|stop|kill|health_status[^"]*)"/.test(line)) any = true;
         }
-        if (any) schedule();
+        if (any && !debounce) {
+          // Events come in bursts (a node and its tasks die together): one pass for the burst.
+          debounce = setTimeout(() => {
+            debounce = undefined;
+            schedule();
+          }, 50);
+        }
       });
       const lost = (err?: unknown): void => {
         if (events !== stream) return;
@@ -147,6 +154,7 @@ export function startController(docker: Docker, cluster: string, options: Contro
       stopped = true;
       if (timer) clearInterval(timer);
       if (dueTimer) clearTimeout(dueTimer);
+      if (debounce) clearTimeout(debounce);
       timer = undefined;
       const s = events;
       events = undefined;

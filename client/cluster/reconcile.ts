@@ -73,7 +73,8 @@ export async function reconcile(docker: Docker, cluster: string, memory: Reconci
         const code = info?.State.ExitCode ?? 0;
         const again = t.record.restart === 'always' || (t.record.restart === 'on-failure' && code !== 0);
         if (!again) continue; // done: it no longer asks for resources
-        const wait = Math.min(10_000, 100 * 2 ** Math.min(t.restarts, 7));
+        // At least 0.5 s: a task killed by its node's stop dies a moment before the node is seen down.
+        const wait = Math.min(10_000, 500 * 2 ** Math.min(t.restarts, 5));
         const at = finished + wait;
         if (Date.now() < at) {
           due = due === undefined ? at : Math.min(due, at);
