@@ -39,7 +39,7 @@ describe('failover', async () => {
     for (const who of ['a', 'b']) {
       controllers.push(startController(docker, name, { id: `test-${who}`, leaseSeconds: 3, resyncMs: 500, onEvent: (e) => events.push({ who, e }) }));
     }
-    await waitFor('one controller taking the lease', async () => controllers.some((c) => c.isActive()));
+    await waitFor('one controller taking the lease', () => Promise.resolve(controllers.some((c) => c.isActive())));
     await Promise.all(controllers.map((c) => c.settled()));
     assert.equal(controllers.filter((c) => c.isActive()).length, 1, 'exactly one controller is active');
     const active = controllers.find((c) => c.isActive())?.id === 'test-a' ? 'a' : 'b';
