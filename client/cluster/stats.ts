@@ -75,28 +75,97 @@ export function createStatsReader(docker: Docker, cluster: string): { sample(): 
 }
 
 export interface StatsSampler {
+  /** The latest usage of every container with an open stream (no Docker call). */
+  snapshot(): StatsSnapshot;
   stop(): void;
 }
 
-/** Samples every `intervalMs` until stopped; each snapshot (or error) goes to the callbacks. */
+interface StreamRaw extends RawStats {
+  precpu_stats?: RawStats['cpu_stats'];
+}
+
+/** CPU % (of one core) from one streamed sample, which carries the previous reading too. */
+function cpuPercentOf(raw: StreamRaw): number {
+  const cpu = (raw.cpu_stats?.cpu_usage?.total_usage ?? 0) - (raw.precpu_stats?.cpu_usage?.total_usage ?? 0);
+  const system = (raw.cpu_stats?.system_cpu_usage ?? 0) - (raw.precpu_stats?.system_cpu_usage ?? 0);
+  const cpus = raw.cpu_stats?.online_cpus ?? 1;
+  return system > 0 && cpu > 0 ? (cpu / system) * cpus * 100 : 0;
+}
+
+/**
+ * Live usage while started: one stats stream per running container of the cluster (as `docker stats`
+ * does), so a refresh reads the latest values without a round trip; the container list is synced
+ * every `intervalMs` and each sync emits a snapshot. `stop()` closes every stream: a hidden view
+ * costs the daemon nothing.
+ */
 export function startStatsSampler(docker: Docker, cluster: string, intervalMs: number, onSnapshot: (s: StatsSnapshot) => void, onError: (err: unknown) => void): StatsSampler {
-  const reader = createStatsReader(docker, cluster);
+  const streams = new Map<string, { name: string; node: string; stream?: NodeJS.ReadableStream; usage?: Usage }>();
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
-  const tick = async (): Promise<void> => {
+  const close = (id: string): void => {
+    (streams.get(id)?.stream as unknown as { destroy?: () => void } | undefined)?.destroy?.();
+    streams.delete(id);
+  };
+  const open = async (id: string, name: string, node: string): Promise<void> => {
+    const entry: { name: string; node: string; stream?: NodeJS.ReadableStream; usage?: Usage } = { name, node };
+    streams.set(id, entry);
     try {
-      const s = await reader.sample();
-      if (!stopped) onSnapshot(s);
+      const stream = (await docker.getContainer(id).stats({ stream: true }));
+      if (stopped || streams.get(id) !== entry) {
+        (stream as unknown as { destroy?: () => void }).destroy?.();
+        return;
+      }
+      entry.stream = stream;
+      let buffer = '';
+      stream.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString('utf8');
+        let nl: number;
+        while ((nl = buffer.indexOf('\n')) >= 0) {
+          const line = buffer.slice(0, nl);
+          buffer = buffer.slice(nl + 1);
+          if (line.trim() === '') continue;
+          const raw = JSON.parse(line) as StreamRaw;
+          entry.usage = { cpuPercent: cpuPercentOf(raw), memory: sampleOf(raw, 0).memory };
+        }
+      });
+      stream.on('error', () => streams.get(id) === entry && streams.delete(id));
+      stream.on('end', () => streams.get(id) === entry && streams.delete(id));
+    } catch {
+      if (streams.get(id) === entry) streams.delete(id); // gone between the list and the call; the next sync decides
+    }
+  };
+  const snapshot = (): StatsSnapshot => {
+    const containers = new Map<string, Usage>();
+    const nodes = new Map<string, Usage>();
+    for (const e of streams.values()) {
+      if (!e.usage) continue;
+      containers.set(e.name, e.usage);
+      const n = nodes.get(e.node) ?? { cpuPercent: 0, memory: 0 };
+      nodes.set(e.node, { cpuPercent: n.cpuPercent + e.usage.cpuPercent, memory: n.memory + e.usage.memory });
+    }
+    return { at: Date.now(), containers, nodes };
+  };
+  const sync = async (): Promise<void> => {
+    try {
+      const live = await readCluster(docker, cluster);
+      const running = new Map<string, { name: string; node: string }>();
+      for (const n of live.nodes) if (n.state === 'running') running.set(n.id, { name: n.container, node: n.name });
+      for (const t of live.tasks) if (t.state === 'running') running.set(t.id, { name: t.container, node: t.node });
+      for (const id of [...streams.keys()]) if (!running.has(id)) close(id);
+      await Promise.all([...running].filter(([id]) => !streams.has(id)).map(([id, c]) => open(id, c.name, c.node)));
+      if (!stopped) onSnapshot(snapshot());
     } catch (err) {
       if (!stopped) onError(err);
     }
-    if (!stopped) timer = setTimeout(() => void tick(), intervalMs);
+    if (!stopped) timer = setTimeout(() => void sync(), intervalMs);
   };
-  void tick();
+  void sync();
   return {
+    snapshot,
     stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
+      for (const id of [...streams.keys()]) close(id);
     },
   };
 }
