@@ -52,7 +52,7 @@
     const report = result.reports[index];
     root.append(header(message.file, report));
     if (result.reports.length > 1) root.append(jobTabs(result.reports, index));
-    root.append(verdict(report), nodesSection(report), waitingSection(report), scenariosSection(report, message.focus));
+    root.append(...[verdict(report), nodesSection(report), waitingSection(report), scenariosSection(report, message.focus)].filter(Boolean));
     const focused = root.querySelector('.scenario.focused');
     if (focused) focused.scrollIntoView({ block: 'nearest' });
   }

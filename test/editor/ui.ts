@@ -36,9 +36,28 @@ async function poll<T>(what: string, probe: () => Promise<T | undefined>, ms: nu
   }
 }
 
+/** Text on screen under `selector`, including CSS-generated content (Monaco draws inlay hints that way). */
 async function text(page: Page, selector: string): Promise<string> {
-  const all = await page.locator(selector).allInnerTexts();
-  return all.join('\n');
+  return page.evaluate((sel) => {
+    const out: string[] = [];
+    const pseudo = (el: Element, which: '::before' | '::after'): string => {
+      const c = getComputedStyle(el, which).content;
+      return c && c !== 'none' && c !== 'normal' ? c.replace(/^"|"$/g, '').replace(/\\"/g, '"') : '';
+    };
+    for (const root of Array.from(document.querySelectorAll(sel))) {
+      const walk = (el: Element): void => {
+        out.push(pseudo(el, '::before'));
+        for (const child of Array.from(el.childNodes)) {
+          if (child.nodeType === Node.TEXT_NODE) out.push(child.textContent ?? '');
+          else if (child instanceof Element) walk(child);
+        }
+        out.push(pseudo(el, '::after'));
+      };
+      walk(root);
+      out.push('\n');
+    }
+    return out.join('').replace(/\u00a0/g, ' ');
+  }, selector);
 }
 
 /** The placement view's page: a frame (inside the webview's host iframe) with `#root`. */
@@ -72,6 +91,9 @@ export async function runUiTest(o: UiTestOptions): Promise<void> {
     'security.workspace.trust.enabled': false,
     'extensions.ignoreRecommendations': true,
     'telemetry.telemetryLevel': 'off',
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    'chat.disableAIFeatures': true,
+    'git.openRepositoryInParentFolders': 'never',
   }, null, 2));
   installExtension(o.install, vsix, extensionsDir, userDataDir);
   const folder = path.join(o.root, 'examples', 'seed');
@@ -115,6 +137,8 @@ export async function runUiTest(o: UiTestOptions): Promise<void> {
     await shot('placement-view.png');
   } catch (e) {
     await shot('ui-failure.png').catch((err: unknown) => console.error(`  (no failure screenshot: ${String(err)})`));
+    const dom = await page.evaluate(() => document.querySelector('.monaco-editor .view-lines')?.outerHTML ?? '(no editor)').catch((err: unknown) => `(no DOM: ${String(err)})`);
+    writeFileSync(path.join(o.output, 'ui-failure-editor.html'), dom);
     throw e;
   } finally {
     await page.close();
