@@ -124,6 +124,10 @@ export async function deploy(docker: Docker, cluster: ClusterSpec, job: JobSpec,
   // Tasks of other jobs this plan evicts (preemption) are stopped and wait for capacity.
   const evicted = live.tasks.filter((t) => t.job !== job.name && current.has(t.taskId) && plan.tasks.get(t.taskId)?.kind !== 'placed');
 
+  // Every image first: a missing one fails the deploy before anything is removed or created.
+  const needed = records.filter((r) => !kept.has(r.instance.id));
+  for (const image of new Set(needed.map((r) => r.image))) await ensureImage(docker, image, (p) => progress({ kind: 'pull', ...p }));
+
   const created: string[] = [];
   const results: DeployedTask[] = [];
   try {
@@ -143,8 +147,6 @@ export async function deploy(docker: Docker, cluster: ClusterSpec, job: JobSpec,
       if (options.signal?.aborted) throw new ClusterError('deploy/failed', 'deploy cancelled');
       const names = new Set(level);
       const batch = records.filter((r) => names.has(r.instance.task));
-      const toStart = batch.filter((r) => !kept.has(r.instance.id) && plan.tasks.get(r.instance.id)?.kind === 'placed');
-      for (const image of new Set(toStart.map((r) => r.image))) await ensureImage(docker, image, (p) => progress({ kind: 'pull', ...p }));
       await Promise.all(
         batch.map(async (r) => {
           const id = r.instance.id;

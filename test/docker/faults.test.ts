@@ -12,7 +12,7 @@ nodes:
   - { name: node1, resources: { cpus: 1, mem: 1Gi, disk: 1Gi } }
   - { name: node2, resources: { cpus: 1, mem: 1Gi, disk: 1Gi } }
 `;
-const job = (backendImage: string): string => `apiVersion: berth/v1
+const job = (backendImage: string, backendCommand = 'while true; do sleep 1; done'): string => `apiVersion: berth/v1
 kind: Job
 name: app
 cluster: ./t.cluster.yaml
@@ -22,7 +22,7 @@ tasks:
     resources: { cpus: 0.25, mem: 64Mi }
   - name: backend
     image: ${backendImage}
-    command: ["sh", "-c", "while true; do sleep 1; done"]
+    command: ["sh", "-c", "${backendCommand}"]
     resources: { cpus: 0.25, mem: 64Mi }
     instances: 2
     dependsOn: [db]
@@ -56,19 +56,30 @@ describe('faults', async () => {
     }
   });
 
-  it('a deploy failing midway leaves no task containers, and a rerun after the fix completes', { skip }, async () => {
+  it('a missing image fails the deploy before anything starts, naming the image', { skip }, async () => {
     if (typeof env === 'string') return;
     const { docker, image } = env;
     const name = names[1] ?? '';
     const broken = specsFrom(cluster(name, image), job('berth-test/not-there:0'));
-    const brokenJob = broken.jobs[0];
-    assert.ok(brokenJob);
-    const started: string[] = [];
     await assert.rejects(
-      deploy(docker, broken.cluster, brokenJob, { onProgress: (p) => p.kind === 'task' && p.state === 'running' && started.push(p.task)}),
+      deploy(docker, broken.cluster, broken.jobs[0] ?? assert.fail('no job')),
       (err: unknown) => isClusterError(err, 'deploy/image-missing') && err.message.includes('berth-test/not-there:0') && err.message.includes('not available locally'),
     );
-    // A failure in level 1 (backend), after level 0 (db) started: midway.
+    const tasks = await docker.listContainers({ all: true, filters: { label: [`${LABEL.cluster}=${name}`, `${LABEL.role}=task`] } });
+    assert.deepEqual(tasks.map((t) => t.Names[0]), []);
+  });
+
+  it('a deploy failing midway leaves no task containers, and a rerun after the fix completes', { skip }, async () => {
+    if (typeof env === 'string') return;
+    const { docker, image } = env;
+    const name = names[1] ?? '';
+    // backend (level 1, after db started) exits at once: the deploy fails midway.
+    const broken = specsFrom(cluster(name, image), job(image, 'echo cannot start; exit 3'));
+    const started: string[] = [];
+    await assert.rejects(
+      deploy(docker, broken.cluster, broken.jobs[0] ?? assert.fail('no job'), { onProgress: (p) => p.kind === 'task' && p.state === 'running' && started.push(p.task) }),
+      (err: unknown) => isClusterError(err, 'deploy/failed') && err.message.includes('exited with code 3'),
+    );
     assert.deepEqual(started, ['app/db']);
     const tasks = await docker.listContainers({ all: true, filters: { label: [`${LABEL.cluster}=${name}`, `${LABEL.role}=task`] } });
     assert.deepEqual(tasks.map((t) => t.Names[0]), [], 'no orphan task containers');
