@@ -17,6 +17,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { PLAN_METHOD, type PlanParams, type PlanResult } from '../../server/engine/protocol';
+import { isBerthDocument } from './berthFiles';
 import { filterDuplicateDiagnostics } from './diagnosticsFilter';
 import { readServerSettings } from './settings';
 import type { ServerStatusBar } from './statusBar';
@@ -94,7 +95,7 @@ export class BerthServer implements vscode.Disposable {
       errorHandler: this.errorHandler(),
       middleware: {
         didChange: async (event, next) => {
-          if (event.document.languageId === 'yaml') this.status.show({ kind: 'checking' });
+          if (event.contentChanges.length > 0 && isBerthDocument(event.document)) this.status.show({ kind: 'checking' });
           await next(event);
         },
         handleDiagnostics: (uri, diagnostics, next) => {

@@ -16,6 +16,8 @@ import { ServerStatusBar } from './statusBar';
 /** What `activate` returns: for other extensions and for the editor tests. */
 export interface BerthApi {
   readonly activatedAt: number;
+  /** How long `activate` itself took, in ms (it starts no process). */
+  readonly activationMs: number;
   timings(): ServerTimings;
   /** The last message posted to the placement view, if it is open. */
   lastPlacement(): PlacementMessage | undefined;
@@ -59,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): BerthApi {
 
   return {
     activatedAt,
+    activationMs: Date.now() - activatedAt,
     timings: () => server.timings,
     lastPlacement: () => view.lastPosted,
     serverRunning: () => server.running,

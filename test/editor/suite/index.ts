@@ -64,6 +64,18 @@ export async function run(): Promise<void> {
       },
     },
     {
+      name: 'a YAML file that is not a Berth file activates the extension but starts no server',
+      run: async () => {
+        const doc = await vscode.workspace.openTextDocument({ language: 'yaml', content: 'services:\n  web:\n    image: nginx\n' });
+        await vscode.window.showTextDocument(doc);
+        api = await until('activation on a YAML file', () => (extension?.isActive ? (extension.exports as BerthApi | undefined) : undefined));
+        console.log(`METRIC activate() itself: ${need().activationMs} ms (no server process started: ${String(!need().serverRunning())})`);
+        assert.equal(need().serverRunning(), false, 'no server for a non-Berth file');
+        assert.equal(need().timings().startedAt, undefined, 'the server was never started');
+        await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      },
+    },
+    {
       name: 'activation to first diagnostics on the seed job',
       run: async () => {
         const started = Date.now();
@@ -77,7 +89,7 @@ export async function run(): Promise<void> {
         const a = need();
         const t = a.timings();
         console.log(`METRIC open seed.job.yaml -> first diagnostics: ${arrived - started} ms`);
-        console.log(`METRIC activation -> first diagnostics: ${(t.firstDiagnosticsAt ?? arrived) - a.activatedAt} ms (server start -> ready ${(t.readyAt ?? 0) - (t.startedAt ?? 0)} ms)`);
+        console.log(`METRIC server start -> first diagnostics: ${(t.firstDiagnosticsAt ?? arrived) - (t.startedAt ?? 0)} ms (server start -> ready ${(t.readyAt ?? 0) - (t.startedAt ?? 0)} ms)`);
         const codes = diagnostics.map((d) => String(typeof d.code === 'object' ? d.code.value : d.code));
         assert.ok(codes.some((c) => c.startsWith('failover/')), `a failover warning on the seed job (codes: ${codes.join(', ')})`);
         const failover = diagnostics.find((d) => String(typeof d.code === 'object' ? d.code.value : d.code).startsWith('failover/'));
