@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { clusterStatus, deploy, startController, startNode, stopNode, type Controller, type ControllerEvent } from '../../client/cluster';
+import { clusterStatus, deploy, startController, startNode, stopNode, watchCluster, type ClusterChange, type Controller, type ControllerEvent } from '../../client/cluster';
 import { allocate } from '../../server/engine/alloc';
 import { scenarioByAllocate } from '../../server/engine/alloc/failover';
 import { analyzeCluster } from '../../server/engine/analyzeCluster';
@@ -44,6 +44,9 @@ describe('failover', async () => {
     assert.equal(controllers.filter((c) => c.isActive()).length, 1, 'exactly one controller is active');
     const active = controllers.find((c) => c.isActive())?.id === 'test-a' ? 'a' : 'b';
 
+    const changes: ClusterChange[] = [];
+    const watch = watchCluster(docker, name, (c) => changes.push(c));
+    await waitFor('the change subscription connecting', () => Promise.resolve(changes.some((c) => c.kind === 'connection' && c.connected)));
     const t0 = Date.now();
     await stopNode(docker, lost, name);
     await waitFor(
@@ -55,6 +58,8 @@ describe('failover', async () => {
       20_000,
     );
     const took = Date.now() - t0;
+    watch.dispose();
+    assert.ok(changes.some((c) => c.kind === 'changed' && c.action === 'die' && c.container === `${name}-${lost}`), 'the subscription saw the node die');
     const s = await clusterStatus(docker, name);
     for (const u of scenario.unplaced) assert.equal(s.tasks.find((t) => t.id === u.task)?.state, 'waiting', `${u.task} waits for capacity`);
     for (const m of scenario.moves) {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { get } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { LABEL, clusterStatus, deploy, down, findTask, streamLogs, up } from '../../client/cluster';
+import { LABEL, clusterStatus, deploy, down, findTask, startStatsSampler, streamLogs, up, type StatsSnapshot } from '../../client/cluster';
 import { analyzeCluster } from '../../server/engine/analyzeCluster';
 import { cleanUp, getEngine, loadExample, uniqueName, waitFor, type Engine } from './harness';
 
@@ -78,6 +78,21 @@ for (const example of ['examples/seed/seed.job.yaml', 'examples/webstack/webstac
         assert.ok(address, 'api-0 has a host address for 8080');
         assert.equal((await fetchText(address)).trim(), 'api');
       }
+    });
+
+    it('the stats sampler reports every running container while started', { skip }, async () => {
+      const s = await clusterStatus(e.docker, name);
+      const running = s.nodes.filter((n) => n.state === 'running').length + s.tasks.filter((t) => t.state === 'running').length;
+      let last: StatsSnapshot | undefined;
+      const errors: unknown[] = [];
+      const sampler = startStatsSampler(e.docker, name, 200, (snap) => (last = snap), (err) => errors.push(err));
+      try {
+        await waitFor(`a snapshot with all ${running} running containers`, () => Promise.resolve((last?.containers.size ?? 0) >= running), 10_000);
+        assert.ok([...sampler.snapshot().nodes.values()].every((u) => u.memory > 0));
+      } finally {
+        sampler.stop();
+      }
+      assert.deepEqual(errors, []);
     });
 
     it('logs show a task output', { skip }, async () => {
