@@ -1,0 +1,113 @@
+/**
+ * The `berth` command as users run it: the bundled CLI (`bin/berth.js` → `dist/cli.js`) in a
+ * child process, its stdout, stderr and exit code. `npm test` bundles before it runs these.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { repoPath } from '../unit/spec/repoRoot';
+
+interface Run {
+  readonly code: number | null;
+  readonly out: string;
+  readonly err: string;
+}
+
+function berth(...args: string[]): Run {
+  const r = spawnSync(process.execPath, [repoPath('bin', 'berth.js'), ...args], { cwd: repoPath(), encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+interface PlanJson {
+  job: string;
+  tasks: { name: string; status: string; node?: string }[];
+  nodes: { name: string; capacity: { cpus: number; mem: number }; allocated: { cpus: number; mem: number } }[];
+  failover: { safe: boolean; scenarios: { lost: string[]; moves: { task: string; from: string; to: string }[]; evicted: { task: string; from: string }[]; unplaced: { task: string; reasons: string }[] }[]; suggestion?: { summary: string } };
+}
+
+describe('berth check', () => {
+  it('passes the examples: exit 0, no errors', () => {
+    const r = berth('check', 'examples/');
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.match(r.err, /\d+ files checked: 0 errors/);
+    assert.equal(r.out, '');
+  });
+
+  it('prints path:line:col: severity code message for a broken spec and exits 1', () => {
+    const r = berth('check', 'test/fixtures/broken/duplicate-port.job.yaml');
+    assert.equal(r.code, 1);
+    assert.match(r.out, /^test\/fixtures\/broken\/duplicate-port\.job\.yaml:7:\d+: error spec\/duplicate-port .*8080/m);
+  });
+
+  it('prints JSON with --format json', () => {
+    const r = berth('check', '--format', 'json', 'test/fixtures/broken/duplicate-port.job.yaml');
+    assert.equal(r.code, 1);
+    const problems = JSON.parse(r.out) as Record<string, unknown>[];
+    assert.equal(problems.length, 1);
+    assert.deepEqual(Object.keys(problems[0] ?? {}).sort(), ['code', 'column', 'endColumn', 'endLine', 'file', 'line', 'message', 'severity']);
+    assert.equal(problems[0]?.['code'], 'spec/duplicate-port');
+    assert.equal(problems[0]?.['line'], 7);
+  });
+
+  it('exits 2 with a clear message for a missing file or a bad option', () => {
+    const missing = berth('check', 'no/such.job.yaml');
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /no such file/);
+    const bad = berth('check', '--nope', 'examples/');
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /^berth: /);
+  });
+
+  it('exits 0 on warnings only', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'berth-cli-'));
+    writeFileSync(join(dir, 'c.cluster.yaml'), 'apiVersion: berth/v1\nkind: Cluster\nname: c\nnodes:\n  - name: n1\n    resources: { cpus: 2, mem: 4Gi, disk: 1Gi }\n');
+    writeFileSync(join(dir, 'j.job.yaml'), 'apiVersion: berth/v1\nkind: Job\nname: j\ncluster: ./c.cluster.yaml\ntasks:\n  - name: a\n    resources: { cpus: 1, mem: 4 }\n');
+    const r = berth('check', dir);
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /warning spec\/implausible-value/);
+  });
+});
+
+describe('berth plan', () => {
+  it('the seed: the placement table of the design note, and node2 loss leaves task2 without a node', () => {
+    const r = berth('plan', 'examples/seed/seed.job.yaml');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^task1\s+node1\s+1\s+2Gi\s+1Gi$/m);
+    assert.match(r.out, /^task2\s+node2\s+2\s+4Gi\s+2Gi$/m);
+    assert.match(r.out, /^task3\s+node3\s+3\s+6Gi\s+3Gi$/m);
+    assert.match(r.out, /node2 lost: task2 has no node \(cpus exhausted/);
+    assert.match(r.out, /NOT SAFE/);
+  });
+
+  it('--json: the seed with preemption moves task2 to node3, evicting task3, which has no node', () => {
+    const r = berth('plan', '--json', 'examples/seed-preempt/seed-preempt.job.yaml');
+    assert.equal(r.code, 0, r.err);
+    const plan = JSON.parse(r.out) as PlanJson;
+    assert.deepEqual(plan.tasks.map((t) => [t.name, t.status, t.node]), [['task1', 'placed', 'node1'], ['task2', 'placed', 'node2'], ['task3', 'placed', 'node3']]);
+    const node2 = plan.failover.scenarios.find((s) => s.lost.join() === 'node2');
+    assert.ok(node2, 'no node2 scenario');
+    assert.deepEqual(node2.moves, [{ task: 'task2', from: 'node2', to: 'node3' }]);
+    assert.deepEqual(node2.evicted, [{ task: 'task3', from: 'node3' }]);
+    assert.deepEqual(node2.unplaced.map((u) => u.task), ['task3']);
+    assert.equal(plan.failover.safe, false);
+    assert.ok(plan.failover.suggestion?.summary.startsWith('add '));
+    // mem in MiB.
+    assert.deepEqual(plan.nodes.map((n) => [n.name, n.capacity.mem]), [['node1', 4096], ['node2', 6144], ['node3', 8192]]);
+  });
+
+  it('--strict exits 1 when the job is not failover-safe, 0 when it is', () => {
+    assert.equal(berth('plan', '--strict', 'examples/seed/seed.job.yaml').code, 1);
+    const web = berth('plan', '--strict', '--json', 'examples/webstack/webstack.job.yaml');
+    const plan = JSON.parse(web.out) as PlanJson;
+    assert.equal(web.code, plan.failover.safe && plan.tasks.every((t) => t.status === 'placed') ? 0 : 1);
+  });
+
+  it('exits 2 on a spec with errors, printed as berth check prints them', () => {
+    const r = berth('plan', 'test/fixtures/broken/duplicate-port.job.yaml');
+    assert.equal(r.code, 2);
+    assert.match(r.err, /duplicate-port\.job\.yaml:7:\d+: error spec\/duplicate-port/);
+  });
+});
