@@ -51,6 +51,7 @@ export function startController(docker: Docker, cluster: string, options: Contro
   let events: NodeJS.ReadableStream | undefined;
   let waiters: (() => void)[] = [];
   let debounce: NodeJS.Timeout | undefined;
+  let retry: NodeJS.Timeout | undefined;
 
   const setConnected = (ok: boolean, err?: unknown): void => {
     if (ok === connected) return;
@@ -77,7 +78,7 @@ export function startController(docker: Docker, cluster: string, options: Contro
       if (code === 'docker/unreachable') setConnected(false, err);
       else emit({ kind: 'error', message: messageOf(err) });
     }
-    if (!connected || !events) await watchEvents();
+    if (!events) await watchEvents();
   };
 
   /** Runs a pass now, or right after the one in progress. */
@@ -123,12 +124,14 @@ export function startController(docker: Docker, cluster: string, options: Contro
           }, 50);
         }
       });
+      const openedAt = Date.now();
       const lost = (err?: unknown): void => {
         if (events !== stream) return;
         events = undefined;
         if (stopped) return;
         setConnected(false, err ?? new Error('the Docker event stream ended'));
-        schedule();
+        // A daemon shutting down accepts and drops connections: retry at once only after a stream that lived.
+        retry = setTimeout(schedule, Date.now() - openedAt < 2000 ? 1000 : 100);
       };
       stream.on('end', () => lost());
       stream.on('close', () => lost());
@@ -155,6 +158,7 @@ export function startController(docker: Docker, cluster: string, options: Contro
       if (timer) clearInterval(timer);
       if (dueTimer) clearTimeout(dueTimer);
       if (debounce) clearTimeout(debounce);
+      if (retry) clearTimeout(retry);
       timer = undefined;
       const s = events;
       events = undefined;

@@ -212,7 +212,7 @@ function shuffle<T>(xs: readonly T[], seed: number): T[] {
   for (let i = out.length - 1; i > 0; i--) {
     s = (Math.imul(s, 1103515245) + 12345) >>> 0;
     const j = s % (i + 1);
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
+    [out[i], out[j]] = [out[j], out[i]];
   }
   return out;
 }
@@ -237,7 +237,7 @@ describe('allocator invariants (property-based)', () => {
     fc.assert(
       fc.property(inputArb, fc.nat(), (input, pick) => {
         const plan = allocate(input);
-        const lost = input.nodes[pick % input.nodes.length]?.name as string;
+        const lost = input.nodes[pick % input.nodes.length]?.name;
         const current = new Map(Object.entries(placements(plan)).filter(([, n]) => n !== lost));
         const after: AllocationInput = { ...input, current, down: new Set([lost]) };
         const v = violation(after, allocate(after));
