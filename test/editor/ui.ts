@@ -94,6 +94,7 @@ export async function runUiTest(o: UiTestOptions): Promise<void> {
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
     'chat.disableAIFeatures': true,
     'git.openRepositoryInParentFolders': 'never',
+    'git.enabled': false,
   }, null, 2));
   installExtension(o.install, vsix, extensionsDir, userDataDir);
   const folder = path.join(o.root, 'examples', 'seed');
