@@ -97,10 +97,12 @@ export function registerPreview(ctx: FeatureContext): ServerCapabilities {
       const index = ctx.positions.index(path, checked.file.text);
       const from = toOffset(index, params.range.start);
       const to = toOffset(index, params.range.end);
-      const inRange = (s: Span): boolean => s.end >= from && s.start <= to;
+      // A hint sits at the end of its name's line: it is in range when that position is.
+      const at = (s: Span): number => lineEnd(checked.file.text, s.end);
+      const inRange = (s: Span): boolean => at(s) >= from && at(s) <= to;
       const hints: InlayHint[] = [];
       const add = (span: Span, label: string): void => {
-        if (label) hints.push({ position: index.positionAt(lineEnd(checked.file.text, span.end)), label: `  ${label}`, paddingLeft: true });
+        if (label) hints.push({ position: index.positionAt(at(span)), label: `  ${label}`, paddingLeft: true });
       };
       for (const { job, analysis } of ctx.analyses.forFile(path, checked)) {
         if (job === undefined) {
