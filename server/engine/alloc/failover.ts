@@ -45,7 +45,8 @@ export function enumerateScenarios(
   options: FailoverOptions,
 ): { scenarios: ScenarioSpec[]; truncated: boolean } {
   const up = ctx.nodes.filter((n) => down === undefined || !down.has(n.name)).map((n) => n.name);
-  const singles: ScenarioSpec[] = up.map((n) => ({ lost: [n], kind: 'node' }));
+  // `tolerate: 0` asks for no node-loss scenarios at all (failure domains are asked for apart).
+  const singles: ScenarioSpec[] = options.tolerate >= 1 ? up.map((n) => ({ lost: [n], kind: 'node' })) : [];
   const domains: ScenarioSpec[] = [];
   const seen = new Set<string>();
   for (const attribute of options.domains) {

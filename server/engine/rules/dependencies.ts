@@ -52,7 +52,7 @@ function findCycles(byName: ReadonlyMap<string, TaskSpec>): string[][] {
     state.set(root, 1);
     onPath.set(root, path.push(root) - 1);
     while (frames.length > 0) {
-      const frame = frames[frames.length - 1] as { name: string; next: number };
+      const frame = frames[frames.length - 1];
       const deps = byName.get(frame.name)?.dependsOn ?? [];
       if (frame.next >= deps.length) {
         frames.pop();

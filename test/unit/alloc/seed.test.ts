@@ -13,6 +13,13 @@ describe('seed golden', () => {
     }
   });
 
+  it('tolerate 0 simulates no node loss: no scenarios, and the job is safe', () => {
+    const input = seedInput(false);
+    const report = simulateFailover(input, allocate(input), { job: 'seed', tolerate: 0, domains: [] });
+    assert.deepEqual(report.scenarios, []);
+    assert.equal(report.safe, true);
+  });
+
   it('without preemption, losing node2 leaves task2 without a node (cpus), and the job is not safe', () => {
     const input = seedInput(false);
     const plan = allocate(input);
