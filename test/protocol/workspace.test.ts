@@ -1,0 +1,123 @@
+/**
+ * Across files, over the protocol: a job's plan includes every workspace job on the same cluster,
+ * open or not (read from the file system), and a change on disk to a file that is not open
+ * (`workspace/didChangeWatchedFiles`) re-checks the open files it affects.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FileChangeType, type InlayHint, type InlayHintLabelPart } from 'vscode-languageserver';
+import { repoRoot } from '../unit/spec/repoRoot';
+import { codes, messageOf, startInMemory, uriOf, type TestClient } from './harness';
+
+const seedCluster = readFileSync(join(repoRoot(), 'examples', 'seed', 'seed.cluster.yaml'), 'utf8');
+
+const jobText = (name: string, task: string, resources: string, priority = 100): string => `apiVersion: berth/v1
+kind: Job
+name: ${name}
+cluster: ./seed.cluster.yaml
+failover: { tolerate: 0 }
+tasks:
+  - name: ${task}
+    priority: ${priority}
+    resources: { ${resources} }
+`;
+
+/** `alpha` fits only on node3 (disk 3Gi); so does `beta`, which outranks it. */
+const alpha = jobText('alpha', 'a', 'cpus: 1, mem: 1Gi, disk: 3Gi');
+const beta = jobText('beta', 'b', 'cpus: 1, mem: 1Gi, disk: 3Gi', 500);
+
+async function plan(client: TestClient, path: string): Promise<{ job: string; tasks: { name: string; node?: string }[] }[]> {
+  const result = await client.request<{ kind: string; reports: { job: string; tasks: { name: string; node?: string }[] }[] }>('berth/plan', { uri: uriOf(path) });
+  assert.equal(result.kind, 'plan', JSON.stringify(result));
+  return result.reports;
+}
+
+async function hintLabels(client: TestClient, path: string): Promise<string[]> {
+  const hints = await client.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri: uriOf(path) }, range: { start: { line: 0, character: 0 }, end: { line: 100, character: 0 } } });
+  return hints.map((h) => (typeof h.label === 'string' ? h.label : h.label.map((p: InlayHintLabelPart) => p.value).join('')).trim());
+}
+
+test('a job that is not open, read from disk, takes the room an open job needs on the same cluster', async () => {
+  const files = { '/ws/seed.cluster.yaml': seedCluster, '/ws/alpha.job.yaml': alpha, '/ws/beta.job.yaml': beta };
+  const { client } = await startInMemory('/ws', files);
+  await client.open('/ws/alpha.job.yaml', alpha);
+  const d = await client.diagnostics('/ws/alpha.job.yaml');
+  assert.deepEqual(codes(d.diagnostics), ['alloc/unplaced'], JSON.stringify(d.diagnostics));
+  const [unplaced] = d.diagnostics;
+  assert.match(unplaced ? messageOf(unplaced) : '', /^a cannot be placed: disk exhausted on 3 nodes/);
+  assert.deepEqual(await hintLabels(client, '/ws/alpha.job.yaml'), [`✗ no node: disk exhausted on 3 nodes (needs 3Gi, most free 2Gi on node2)`]);
+
+  // The cluster file, not open, previews both jobs: beta on node3.
+  const both = await plan(client, '/ws/seed.cluster.yaml');
+  assert.deepEqual(both.map((r) => [r.job, r.tasks.map((t) => [t.name, t.node])]), [['alpha', [['a', undefined]]], ['beta', [['b', 'node3']]]]);
+  await client.shutdown();
+});
+
+test('two open jobs on one cluster: an edit to one re-places the other', async () => {
+  const files = { '/ws/seed.cluster.yaml': seedCluster, '/ws/alpha.job.yaml': alpha, '/ws/beta.job.yaml': beta };
+  const { client } = await startInMemory('/ws', files);
+  await client.open('/ws/alpha.job.yaml', alpha);
+  await client.open('/ws/beta.job.yaml', beta);
+  assert.deepEqual(codes((await client.diagnostics('/ws/alpha.job.yaml')).diagnostics), ['alloc/unplaced']);
+  assert.deepEqual(codes((await client.diagnostics('/ws/beta.job.yaml')).diagnostics), []);
+
+  // beta drops below alpha: now alpha takes node3 and beta is the one left out.
+  const alphaNext = client.nextDiagnostics('/ws/alpha.job.yaml');
+  const version = await client.change('/ws/beta.job.yaml', [{ range: { start: { line: 7, character: 14 }, end: { line: 7, character: 17 } }, text: '10' }]);
+  assert.deepEqual(codes((await client.diagnostics('/ws/beta.job.yaml', (p) => p.version === version)).diagnostics), ['alloc/unplaced']);
+  assert.deepEqual(codes((await alphaNext).diagnostics), []);
+  assert.deepEqual((await plan(client, '/ws/alpha.job.yaml'))[0]?.tasks.map((t) => t.node), ['node3']);
+  await client.shutdown();
+});
+
+test('a job file created, changed and deleted on disk re-checks the open job (watched-file events)', async () => {
+  const { client, fs } = await startInMemory('/ws', { '/ws/seed.cluster.yaml': seedCluster, '/ws/alpha.job.yaml': alpha });
+  await client.open('/ws/alpha.job.yaml', alpha);
+  assert.deepEqual(codes((await client.diagnostics('/ws/alpha.job.yaml')).diagnostics), []);
+
+  const watched = async (path: string, type: FileChangeType): Promise<void> => {
+    await client.rpc.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(path), type }] });
+  };
+  let next = client.nextDiagnostics('/ws/alpha.job.yaml');
+  fs.files.set('/ws/beta.job.yaml', beta);
+  await watched('/ws/beta.job.yaml', FileChangeType.Created);
+  assert.deepEqual(codes((await next).diagnostics), ['alloc/unplaced'], 'beta, created on disk, takes node3');
+
+  next = client.nextDiagnostics('/ws/alpha.job.yaml');
+  fs.files.set('/ws/beta.job.yaml', beta.replace('disk: 3Gi', 'disk: 1Gi'));
+  await watched('/ws/beta.job.yaml', FileChangeType.Changed);
+  assert.deepEqual(codes((await next).diagnostics), [], 'beta, shrunk on disk, leaves node3 room');
+
+  next = client.nextDiagnostics('/ws/alpha.job.yaml');
+  fs.files.set('/ws/beta.job.yaml', beta);
+  await watched('/ws/beta.job.yaml', FileChangeType.Changed);
+  assert.deepEqual(codes((await next).diagnostics), ['alloc/unplaced']);
+
+  next = client.nextDiagnostics('/ws/alpha.job.yaml');
+  fs.files.delete('/ws/beta.job.yaml');
+  await watched('/ws/beta.job.yaml', FileChangeType.Deleted);
+  assert.deepEqual(codes((await next).diagnostics), [], 'beta, deleted, is no longer planned');
+  await client.shutdown();
+});
+
+test('the cluster file changed on disk (not open) re-checks the open job; deleted, the reference is unreadable', async () => {
+  const { client, fs } = await startInMemory('/ws', { '/ws/seed.cluster.yaml': seedCluster, '/ws/alpha.job.yaml': alpha });
+  await client.open('/ws/alpha.job.yaml', alpha);
+  assert.deepEqual(codes((await client.diagnostics('/ws/alpha.job.yaml')).diagnostics), []);
+
+  let next = client.nextDiagnostics('/ws/alpha.job.yaml');
+  fs.files.set('/ws/seed.cluster.yaml', seedCluster.replace('disk: 3Gi', 'disk: 2Gi'));
+  await client.rpc.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf('/ws/seed.cluster.yaml'), type: FileChangeType.Changed }] });
+  const shrunk = await next;
+  assert.deepEqual(codes(shrunk.diagnostics), ['spec/task-too-large'], JSON.stringify(shrunk.diagnostics));
+
+  next = client.nextDiagnostics('/ws/alpha.job.yaml');
+  fs.files.delete('/ws/seed.cluster.yaml');
+  await client.rpc.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf('/ws/seed.cluster.yaml'), type: FileChangeType.Deleted }] });
+  const gone = await next;
+  assert.equal(gone.diagnostics.length, 1, JSON.stringify(gone.diagnostics));
+  assert.match(String(gone.diagnostics[0]?.code), /^spec\/.*cluster/);
+  await client.shutdown();
+});
