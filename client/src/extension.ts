@@ -6,10 +6,21 @@
 import * as vscode from 'vscode';
 import { isBerthDocument } from './berthFiles';
 import { BerthServer, type ServerTimings } from './berthServer';
-import { registerClusterView } from './cluster/clusterView';
+import { ClusterSession } from './cluster/clusterSession';
+import { registerClusterStatusBar } from './cluster/clusterStatusBar';
+import { registerClusterView, type ClusterTreeItem } from './cluster/clusterView';
+import { registerDeployLens } from './cluster/deployLens';
+import { whenTrusted } from './cluster/workspaceTrust';
+import { registerClusterDownCommand } from './commands/clusterDown';
+import { registerClusterUpCommand } from './commands/clusterUp';
+import { registerDeployJobCommand } from './commands/deployJob';
 import { registerPlanCommand } from './commands/plan';
 import { registerRestartServerCommand, registerShowLogCommand, SHOW_LOG_COMMAND } from './commands/restartServer';
+import { registerRefreshClusterCommand } from './commands/refreshCluster';
 import { registerShowFailoverScenarioCommand } from './commands/showFailoverScenario';
+import { registerShowTaskLogsCommand } from './commands/showTaskLogs';
+import { registerStartNodeCommand } from './commands/startNode';
+import { registerStopNodeCommand } from './commands/stopNode';
 import { PlacementView, type PlacementMessage } from './placementView';
 import { ServerStatusBar } from './statusBar';
 
@@ -22,6 +33,10 @@ export interface BerthApi {
   /** The last message posted to the placement view, if it is open. */
   lastPlacement(): PlacementMessage | undefined;
   serverRunning(): boolean;
+  /** The Berth Cluster tree's items (roots, or the children of `parent`), as the view shows them. */
+  clusterItems(parent?: ClusterTreeItem): ClusterTreeItem[];
+  /** Re-reads the clusters from Docker (what the tree shows) and resolves when done. */
+  refreshClusters(): Promise<void>;
 }
 
 export function activate(context: vscode.ExtensionContext): BerthApi {
@@ -40,7 +55,27 @@ export function activate(context: vscode.ExtensionContext): BerthApi {
     registerRestartServerCommand(server, log),
     registerShowLogCommand(log),
   );
-  registerClusterView(context);
+  const session = new ClusterSession(log);
+  const tree = registerClusterView(context, session);
+  context.subscriptions.push(
+    session,
+    registerClusterStatusBar(session),
+    registerDeployLens(),
+    registerClusterUpCommand(session, log),
+    registerDeployJobCommand(session, log),
+    registerClusterDownCommand(session, log),
+    registerStopNodeCommand(session, log),
+    registerStartNodeCommand(session, log),
+    registerShowTaskLogsCommand(session, log),
+    registerRefreshClusterCommand(session),
+    // A failover shows as it happens: which node was lost, where each task went, and where the preview said it would.
+    session.onFailover((f) => void vscode.window.showWarningMessage(`Berth: ${f.from} lost: ${f.task} → ${f.actual} (predicted ${f.predicted || 'no node'})`)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('berth.docker.host')) void session.refresh();
+    }),
+    // Docker is read only in a trusted workspace (berth.docker.host is a restricted setting).
+    whenTrusted(() => void session.refresh()),
+  );
 
   const startFor = (document: vscode.TextDocument): void => {
     if (server.running || !isBerthDocument(document)) return;
@@ -65,6 +100,8 @@ export function activate(context: vscode.ExtensionContext): BerthApi {
     timings: () => server.timings,
     lastPlacement: () => view.lastPosted,
     serverRunning: () => server.running,
+    clusterItems: (parent) => tree.getChildren(parent),
+    refreshClusters: () => session.refresh(),
   };
 }
 
