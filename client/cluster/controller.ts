@@ -62,16 +62,17 @@ export function startController(docker: Docker, cluster: string, options: Contro
   const pass = async (): Promise<void> => {
     try {
       const state = await lease.tryAcquire();
-      setConnected(true);
       const nowActive = state.kind === 'held';
       if (nowActive !== active) {
         active = nowActive;
         emit({ kind: 'lease', active, holder: state.kind === 'other' ? state.holder : id });
       }
-      if (!active) return;
-      const due = await reconcile(docker, cluster, memory, emit);
-      if (dueTimer) clearTimeout(dueTimer);
-      if (due !== undefined && !stopped) dueTimer = setTimeout(schedule, Math.max(0, due - Date.now()));
+      if (active) {
+        const due = await reconcile(docker, cluster, memory, emit);
+        if (dueTimer) clearTimeout(dueTimer);
+        if (due !== undefined && !stopped) dueTimer = setTimeout(schedule, Math.max(0, due - Date.now()));
+      }
+      setConnected(true);
     } catch (err) {
       if (stopped) return;
       const code = typeof err === 'object' && err !== null && 'code' in err ? err.code : undefined;

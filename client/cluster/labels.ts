@@ -22,6 +22,8 @@ export const LABEL = {
   /** Replacement after a node loss: JSON FailoverRecord. */
   failover: 'berth.failover',
   holder: 'berth.holder',
+  /** A waiting task: the node it last ran on (it waits because that node was lost). */
+  from: 'berth.from',
 } as const;
 
 export type Role = 'node' | 'task' | 'lease';

@@ -33,6 +33,9 @@ export function createMemory(): ReconcileMemory {
   return { placements: new Map(), nodesUp: new Set(), lostAt: new Map() };
 }
 
+/** A task container created this long ago and never started is not a deploy in progress. */
+const STALE_CREATED_MS = 30_000;
+
 type Need = { readonly task: LiveTask; readonly why: 'lost' | 'waiting' | 'restart' };
 
 function time(iso: string | undefined): number {
@@ -61,7 +64,7 @@ export async function reconcile(docker: Docker, cluster: string, memory: Reconci
     await Promise.all([...new Set(exited.map((t) => t.node))].map(async (n) => [n, await call('inspecting a node', () => docker.getContainer(live.nodes.find((x) => x.name === n)?.id ?? n).inspect())] as const)),
   );
   for (const t of live.tasks) {
-    if (t.waiting) needs.push({ task: t, why: 'waiting' });
+    if (t.waiting) needs.push({ task: t, why: t.from !== undefined && !up.has(t.from) ? 'lost' : 'waiting' });
     else if (!up.has(t.node)) needs.push({ task: t, why: 'lost' });
     else if (t.state === 'exited' || t.state === 'dead') {
       const info = inspected.get(t.id);
@@ -84,6 +87,8 @@ export async function reconcile(docker: Docker, cluster: string, memory: Reconci
           needs.push({ task: t, why: 'restart' });
         }
       }
+    } else if (t.state === 'created' && Date.now() - t.createdAt > STALE_CREATED_MS) {
+      needs.push({ task: t, why: 'waiting' }); // created but never started (a start that failed): place it again
     } else current.set(t.taskId, t.node); // running, or created by a deploy in progress
     records.push(t.record);
   }
@@ -103,30 +108,39 @@ export async function reconcile(docker: Docker, cluster: string, memory: Reconci
   const cores = await hostCpus(docker);
   const byId = new Map(live.tasks.map((t) => [t.taskId, t]));
   const actions: Promise<void>[] = [];
-  const place = async (t: LiveTask, node: string, ports: readonly number[], restarts: number, failover?: FailoverRecord): Promise<void> => {
+  const place = async (t: LiveTask, node: string, ports: readonly number[], restarts: number, failover?: FailoverRecord, from?: string): Promise<void> => {
     await clearName(docker, cluster, t.container);
-    const c = await createTask(docker, { cluster, record: t.record, node, ports, restarts, ...(failover ? { failover } : {}) }, cores);
-    if (node !== '') await call(`starting ${t.container}`, () => c.start());
+    const c = await createTask(docker, { cluster, record: t.record, node, ports, restarts, ...(failover ? { failover } : {}), ...(from ? { from } : {}) }, cores);
+    if (node === '') return;
+    try {
+      await call(`starting ${t.container}`, () => c.start());
+    } catch (err) {
+      // Its node went away meanwhile: the task waits instead (the next pass places it).
+      await removeContainer(docker, c.id);
+      await createTask(docker, { cluster, record: t.record, node: '', ports: [], restarts: t.restarts, from: t.waiting ? (t.from ?? '') : t.node }, cores);
+      throw err;
+    }
   };
   for (const need of needs) {
     const t = need.task;
     const r = plan.tasks.get(t.taskId);
+    const fromNode = t.waiting ? (t.from ?? '') : t.node;
     actions.push(
       (async () => {
         try {
           if (r?.kind === 'placed') {
             if (need.why === 'lost') {
-              const lostAt = new Date(memory.lostAt.get(t.node) ?? Date.now()).toISOString();
+              const lostAt = new Date(memory.lostAt.get(fromNode) ?? Date.now()).toISOString();
               const p = predicted?.tasks.get(t.taskId);
-              const failover: FailoverRecord = { from: t.node, lostAt, predicted: p?.kind === 'placed' ? p.node : '' };
+              const failover: FailoverRecord = { from: fromNode, lostAt, predicted: p?.kind === 'placed' ? p.node : '' };
               await place(t, r.node, r.ports, t.restarts, failover);
-              emit({ kind: 'failover', task: t.taskId, from: t.node, lostAt, predicted: failover.predicted, actual: r.node, runningAt: new Date().toISOString() });
+              emit({ kind: 'failover', task: t.taskId, from: fromNode, lostAt, predicted: failover.predicted, actual: r.node, runningAt: new Date().toISOString() });
             } else {
               await place(t, r.node, r.ports, need.why === 'restart' ? t.restarts + 1 : t.restarts, t.failover);
               emit({ kind: 'task', task: t.taskId, node: r.node, action: need.why === 'restart' ? 'restarted' : 'placed' });
             }
           } else if (!t.waiting) {
-            await place(t, '', [], t.restarts);
+            await place(t, '', [], t.restarts, undefined, need.why === 'lost' ? fromNode : undefined);
             emit({ kind: 'task', task: t.taskId, node: '', action: 'waiting', message: r?.kind === 'blocked' ? `blocked by ${r.blockedBy.join(', ')}` : 'no node has room' });
           }
         } catch (err) {

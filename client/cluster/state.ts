@@ -34,6 +34,10 @@ export interface LiveTask {
   readonly failover?: FailoverRecord;
   /** Docker's health status when the task has a health check. */
   readonly health?: string;
+  /** When the container was created (ms). */
+  readonly createdAt: number;
+  /** A waiting task: the node it was lost from. */
+  readonly from?: string;
 }
 
 export interface LiveCluster {
@@ -83,6 +87,8 @@ export async function readCluster(docker: Docker, cluster: string): Promise<Live
         record,
         ports: (labels[LABEL.ports] ?? '').split(',').filter((p) => p !== '').map(Number),
         restarts: Number(labels[LABEL.restarts] ?? '0') || 0,
+        createdAt: c.Created * 1000,
+        ...(labels[LABEL.from] ? { from: labels[LABEL.from] } : {}),
         ...(failover ? { failover } : {}),
         ...(health ? { health } : {}),
       });

@@ -12,6 +12,8 @@ export interface TaskPlacement {
   readonly ports: readonly number[];
   readonly restarts: number;
   readonly failover?: FailoverRecord;
+  /** For a waiting task: the node it was lost from. */
+  readonly from?: string;
 }
 
 const MS = 1_000_000;
@@ -46,6 +48,7 @@ export async function createTask(docker: Docker, p: TaskPlacement, hostCpus: num
     [LABEL.restarts]: String(p.restarts),
     ...(p.node === '' ? { [LABEL.waiting]: 'true' } : {}),
     ...(p.failover ? { [LABEL.failover]: JSON.stringify(p.failover) } : {}),
+    ...(p.from ? { [LABEL.from]: p.from } : {}),
   };
   const node = nodeContainerName(p.cluster, p.node);
   const hc = record.healthCheck;

@@ -12,7 +12,7 @@ nodes:
   - { name: node1, resources: { cpus: 1, mem: 1Gi, disk: 1Gi } }
   - { name: node2, resources: { cpus: 1, mem: 1Gi, disk: 1Gi } }
 `;
-const job = (backendImage: string, backendCommand = 'while true; do sleep 1; done'): string => `apiVersion: berth/v1
+const job = (backendImage: string, backendHealth = 'true'): string => `apiVersion: berth/v1
 kind: Job
 name: app
 cluster: ./t.cluster.yaml
@@ -22,7 +22,8 @@ tasks:
     resources: { cpus: 0.25, mem: 64Mi }
   - name: backend
     image: ${backendImage}
-    command: ["sh", "-c", "${backendCommand}"]
+    command: ["sh", "-c", "while true; do sleep 1; done"]
+    healthCheck: { command: ["sh", "-c", "${backendHealth}"], interval: 300ms, timeout: 1s, retries: 1 }
     resources: { cpus: 0.25, mem: 64Mi }
     instances: 2
     dependsOn: [db]
@@ -73,12 +74,12 @@ describe('faults', async () => {
     if (typeof env === 'string') return;
     const { docker, image } = env;
     const name = names[1] ?? '';
-    // backend (level 1, after db started) exits at once: the deploy fails midway.
-    const broken = specsFrom(cluster(name, image), job(image, 'echo cannot start; exit 3'));
+    // backend (level 1, after db started) never gets healthy: the deploy fails midway.
+    const broken = specsFrom(cluster(name, image), job(image, 'exit 1'));
     const started: string[] = [];
     await assert.rejects(
       deploy(docker, broken.cluster, broken.jobs[0] ?? assert.fail('no job'), { onProgress: (p) => p.kind === 'task' && p.state === 'running' && started.push(p.task) }),
-      (err: unknown) => isClusterError(err, 'deploy/failed') && err.message.includes('exited with code 3'),
+      (err: unknown) => isClusterError(err, 'deploy/unhealthy') && err.message.includes('backend'),
     );
     assert.deepEqual(started, ['app/db']);
     const tasks = await docker.listContainers({ all: true, filters: { label: [`${LABEL.cluster}=${name}`, `${LABEL.role}=task`] } });
