@@ -5,6 +5,7 @@
  * code-server driven by Chromium. In CI (`CI=true`) a missing browser or editor fails the run.
  * Exits non-zero on any failure; stops only the processes it started.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -17,15 +18,25 @@ const SUITE = path.join(ROOT, 'out', 'test', 'editor', 'suite', 'index.js');
 const OUTPUT = path.join(ROOT, 'test-output', 'editor');
 const TIMEOUT_MS = Number(process.env.BERTH_EDITOR_TIMEOUT_MS ?? 240_000);
 const CI = process.env.CI === 'true' || process.env.CI === '1';
+/** The suite's cluster steps need a real Docker engine and the local test image (test/docker/image.ts builds it). */
+const TEST_IMAGE_SCRIPT = path.join(ROOT, 'out', 'test', 'docker', 'image.js');
+
+/** Builds the local test image with the Docker tests' helper; a missing engine fails the run (nothing skips). */
+function ensureTestImage(): string {
+  const r = spawnSync(process.execPath, [TEST_IMAGE_SCRIPT], { encoding: 'utf8' });
+  const m = /^image (\S+) ready$/m.exec(r.stdout ?? '');
+  if (r.status !== 0 || !m?.[1]) throw new Error(`the local test image could not be built (is Docker running? see ENVIRONMENT.md): ${r.stderr || r.stdout}`);
+  return m[1];
+}
 
 function tempDir(prefix: string): string {
   return mkdtempSync(path.join(tmpdir(), `berth-${prefix}-`));
 }
 
 /** The desktop path: only when a VS Code executable is already there (this machine is offline). */
-async function runWithDesktopVsCode(executable: string): Promise<void> {
+async function runWithDesktopVsCode(executable: string, image: string): Promise<void> {
   const { runTests } = await import('@vscode/test-electron');
-  await runTests({ vscodeExecutablePath: executable, extensionDevelopmentPath: ROOT, extensionTestsPath: SUITE, launchArgs: [ROOT, '--disable-extensions', '--disable-workspace-trust'] });
+  await runTests({ vscodeExecutablePath: executable, extensionDevelopmentPath: ROOT, extensionTestsPath: SUITE, extensionTestsEnv: { BERTH_TEST_IMAGE: image }, launchArgs: [ROOT, '--disable-extensions', '--disable-workspace-trust'] });
 }
 
 /** A desktop VS Code from @vscode/test-electron's download, or undefined when it cannot be had (offline here). */
@@ -45,7 +56,7 @@ function remote(p: string): string {
 }
 
 /** The suite through code-server's smoke-test driver: the page reports the run's log and exit code. */
-async function runSuiteInCodeServer(install: Installation, browser: Browser): Promise<void> {
+async function runSuiteInCodeServer(install: Installation, browser: Browser, image: string): Promise<void> {
   const server = await startCodeServer(install, {
     folder: ROOT,
     extensionsDir: tempDir('ext'),
@@ -67,6 +78,7 @@ async function runSuiteInCodeServer(install: Installation, browser: Browser): Pr
     const payload = JSON.stringify([
       ['extensionDevelopmentPath', remote(ROOT)],
       ['extensionTestsPath', remote(SUITE)],
+      ['extensionEnvironment', JSON.stringify({ BERTH_TEST_IMAGE: image })],
     ]);
     await page.goto(`${server.url}/?folder=${encodeURIComponent(ROOT)}&payload=${encodeURIComponent(payload)}`);
     const code = await withTimeout(exit, TIMEOUT_MS, 'the integration suite did not finish');
@@ -95,10 +107,11 @@ async function main(): Promise<number> {
   if (!existsSync(path.join(ROOT, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run node build.mjs first');
   const only = process.argv.includes('--suite') ? 'suite' : process.argv.includes('--ui') ? 'ui' : 'both';
 
+  const image = only !== 'ui' ? ensureTestImage() : '';
   const desktop = process.env.BERTH_VSCODE ?? (only !== 'ui' ? await tryDownloadVsCode() : undefined);
   if (desktop && only !== 'ui') {
     console.log(`Integration suite in desktop VS Code: ${desktop}`);
-    await runWithDesktopVsCode(desktop);
+    await runWithDesktopVsCode(desktop, image);
     if (only === 'suite') return 0;
   }
   if (!existsSync(CHROMIUM)) {
@@ -114,7 +127,7 @@ async function main(): Promise<number> {
     if (!desktop && only !== 'ui') {
       const t = Date.now();
       console.log('Integration suite in code-server + Chromium');
-      await runSuiteInCodeServer(install, browser);
+      await runSuiteInCodeServer(install, browser, image);
       timings.push(`suite ${Date.now() - t} ms`);
     }
     if (only !== 'suite') {

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BerthApi } from '../../../client/src/extension';
 import type { PlanResult } from '../../../server/engine/protocol';
+import { clusterSteps } from './cluster';
 import { runSteps, until, type Step } from './harness';
 
 const EXTENSION_ID = 'berth.berth';
@@ -237,6 +238,7 @@ export async function run(): Promise<void> {
         assert.ok(lenses.length > 0, 'lenses after the restart');
       },
     },
+    ...clusterSteps(need, () => path.join(root(), 'examples')),
   ];
   await runSteps('Berth editor integration', steps);
 }
