@@ -36,27 +36,32 @@ export class DiagnosticsScheduler {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      guard(this.deps.log, 'publishing diagnostics', () => this.flush());
+      this.flush();
     }, this.deps.debounceMs);
   }
 
-  /** Analyses every open Berth file now and publishes what changed. */
+  /**
+   * Analyses every open Berth file now and publishes what changed. Each file on its own: a bug
+   * met on one is logged and does not keep the others' diagnostics from being published.
+   */
   flush(): void {
-    const { workspace, analyses, positions, connection } = this.deps;
-    const open = new Set(workspace.openPaths());
+    const open = new Set(this.deps.workspace.openPaths());
     for (const path of [...this.published.keys()]) if (!open.has(path)) this.published.delete(path);
-    for (const path of open) {
-      const checked = workspace.check(path);
-      if (!checked) continue;
-      const results = analyses.forFile(path, checked).map((r) => r.analysis);
-      const version = workspace.version(path);
-      const last = this.published.get(path);
-      if (last && last.checked === checked && last.version === version && sameList(last.analyses, results)) continue;
-      const problems = analyses.problems(path, checked);
-      const index = positions.index(path, checked.file.text);
-      this.published.set(path, { checked, analyses: results, version });
-      void connection.sendDiagnostics({ uri: pathToUri(path), ...(version === undefined ? {} : { version }), diagnostics: problems.map((p) => toDiagnostic(index, p)) });
-    }
+    for (const path of open) guard(this.deps.log, `publishing diagnostics for ${path}`, () => this.publish(path));
+  }
+
+  private publish(path: string): void {
+    const { workspace, analyses, positions, connection } = this.deps;
+    const checked = workspace.check(path);
+    if (!checked) return;
+    const results = analyses.forFile(path, checked).map((r) => r.analysis);
+    const version = workspace.version(path);
+    const last = this.published.get(path);
+    if (last && last.checked === checked && last.version === version && sameList(last.analyses, results)) return;
+    const problems = analyses.problems(path, checked);
+    const index = positions.index(path, checked.file.text);
+    this.published.set(path, { checked, analyses: results, version });
+    void connection.sendDiagnostics({ uri: pathToUri(path), ...(version === undefined ? {} : { version }), diagnostics: problems.map((p) => toDiagnostic(index, p)) });
   }
 }
 

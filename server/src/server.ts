@@ -20,11 +20,11 @@ export interface ServerOptions {
 }
 
 export function startServer(connection: Connection, fs: FileSystem, options: ServerOptions = {}): void {
-  const workspace = new Workspace(fs);
+  const log = (message: string): void => connection.console.log(message);
+  const workspace = new Workspace(fs, log);
   const analyses = new Analyses(workspace);
   const positions = new Positions();
   const documents = new Map<string, TextDocument>();
-  const log = (message: string): void => connection.console.log(message);
 
   const diagnostics = new DiagnosticsScheduler({
     connection,

@@ -6,6 +6,7 @@
 import { createSpecChecker, type CheckedFile, type CheckedJob, type SpecHost } from '../engine/checkSpec';
 import { createParseCache, type ParseCache } from '../engine/parseSpec';
 import type { FileSystem } from './fileSystem';
+import { guarded } from './guard';
 
 interface FileState {
   text: string;
@@ -22,7 +23,11 @@ export class Workspace {
   private readonly checker = createSpecChecker();
   private nextRevision = 1;
 
-  constructor(private readonly fs: FileSystem) {}
+  /** `log` hears of a bug met while checking one file for another's sake (see jobsTargeting). */
+  constructor(
+    private readonly fs: FileSystem,
+    private readonly log: (message: string) => void,
+  ) {}
 
   /** Indexes the Berth files under the workspace folders (read from disk, not opened). */
   indexFolders(folders: readonly string[]): void {
@@ -126,11 +131,14 @@ export class Workspace {
     return result;
   }
 
-  /** Every valid job in the known files that targets the cluster file `clusterPath`. */
+  /**
+   * Every valid job in the known files that targets the cluster file `clusterPath`. A file whose
+   * check fails with a bug is logged and left out: it must not break the plan of every other job.
+   */
   jobsTargeting(clusterPath: string): { path: string; job: CheckedJob }[] {
     const out: { path: string; job: CheckedJob }[] = [];
     for (const path of this.knownPaths()) {
-      const checked = this.check(path);
+      const checked = guarded(this.log, `checking ${path}`, undefined, () => this.check(path));
       for (const job of checked?.jobs ?? []) if (job.cluster?.path === clusterPath) out.push({ path, job });
     }
     return out;

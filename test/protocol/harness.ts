@@ -46,6 +46,7 @@ export class TestClient {
   /** The last diagnostics published per URI. */
   readonly latest = new Map<string, PublishDiagnosticsParams>();
   readonly logs: string[] = [];
+  private readonly logWaiters: { test: (m: string) => boolean; resolve: (m: string) => void }[] = [];
   private readonly versions = new Map<string, number>();
 
   constructor(
@@ -64,6 +65,13 @@ export class TestClient {
     });
     rpc.onNotification('window/logMessage', (p: { message: string }) => {
       this.logs.push(p.message);
+      for (let i = this.logWaiters.length - 1; i >= 0; i--) {
+        const w = this.logWaiters[i];
+        if (w && w.test(p.message)) {
+          this.logWaiters.splice(i, 1);
+          w.resolve(p.message);
+        }
+      }
     });
     rpc.onRequest('client/registerCapability', () => null);
     rpc.onRequest('workspace/configuration', () => []);
@@ -92,6 +100,13 @@ export class TestClient {
     const last = this.latest.get(uri);
     if (last && accept(last)) return Promise.resolve(last);
     return new Promise((resolve) => this.waiters.push({ uri, test: accept, resolve }));
+  }
+
+  /** Resolves with the first log line (logged already or from now on) that passes `test`. */
+  logged(test: (message: string) => boolean): Promise<string> {
+    const hit = this.logs.find(test);
+    if (hit !== undefined) return Promise.resolve(hit);
+    return new Promise((resolve) => this.logWaiters.push({ test, resolve }));
   }
 
   /** Diagnostics that arrive after now (not the last published ones). */
@@ -132,9 +147,14 @@ export class TestClient {
 
 /** The real server in this process, over in-memory streams. */
 export async function startInMemory(root: string, files: Record<string, string>, debounceMs = 5): Promise<{ client: TestClient; fs: MemoryFileSystem }> {
+  const fs = new MemoryFileSystem(files);
+  return { client: await startOn(root, fs, debounceMs), fs };
+}
+
+/** The real server in this process on a given file system (a fake one, to inject faults). */
+export async function startOn(root: string, fs: FileSystem, debounceMs = 5): Promise<TestClient> {
   const toServer = new PassThrough();
   const toClient = new PassThrough();
-  const fs = new MemoryFileSystem(files);
   const serverConnection = createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
   startServer(serverConnection, fs, { debounceMs });
   serverConnection.listen();
@@ -145,7 +165,7 @@ export async function startInMemory(root: string, files: Record<string, string>,
     toClient.destroy();
   });
   await client.initialize(root);
-  return { client, fs };
+  return client;
 }
 
 /** The bundled `dist/server.js --stdio` as a child process. */
