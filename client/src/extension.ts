@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { isBerthDocument } from './berthFiles';
 import { BerthServer, type ServerTimings } from './berthServer';
-import { ClusterSession } from './cluster/clusterSession';
+import { ClusterSession, type FailoverNotice } from './cluster/clusterSession';
 import { registerClusterStatusBar } from './cluster/clusterStatusBar';
 import { registerClusterView, type ClusterTreeItem } from './cluster/clusterView';
 import { registerDeployLens } from './cluster/deployLens';
@@ -37,6 +37,8 @@ export interface BerthApi {
   clusterItems(parent?: ClusterTreeItem): ClusterTreeItem[];
   /** Re-reads the clusters from Docker (what the tree shows) and resolves when done. */
   refreshClusters(): Promise<void>;
+  /** Failovers this window's controllers performed (each one was also shown as a notification). */
+  failovers(): readonly FailoverNotice[];
 }
 
 export function activate(context: vscode.ExtensionContext): BerthApi {
@@ -102,6 +104,7 @@ export function activate(context: vscode.ExtensionContext): BerthApi {
     serverRunning: () => server.running,
     clusterItems: (parent) => tree.getChildren(parent),
     refreshClusters: () => session.refresh(),
+    failovers: () => session.failoverLog(),
   };
 }
 

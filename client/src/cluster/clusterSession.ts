@@ -50,6 +50,7 @@ export class ClusterSession implements vscode.Disposable {
   private readonly controllers = new Map<string, Controller>();
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly failedOver = new vscode.EventEmitter<FailoverNotice>();
+  private readonly failovers: FailoverNotice[] = [];
   private visible = false;
   private refreshing: Promise<void> | undefined;
   private again = false;
@@ -64,6 +65,11 @@ export class ClusterSession implements vscode.Disposable {
 
   get state(): SessionState {
     return this.current;
+  }
+
+  /** The failovers this window's controllers performed, oldest first. */
+  failoverLog(): readonly FailoverNotice[] {
+    return this.failovers;
   }
 
   /** Usage of a cluster's containers from the latest stats sample (while the view is visible). */
@@ -239,6 +245,7 @@ export class ClusterSession implements vscode.Disposable {
     switch (e.kind) {
       case 'failover':
         this.log.info(`[${cluster}] ${e.from} lost: ${e.task} → ${e.actual} (predicted ${e.predicted || 'no node'})`);
+        this.failovers.push({ cluster, task: e.task, from: e.from, predicted: e.predicted, actual: e.actual });
         this.failedOver.fire({ cluster, task: e.task, from: e.from, predicted: e.predicted, actual: e.actual });
         break;
       case 'lease':

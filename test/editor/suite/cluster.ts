@@ -141,6 +141,8 @@ export function clusterSteps(need: () => BerthApi, examples: () => string): Step
           );
           assert.equal(moved.status.failover?.from, 'node2', 'task2 records the lost node');
           assert.equal(moved.status.failover?.predicted, 'node3', 'the failover scenario predicted node3');
+          const notice = await until('the extension\'s controller reports the failover of task2', () => api.failovers().find((f) => f.cluster === cluster && f.task === 'seed-preempt/task2'));
+          assert.deepEqual({ from: notice.from, predicted: notice.predicted, actual: notice.actual }, { from: 'node2', predicted: 'node3', actual: 'node3' });
           assert.equal(treeOf(api, cluster)?.get('node2')?.node.contextValue, 'berth.node.stopped', 'node2 now offers Start Node');
           lap('task2 under node3, as predicted');
 
