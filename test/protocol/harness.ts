@@ -45,6 +45,8 @@ export class TestClient {
   private readonly waiters: { uri: string; test: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
   /** The last diagnostics published per URI. */
   readonly latest = new Map<string, PublishDiagnosticsParams>();
+  /** Every publish, in order of arrival. */
+  readonly published: PublishDiagnosticsParams[] = [];
   readonly logs: string[] = [];
   private readonly logWaiters: { test: (m: string) => boolean; resolve: (m: string) => void }[] = [];
   private readonly versions = new Map<string, number>();
@@ -55,6 +57,7 @@ export class TestClient {
   ) {
     rpc.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       this.latest.set(p.uri, p);
+      this.published.push(p);
       for (let i = this.waiters.length - 1; i >= 0; i--) {
         const w = this.waiters[i];
         if (w && w.uri === p.uri && w.test(p)) {
