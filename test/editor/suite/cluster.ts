@@ -79,6 +79,26 @@ async function untilTree<T>(api: BerthApi, cluster: string, what: string, probe:
 export function clusterSteps(need: () => BerthApi, examples: () => string): Step[] {
   return [
     {
+      name: 'Docker unreachable: the tree shows one message that says what to do',
+      run: async () => {
+        const api = need();
+        const config = vscode.workspace.getConfiguration('berth');
+        // User settings of the test's own profile (a workspace setting would write into the repository).
+        await config.update('docker.host', 'unix:///nonexistent/docker.sock', vscode.ConfigurationTarget.Global);
+        try {
+          for (let i = 0; i < 3; i++) await api.refreshClusters();
+          const items = api.clusterItems();
+          assert.equal(items.length, 1, 'one item');
+          assert.equal(items[0]?.kind, 'message');
+          assert.equal(items[0]?.label, 'Docker is not reachable at unix:///nonexistent/docker.sock: start Docker or set berth.docker.host');
+        } finally {
+          await config.update('docker.host', undefined, vscode.ConfigurationTarget.Global);
+        }
+        await api.refreshClusters();
+        assert.ok(api.clusterItems().every((i) => i.kind === 'cluster'), 'the clusters return once Docker answers');
+      },
+    },
+    {
       name: 'the local cluster: deploy from the lens, the tree, stop a node from the tree, failover as predicted, down',
       run: async () => {
         const image = process.env.BERTH_TEST_IMAGE;
