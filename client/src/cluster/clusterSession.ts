@@ -207,9 +207,23 @@ export class ClusterSession implements vscode.Disposable {
       this.stats.clear();
       return;
     }
-    // While visible, clusters created elsewhere (the CLI) appear within one refresh interval.
-    this.listTimer = setInterval(() => void this.refresh(), readClusterSettings().refreshIntervalMs);
+    // While visible, clusters created or removed elsewhere (the CLI) show within one refresh interval:
+    // one list call per interval, a full re-read only when the set of clusters changed.
+    this.listTimer = setInterval(() => void this.poll(), readClusterSettings().refreshIntervalMs);
     void this.refresh();
+  }
+
+  private async poll(): Promise<void> {
+    if (this.current.kind !== 'clusters' || this.refreshing) return void this.refresh();
+    let names: string[];
+    try {
+      names = await listClusters(this.client());
+    } catch {
+      // The engine went away (or answered oddly): the full refresh says which, once.
+      return this.refresh();
+    }
+    const known = this.current.kind === 'clusters' ? this.current.clusters.map((c) => c.cluster) : [];
+    if (names.join('\n') !== known.join('\n')) await this.refresh();
   }
 
   private stopLive(): void {

@@ -23,8 +23,6 @@ export function registerDeployJobCommand(session: ClusterSession, log: vscode.Lo
         return;
       }
       const cluster = specs.cluster;
-      // The controller watches from the start, so a node lost during the deploy is handled too.
-      session.control(cluster.name);
       for (const job of jobs) {
         const title = `deploy ${job.name} to ${cluster.name}`;
         const result = await withClusterProgress(title, async (report, signal) => {
@@ -36,6 +34,8 @@ export function registerDeployJobCommand(session: ClusterSession, log: vscode.Lo
             throw err;
           }
         });
+        // From now on this window fails the cluster's tasks over (passive if another controller holds the lease).
+        session.control(cluster.name);
         const counts = new Map<string, number>();
         for (const t of result.tasks) counts.set(t.action, (counts.get(t.action) ?? 0) + 1);
         const summary = [...counts].map(([a, n]) => `${n} ${a}`).join(', ');
