@@ -76,8 +76,21 @@ async function untilTree<T>(api: BerthApi, cluster: string, what: string, probe:
   }
 }
 
+const CLUSTER_COMMANDS = ['berth.clusterUp', 'berth.deployJob', 'berth.clusterDown', 'berth.stopNode', 'berth.startNode', 'berth.showTaskLogs', 'berth.refreshCluster'];
+
 export function clusterSteps(need: () => BerthApi, examples: () => string): Step[] {
   return [
+    {
+      name: 'every cluster command is registered and disabled in an untrusted workspace',
+      run: async () => {
+        const registered = new Set(await vscode.commands.getCommands(true));
+        const declared = (vscode.extensions.getExtension('berth.berth')?.packageJSON as { contributes: { commands: { command: string; enablement?: string }[] } }).contributes.commands;
+        for (const id of CLUSTER_COMMANDS) {
+          assert.ok(registered.has(id), `${id} is registered`);
+          assert.equal(declared.find((c) => c.command === id)?.enablement, 'isWorkspaceTrusted', `${id} is enabled only in a trusted workspace`);
+        }
+      },
+    },
     {
       name: 'Docker unreachable: the tree shows one message that says what to do',
       run: async () => {
