@@ -47,6 +47,14 @@ function time(iso: string | undefined): number {
 export async function reconcile(docker: Docker, cluster: string, memory: ReconcileMemory, emit: (e: ControllerEvent) => void): Promise<number | undefined> {
   const live = await readCluster(docker, cluster);
   const up = new Set(live.nodes.filter(isUp).map((n) => n.name));
+  // Tasks that ended on a node the list still shows running: inspect that node (Docker answers once
+  // a stop in progress is over), so a node being stopped counts as lost, not as a place to restart.
+  const exited = live.tasks.filter((t) => !t.waiting && up.has(t.node) && (t.state === 'exited' || t.state === 'dead'));
+  const inspected = new Map(await Promise.all(exited.map(async (t) => [t.id, await call('inspecting a task', () => docker.getContainer(t.id).inspect())] as const)));
+  const nodeInfo = new Map(
+    await Promise.all([...new Set(exited.map((t) => t.node))].map(async (n) => [n, await call('inspecting a node', () => docker.getContainer(live.nodes.find((x) => x.name === n)?.id ?? n).inspect())] as const)),
+  );
+  for (const [n, info] of nodeInfo) if (!info.State.Running) up.delete(n);
   for (const n of live.nodes) {
     if (up.has(n.name) !== memory.nodesUp.has(n.name)) emit({ kind: 'node', node: n.name, up: up.has(n.name) });
     if (up.has(n.name)) memory.lostAt.delete(n.name);
@@ -58,11 +66,6 @@ export async function reconcile(docker: Docker, cluster: string, memory: Reconci
   const needs: Need[] = [];
   const records: TaskRecord[] = [];
   let due: number | undefined;
-  const exited = live.tasks.filter((t) => !t.waiting && up.has(t.node) && (t.state === 'exited' || t.state === 'dead'));
-  const inspected = new Map(await Promise.all(exited.map(async (t) => [t.id, await call('inspecting a task', () => docker.getContainer(t.id).inspect())] as const)));
-  const nodeInfo = new Map(
-    await Promise.all([...new Set(exited.map((t) => t.node))].map(async (n) => [n, await call('inspecting a node', () => docker.getContainer(live.nodes.find((x) => x.name === n)?.id ?? n).inspect())] as const)),
-  );
   for (const t of live.tasks) {
     if (t.waiting) needs.push({ task: t, why: t.from !== undefined && !up.has(t.from) ? 'lost' : 'waiting' });
     else if (!up.has(t.node)) needs.push({ task: t, why: 'lost' });
@@ -93,7 +96,7 @@ export async function reconcile(docker: Docker, cluster: string, memory: Reconci
     records.push(t.record);
   }
 
-  const input = inputOf(live, records, current);
+  const input = inputOf(live, records, current, lostNodes);
   const plan: Plan = allocate(input);
   // The preview's scenario: the placements before the loss, minus the lost nodes, with them down.
   const lost = needs.filter((n) => n.why === 'lost');

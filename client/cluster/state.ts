@@ -125,11 +125,11 @@ export function jobsOf(records: readonly TaskRecord[]): AllocationJob[] {
 }
 
 /** The allocation input of the live cluster: its nodes, the given task records, and which nodes are down. */
-export function inputOf(live: LiveCluster, records: readonly TaskRecord[], current: ReadonlyMap<string, string>): AllocationInput {
+export function inputOf(live: LiveCluster, records: readonly TaskRecord[], current: ReadonlyMap<string, string>, down?: ReadonlySet<string>): AllocationInput {
   return {
     nodes: live.nodes.map((n) => n.record.node),
     jobs: jobsOf(records),
     current,
-    down: new Set(live.nodes.filter((n) => !isUp(n)).map((n) => n.name)),
+    down: down ?? new Set(live.nodes.filter((n) => !isUp(n)).map((n) => n.name)),
   };
 }
