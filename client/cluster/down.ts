@@ -10,7 +10,7 @@ export interface DownResult {
   readonly networks: number;
 }
 
-export async function down(docker: Docker, cluster: string): Promise<DownResult> {
+async function removeAll(docker: Docker, cluster: string): Promise<number> {
   const list = await call('listing containers', () => docker.listContainers({ all: true, filters: clusterFilter(cluster) }));
   const ours = list.filter((c) => isBerth(c.Labels, cluster));
   // Tasks and the lease first, then nodes (tasks share their node's namespaces).
@@ -18,6 +18,13 @@ export async function down(docker: Docker, cluster: string): Promise<DownResult>
   await Promise.all(tasks.map((c) => removeContainer(docker, c.Id)));
   const nodes = ours.filter((c) => c.Labels[LABEL.role] === 'node');
   await Promise.all(nodes.map((c) => removeContainer(docker, c.Id)));
+  return ours.length;
+}
+
+export async function down(docker: Docker, cluster: string): Promise<DownResult> {
+  let count = await removeAll(docker, cluster);
+  // A controller still running may have created something meanwhile (a lease, a replacement): once more.
+  count += await removeAll(docker, cluster);
   const networks = await call('listing networks', () => docker.listNetworks({ filters: { label: [`${LABEL.cluster}=${cluster}`] } }));
   let removed = 0;
   for (const n of networks) {
@@ -29,5 +36,5 @@ export async function down(docker: Docker, cluster: string): Promise<DownResult>
       if (statusOf(err) !== 404) throw wrap(`removing network ${n.Name}`, err);
     }
   }
-  return { containers: ours.length, networks: removed };
+  return { containers: count, networks: removed };
 }
