@@ -3,7 +3,7 @@
  * disk (found at start and kept fresh by file-watch events), and each file's check result,
  * memoised on the texts it was computed from (its own and the cluster file it read).
  */
-import { createSpecChecker, type CheckedFile, type CheckedJob, type SpecHost } from '../engine/checkSpec';
+import { createSpecChecker, isBerthFile, type CheckedFile, type CheckedJob, type SpecHost } from '../engine/checkSpec';
 import { createParseCache, type ParseCache } from '../engine/parseSpec';
 import type { FileSystem } from './fileSystem';
 import { guarded } from './guard';
@@ -65,7 +65,10 @@ export class Workspace {
     this.refreshFromDisk(path);
   }
 
-  /** A file changed, appeared or disappeared on disk (a watch event). */
+  /**
+   * A file changed, appeared or disappeared on disk (a watch event). A new file is tracked when it
+   * is a Berth file (as the index at start has it) or when a check has read (or tried to read) it.
+   */
   refreshFromDisk(path: string): void {
     const state = this.files.get(path);
     if (state?.open) return;
@@ -75,7 +78,13 @@ export class Workspace {
       return;
     }
     if (state) this.setText(state, text);
-    else this.files.set(path, this.newState(text, false, undefined));
+    else if (isBerthFile(path, text) || this.isRead(path)) this.files.set(path, this.newState(text, false, undefined));
+  }
+
+  /** Has some file's current check read `path` (a cluster reference, even to a missing file)? */
+  private isRead(path: string): boolean {
+    for (const s of this.files.values()) if (s.checked?.reads.has(path)) return true;
+    return false;
   }
 
   isOpen(path: string): boolean {

@@ -121,3 +121,46 @@ test('the cluster file changed on disk (not open) re-checks the open job; delete
   assert.match(String(gone.diagnostics[0]?.code), /^spec\/.*cluster/);
   await client.shutdown();
 });
+
+test('a YAML file that is not a Berth file, created on disk, is not taken for one', async () => {
+  const { client, fs } = await startInMemory('/ws', { '/ws/seed.cluster.yaml': seedCluster, '/ws/alpha.job.yaml': alpha });
+  await client.open('/ws/alpha.job.yaml', alpha);
+  await client.diagnostics('/ws/alpha.job.yaml');
+  const compose = 'services:\n  web:\n    image: nginx\n';
+  fs.files.set('/ws/compose.yaml', compose);
+  await client.rpc.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf('/ws/compose.yaml'), type: FileChangeType.Created }] });
+  await client.open('/ws/compose.yaml', compose);
+  const result = await client.request<{ kind: string; reason?: string }>('berth/plan', { uri: uriOf('/ws/compose.yaml') });
+  assert.equal(result.kind, 'unavailable');
+  assert.match(result.reason ?? '', /not a Berth file/);
+  assert.equal(await client.request<unknown>('textDocument/documentSymbol', { textDocument: { uri: uriOf('/ws/compose.yaml') } }), null);
+
+  // Once it becomes one on disk (apiVersion: berth/v1), it is.
+  const job = jobText('gamma', 'g', 'cpus: 1, mem: 1Gi');
+  fs.files.set('/ws/gamma.yaml', job);
+  await client.rpc.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf('/ws/gamma.yaml'), type: FileChangeType.Created }] });
+  const both = await plan(client, '/ws/seed.cluster.yaml');
+  assert.deepEqual(both.map((r) => r.job), ['alpha', 'gamma']);
+  await client.shutdown();
+});
+
+test('a cluster file the job names, missing at first, is read when it appears on disk, whatever it holds', async () => {
+  const job = alpha.replace('./seed.cluster.yaml', './later.yaml');
+  const { client, fs } = await startInMemory('/ws', { '/ws/alpha.job.yaml': job });
+  await client.open('/ws/alpha.job.yaml', job);
+  const missing = await client.diagnostics('/ws/alpha.job.yaml');
+  assert.deepEqual(codes(missing.diagnostics), ['spec/unknown-cluster']);
+
+  // Not recognisable as a Berth file (no apiVersion), yet it is the file the job names.
+  let next = client.nextDiagnostics('/ws/alpha.job.yaml');
+  fs.files.set('/ws/later.yaml', seedCluster.replace('apiVersion: berth/v1\n', ''));
+  await client.rpc.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf('/ws/later.yaml'), type: FileChangeType.Created }] });
+  const invalid = await next;
+  assert.deepEqual(codes(invalid.diagnostics), ['spec/cluster-invalid'], 'the job is re-checked against the new file');
+
+  next = client.nextDiagnostics('/ws/alpha.job.yaml');
+  fs.files.set('/ws/later.yaml', seedCluster);
+  await client.rpc.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf('/ws/later.yaml'), type: FileChangeType.Changed }] });
+  assert.deepEqual((await next).diagnostics, []);
+  await client.shutdown();
+});
