@@ -31,13 +31,23 @@ export class DiagnosticsScheduler {
 
   constructor(private readonly deps: DiagnosticsDeps) {}
 
+  private stopped = false;
+
   /** A file's text changed (open, edit, close or on disk): re-analyse soon. */
   changed(_path: string): void {
+    if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.flush();
     }, this.deps.debounceMs);
+  }
+
+  /** The client asked the server to shut down: drop pending work and publish nothing more. */
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
   }
 
   /**

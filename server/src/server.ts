@@ -58,6 +58,8 @@ export function startServer(connection: Connection, fs: FileSystem, options: Ser
     }
   });
 
+  connection.onShutdown(() => diagnostics.stop());
+
   connection.onDidOpenTextDocument(({ textDocument: d }) => {
     guard(log, `opening ${d.uri}`, () => {
       const path = uriToPath(d.uri);

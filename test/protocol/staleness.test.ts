@@ -83,3 +83,13 @@ test('a burst of edits to the cluster: the open job is published once more, for 
   assert.ok(jobPublishes.length <= 10, `${jobPublishes.length} publishes of the job for 37 cluster edits`);
   await client.shutdown();
 });
+
+test('shutdown with a publish pending: the pending work is dropped, nothing is sent on the closed connection', async () => {
+  const { client } = await startInMemory('/ws', files, 5);
+  await client.open(JOB, seedJob);
+  await client.diagnostics(JOB);
+  await client.change(JOB, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# edited\n' }]);
+  // Shut down before the debounce ends and close the connection: a publish left pending would
+  // throw "Connection is disposed" after the test, which node:test reports as a failure.
+  await client.shutdown();
+});
