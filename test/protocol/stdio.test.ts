@@ -42,3 +42,36 @@ test('the bundled server over stdio: diagnostics, placement hints and berth/plan
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the bundled server over stdio reads jobs that are not open from disk and re-checks on a watched change', async () => {
+  assert.ok(existsSync(serverJs), `${serverJs} is missing: run \`node build.mjs\` (npm test does)`);
+  const { readFileSync, writeFileSync, unlinkSync } = await import('node:fs');
+  const dir = mkdtempSync(join(tmpdir(), 'berth-stdio-'));
+  try {
+    cpSync(join(repoRoot(), 'examples', 'seed'), dir, { recursive: true });
+    const job = join(dir, 'seed.job.yaml');
+    const text = readFileSync(job, 'utf8');
+    // A second job on disk, never opened, that outranks seed and takes node3's room.
+    const other = join(dir, 'other.job.yaml');
+    const otherText = 'apiVersion: berth/v1\nkind: Job\nname: other\ncluster: ./seed.cluster.yaml\nfailover: { tolerate: 0 }\ntasks:\n  - name: hog\n    priority: 900\n    resources: { cpus: 4, mem: 8Gi, disk: 3Gi }\n';
+    writeFileSync(other, otherText);
+    const { client, child } = await startStdio(serverJs, dir);
+    await client.open(job, text);
+    const crowded = await client.diagnostics(job);
+    assert.ok(codes(crowded.diagnostics).includes('alloc/unplaced'), JSON.stringify(crowded.diagnostics));
+
+    const lenses = await client.request<{ command?: { title: string } }[]>('textDocument/codeLens', { textDocument: { uri: uriOf(job) } });
+    assert.match(lenses[0]?.command?.title ?? '', /^Plan: 2\/3 placed/);
+
+    const next = client.nextDiagnostics(job);
+    unlinkSync(other);
+    await client.rpc.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(other), type: 3 }] });
+    const alone = await next;
+    assert.deepEqual(codes(alone.diagnostics), ['failover/no-capacity', 'failover/no-capacity', 'failover/no-capacity']);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    await client.shutdown();
+    assert.equal(await exited, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
