@@ -2,7 +2,8 @@
 import type Docker from 'dockerode';
 import type { ClusterNode, ClusterSpec } from '../../server/engine/model';
 import { call, wrap } from './docker';
-import { ClusterError, statusOf } from './errors';
+import { removeContainer } from './tasks';
+import { ClusterError, messageOf, statusOf } from './errors';
 import { ensureImage, type PullProgress } from './image';
 import { LABEL, formatPortMap, isBerth, networkName, nodeContainerName, parsePortMap, type NodeRecord } from './labels';
 import { findHostBlock, publishedPorts } from './ports';
@@ -76,6 +77,46 @@ async function existingNode(docker: Docker, cluster: string, name: string): Prom
   return info;
 }
 
+/** Host ports for a node's published ports, recorded in `taken`. */
+async function pickPorts(node: ClusterNode, perRange: number, taken: Set<number>): Promise<Map<number, number>> {
+  const wanted = publishedPorts(node, perRange);
+  const ports = new Map<number, number>();
+  if (wanted.length === 0) return ports;
+  const base = await findHostBlock(wanted.length, taken);
+  if (base === undefined) throw new ClusterError('cluster/ports-exhausted', `no block of ${wanted.length} free host ports on 127.0.0.1 for node ${node.name} (set BERTH_HOST_PORTS=from-to)`);
+  wanted.forEach((p, k) => {
+    ports.set(p, base + k);
+    taken.add(base + k);
+  });
+  return ports;
+}
+
+async function createNode(docker: Docker, cluster: string, network: string, image: string, node: ClusterNode, ports: ReadonlyMap<number, number>): Promise<void> {
+  const name = nodeContainerName(cluster, node.name);
+  const record: NodeRecord = { node: plainNode(node), image };
+  const exposed: Record<string, object> = {};
+  const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
+  for (const [c, h] of ports) {
+    exposed[`${c}/tcp`] = {};
+    bindings[`${c}/tcp`] = [{ HostIp: '127.0.0.1', HostPort: String(h) }];
+  }
+  try {
+    await docker.createContainer({
+      name,
+      Image: image,
+      Hostname: node.name,
+      Cmd: ['sh', '-c', NODE_INIT],
+      Labels: { [LABEL.cluster]: cluster, [LABEL.role]: 'node', [LABEL.node]: node.name, [LABEL.spec]: JSON.stringify(record), [LABEL.ports]: formatPortMap(ports) },
+      ExposedPorts: exposed,
+      HostConfig: { Init: true, NetworkMode: network, PortBindings: bindings, RestartPolicy: { Name: 'unless-stopped' } },
+      NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: [node.name] } } },
+    });
+  } catch (err) {
+    if (statusOf(err) === 409) await existingNode(docker, cluster, name);
+    else throw wrap(`creating node ${name}`, err);
+  }
+}
+
 /** Creates the network and the node containers that are missing, starts the stopped ones. */
 export async function up(docker: Docker, cluster: ClusterSpec, options: UpOptions = {}): Promise<UpResult> {
   const image = nodeImageOf(cluster, options);
@@ -94,52 +135,41 @@ export async function up(docker: Docker, cluster: ClusterSpec, options: UpOption
       plans.push({ node, info, ports: parsePortMap(info.Config.Labels?.[LABEL.ports]) });
       continue;
     }
-    const wanted = publishedPorts(node, perRange);
-    const ports = new Map<number, number>();
-    if (wanted.length > 0) {
-      const base = await findHostBlock(wanted.length, taken);
-      if (base === undefined) throw new ClusterError('cluster/ports-exhausted', `no block of ${wanted.length} free host ports on 127.0.0.1 for node ${node.name} (set BERTH_HOST_PORTS=from-to)`);
-      wanted.forEach((p, k) => {
-        ports.set(p, base + k);
-        taken.add(base + k);
-      });
-    }
+    const ports = await pickPorts(node, perRange, taken);
     plans.push({ node, info: undefined, ports });
   }
+  // Another `up` may have taken the same host ports meanwhile: pick again (one pick at a time) and retry.
+  let picking: Promise<unknown> = Promise.resolve();
+  const repick = (node: ClusterNode, old: ReadonlyMap<number, number>): Promise<Map<number, number>> => {
+    const next = picking.then(async () => {
+      for (const h of old.values()) taken.add(h);
+      return pickPorts(node, perRange, taken);
+    });
+    picking = next.catch(() => undefined);
+    return next;
+  };
   const nodes = await Promise.all(
-    plans.map(async ({ node, info, ports }) => {
+    plans.map(async ({ node, info, ports: first }) => {
       const name = nodeContainerName(cluster.name, node.name);
+      let ports = first;
       let action: 'created' | 'started' | 'running' = 'running';
-      if (!info) {
-        const record: NodeRecord = { node: plainNode(node), image };
-        const exposed: Record<string, object> = {};
-        const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
-        for (const [c, h] of ports) {
-          exposed[`${c}/tcp`] = {};
-          bindings[`${c}/tcp`] = [{ HostIp: '127.0.0.1', HostPort: String(h) }];
+      for (let attempt = 0; ; attempt++) {
+        if (!info) {
+          await createNode(docker, cluster.name, network, image, node, ports);
+          action = 'created';
         }
+        if (info && info.State.Running) break;
         try {
-          await docker.createContainer({
-            name,
-            Image: image,
-            Hostname: node.name,
-            Cmd: ['sh', '-c', NODE_INIT],
-            Labels: { [LABEL.cluster]: cluster.name, [LABEL.role]: 'node', [LABEL.node]: node.name, [LABEL.spec]: JSON.stringify(record), [LABEL.ports]: formatPortMap(ports) },
-            ExposedPorts: exposed,
-            HostConfig: { Init: true, NetworkMode: network, PortBindings: bindings, RestartPolicy: { Name: 'unless-stopped' } },
-            NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: [node.name] } } },
-          });
+          await docker.getContainer(name).start();
+          if (action !== 'created') action = 'started';
+          break;
         } catch (err) {
-          if (statusOf(err) === 409) await existingNode(docker, cluster.name, name);
-          else throw wrap(`creating node ${name}`, err);
+          if (statusOf(err) === 304) break;
+          const clash = /port is already allocated|address already in use/i.test(messageOf(err));
+          if (!clash || info || attempt >= 4) throw wrap(`starting node ${name}`, err);
+          await removeContainer(docker, name);
+          ports = await repick(node, ports);
         }
-        action = 'created';
-      }
-      if (!info || !info.State.Running) {
-        await call(`starting node ${name}`, () => docker.getContainer(name).start()).catch((err: unknown) => {
-          if (statusOf((err as { cause?: unknown }).cause) !== 304) throw err;
-        });
-        if (action !== 'created') action = 'started';
       }
       options.onProgress?.({ kind: 'node', node: node.name, action });
       return { node: node.name, container: name, action, ports };
