@@ -13,6 +13,11 @@ export function scenarioName(s: FailoverScenario): string {
   return s.lost.length <= 2 ? s.lost.join(' and ') : `${s.lost.slice(0, -1).join(', ')} and ${s.lost[s.lost.length - 1] ?? ''}`;
 }
 
+/** The verb after a scenario's name: "node2 fails", "zone=c (node3) fails", "node1 and node2 fail". */
+export function scenarioVerb(s: FailoverScenario): 'fail' | 'fails' {
+  return s.lost.length > 1 ? 'fail' : 'fails';
+}
+
 /** Task id (`job/instance`) → the instance name people read. */
 function shortName(id: string): string {
   return id.slice(id.indexOf('/') + 1);
@@ -74,7 +79,7 @@ function failoverProblems(analysis: ClusterAnalysis, job: JobSpec): Problem[] {
     out.push({
       code: 'failover/no-capacity',
       severity: 'warning',
-      message: `if ${scenarioName(loss.scenario)} ${loss.scenario.lost.length > 1 ? 'fail' : 'fails'}, ${loss.reason}${more}${suggestion}`,
+      message: `if ${scenarioName(loss.scenario)} ${scenarioVerb(loss.scenario)}, ${loss.reason}${more}${suggestion}`,
       span: task.nameSpan,
     });
   }

@@ -117,3 +117,13 @@ test('code lenses with preemption: if node2 fails, task2 → node3 evicting task
   assert.ok(jobLenses.some((l) => /^if node2 fails: .*task2 → node3/.test(l.command?.title ?? '')), JSON.stringify(jobLenses));
   await client.shutdown();
 });
+
+test('code lenses on a job with failure domains: a domain scenario reads like the diagnostic for it', async () => {
+  const zoned = seedJob.replace('failover: { tolerate: 1 }', 'failover: { tolerate: 1, domains: [zone] }');
+  const { client } = await startInMemory('/ws', { '/ws/seed.job.yaml': zoned, '/ws/seed.cluster.yaml': seedCluster });
+  await client.open('/ws/seed.job.yaml', zoned);
+  await client.diagnostics('/ws/seed.job.yaml');
+  const titles = (await lenses(client, '/ws/seed.job.yaml')).map((l) => l.command?.title ?? '');
+  assert.ok(titles.includes('if zone=b (node2) fails: task2 has no node: cpus exhausted on 2 nodes (needs 2, most free 1 on node1)'), JSON.stringify(titles));
+  await client.shutdown();
+});

@@ -8,7 +8,7 @@ import type { ClusterAnalysis } from '../../engine/analyzeCluster';
 import { explain, instancesOf } from '../../engine/analyzeCluster';
 import type { FailoverScenario, PlanNode } from '../../engine/alloc';
 import type { ClusterSpec, JobSpec, Span, TaskSpec } from '../../engine/model';
-import { scenarioName } from '../../engine/placementProblems';
+import { scenarioName, scenarioVerb } from '../../engine/placementProblems';
 import { formatCpus } from '../../engine/units';
 import { toOffset, toRange, uriToPath } from '../convert';
 import { guarded } from '../guard';
@@ -84,8 +84,7 @@ export function scenarioText(analysis: ClusterAnalysis, s: FailoverScenario, job
     ...s.moves.filter((m) => mine(m.task)).map((m) => `${name(m.task)} → ${m.to}`),
     ...s.evicted.filter((e) => mine(e.task)).map((e) => `${name(e.task)} evicted from ${e.from}`),
   ];
-  const verb = s.lost.length > 1 || s.kind === 'domain' ? 'fail' : 'fails';
-  return `if ${scenarioName(s)} ${verb}: ${parts.length ? parts.join(', ') : 'nothing to move'}`;
+  return `if ${scenarioName(s)} ${scenarioVerb(s)}: ${parts.length ? parts.join(', ') : 'nothing to move'}`;
 }
 
 export function registerPreview(ctx: FeatureContext): ServerCapabilities {
