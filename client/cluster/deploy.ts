@@ -182,9 +182,11 @@ export async function deploy(docker: Docker, cluster: ClusterSpec, job: JobSpec,
       progress({ kind: 'task', task: r.instance.id, node: '', state: 'waiting', message: result?.kind === 'blocked' ? `blocked by ${result.blockedBy.join(', ')}` : 'no node has room' });
     }
   } catch (err) {
-    await Promise.all(created.map((id) => removeContainer(docker, id).catch(() => undefined)));
-    progress({ kind: 'rollback', removed: created.length });
-    throw err instanceof ClusterError ? err : new ClusterError('deploy/failed', `deploy of ${job.name} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    const left = (await Promise.allSettled(created.map((id) => removeContainer(docker, id)))).filter((r) => r.status === 'rejected');
+    progress({ kind: 'rollback', removed: created.length - left.length });
+    const typed = err instanceof ClusterError ? err : new ClusterError('deploy/failed', `deploy of ${job.name} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    if (left.length === 0) throw typed;
+    throw new ClusterError(typed.code, `${typed.message}; and ${left.length} containers it created could not be removed (berth down ${cluster.name} removes them)`, { cause: err });
   }
   results.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { job: job.name, cluster: cluster.name, tasks: results };

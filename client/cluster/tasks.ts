@@ -70,7 +70,12 @@ export async function createTask(docker: Docker, p: TaskPlacement, hostCpus: num
     return await docker.createContainer(options);
   } catch (err) {
     if (statusOf(err) === 409) {
-      const info = await docker.getContainer(name).inspect().catch(() => undefined);
+      let info: Docker.ContainerInspectInfo | undefined;
+      try {
+        info = await docker.getContainer(name).inspect();
+      } catch (inspectErr) {
+        if (statusOf(inspectErr) !== 404) throw wrap(`inspecting ${name}`, inspectErr);
+      }
       if (info && !isBerth(info.Config.Labels ?? undefined, p.cluster)) {
         throw new ClusterError('cluster/name-clash', `a container named ${name} exists and is not Berth's: Berth leaves it untouched; remove or rename it, or choose another cluster name`);
       }
