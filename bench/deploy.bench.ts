@@ -2,7 +2,7 @@
  * Cluster bars (issue 6): deploying 50 tasks on 5 nodes with Berth against the same containers
  * started one by one with the docker CLI in the same run (ratio below 1 is the goal), and one stats
  * refresh of the 55 containers (goal under 1 s). Needs a Docker engine.
- *   npx tsc -b && node build.mjs && node out/bench/deploy.bench.js [--runs N]
+ *   npx tsc -b && node out/bench/deploy.bench.js [--runs N] [--quick]   (or npm run bench -- --docker)
  */
 import { execFile } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
@@ -14,7 +14,7 @@ import { median } from './util/timing';
 
 const run = promisify(execFile);
 const runsArg = process.argv.indexOf('--runs');
-const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
+const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : process.argv.includes('--quick') ? 1 : 3;
 
 const clusterYaml = (name: string, image: string): string =>
   `apiVersion: berth/v1\nkind: Cluster\nname: ${name}\ndefaults: { image: ${image} }\nnodes:\n${[1, 2, 3, 4, 5].map((i) => `  - { name: n${i}, resources: { cpus: 2, mem: 4Gi, disk: 10Gi } }`).join('\n')}\n`;

@@ -2,7 +2,7 @@
  * Failover bar (issue 6): from `docker stop` of a node to every re-placeable task of it running on
  * another node, with the controller in this process; repeated runs, p50 and max (goal < 2 s).
  * Baseline in the same run: the time `docker stop` itself takes. Needs a Docker engine.
- *   npx tsc -b && node out/bench/failover.bench.js [--runs N]
+ *   npx tsc -b && node out/bench/failover.bench.js [--runs N] [--quick]   (or npm run bench -- --docker)
  */
 import { execFile } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
@@ -15,7 +15,7 @@ import { median, percentile } from './util/timing';
 
 const run = promisify(execFile);
 const runsArg = process.argv.indexOf('--runs');
-const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
+const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : process.argv.includes('--quick') ? 3 : 10;
 
 const clusterYaml = (name: string, image: string): string =>
   `apiVersion: berth/v1\nkind: Cluster\nname: ${name}\ndefaults: { image: ${image} }\nnodes:\n${[1, 2, 3, 4, 5].map((i) => `  - { name: n${i}, resources: { cpus: 2, mem: 4Gi, disk: 10Gi } }`).join('\n')}\n`;
