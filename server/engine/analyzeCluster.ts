@@ -19,8 +19,12 @@ export interface ClusterAnalysis {
 }
 
 export interface AnalyzeOptions {
-  /** Skip the failover scan (for callers that only need placements). */
-  readonly failover?: boolean;
+  /**
+   * `false` skips the failover scan (for callers that only need placements); `'nodes'` runs only
+   * the single-node scan (no sets, no failure domains, no capacity suggestion): what an editor
+   * can afford on every keystroke of a large workspace. Default: every scenario the jobs ask for.
+   */
+  readonly failover?: boolean | 'nodes';
 }
 
 export function analyzeCluster(cluster: ClusterSpec, jobs: readonly JobSpec[], options: AnalyzeOptions = {}): ClusterAnalysis {
@@ -43,7 +47,11 @@ export function analyzeCluster(cluster: ClusterSpec, jobs: readonly JobSpec[], o
   const plan = allocate(input);
   const failover = new Map<string, FailoverReport>();
   if (options.failover !== false) {
-    for (const job of jobs) failover.set(job.name, simulateFailover(input, plan, { job: job.name, tolerate: job.failover.tolerate, domains: job.failover.domains }));
+    const nodesOnly = options.failover === 'nodes';
+    for (const job of jobs) {
+      const f = job.failover;
+      failover.set(job.name, simulateFailover(input, plan, nodesOnly ? { job: job.name, tolerate: Math.min(1, f.tolerate), domains: [], suggest: false } : { job: job.name, tolerate: f.tolerate, domains: f.domains }));
+    }
   }
   return { cluster, jobs, input, plan, failover, instances, byTask };
 }

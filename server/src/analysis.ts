@@ -2,6 +2,11 @@
  * Per-file results the features read: the file's check and, for each job or cluster in it, the
  * cluster analysis (plan + failover of every workspace job targeting that cluster), memoised on
  * the revisions of every file involved.
+ *
+ * Two depths. `full` is every failover scenario the jobs ask for (sets, failure domains) and the
+ * capacity suggestion. On a large workspace that costs more than a keystroke may, so there a
+ * `quick` analysis (the plan and the single-node scan) comes first, and the diagnostics
+ * scheduler asks for `full` once typing pauses. On a small workspace `quick` is `full`.
  */
 import { analyzeCluster, type ClusterAnalysis } from '../engine/analyzeCluster';
 import type { CheckedFile } from '../engine/checkSpec';
@@ -9,51 +14,83 @@ import type { ClusterSpec, Problem } from '../engine/model';
 import { clusterFailoverProblems, jobPlacementProblems } from '../engine/placementProblems';
 import type { Workspace } from './workspace';
 
-export class Analyses {
-  private readonly memo = new Map<string, { key: string; analysis: ClusterAnalysis }>();
+/**
+ * `quick`: the full analysis when it is at hand or cheap, else the plan and single-node scan.
+ * `full`: every scenario (computed now if need be). `best`: whichever is at hand, quick if none.
+ */
+export type AnalysisDepth = 'quick' | 'full' | 'best';
 
-  constructor(private readonly workspace: Workspace) {}
+/** Task instances × nodes above which the first analysis after an edit is `quick`. */
+export const QUICK_FIRST_ABOVE = 200_000;
+
+interface Memo {
+  readonly key: string;
+  quick?: ClusterAnalysis;
+  full?: ClusterAnalysis;
+}
+
+export class Analyses {
+  private readonly memo = new Map<string, Memo>();
+
+  constructor(
+    private readonly workspace: Workspace,
+    private readonly quickFirstAbove = QUICK_FIRST_ABOVE,
+  ) {}
 
   /** The analysis of the cluster in file `clusterPath` (its first Cluster document), or undefined. */
-  forCluster(clusterPath: string, cluster: ClusterSpec): ClusterAnalysis | undefined {
+  forCluster(clusterPath: string, cluster: ClusterSpec, depth: AnalysisDepth = 'best'): ClusterAnalysis | undefined {
     const jobs = this.workspace.jobsTargeting(clusterPath).filter((j) => j.job.ok && j.job.cluster?.ok);
     const key = [clusterPath, this.workspace.revision(clusterPath), ...jobs.map((j) => `${j.path}@${this.workspace.revision(j.path)}#${j.job.doc.index}`)].join('|');
-    const hit = this.memo.get(clusterPath);
-    if (hit && hit.key === key) return hit.analysis;
+    let memo = this.memo.get(clusterPath);
+    if (!memo || memo.key !== key) this.memo.set(clusterPath, (memo = { key }));
+    if (memo.full) return memo.full;
+    if (depth !== 'full' && memo.quick) return memo.quick;
     // Two jobs of the same name on one cluster: plan the first (the rules cannot see across files).
     const byName = new Map(jobs.reverse().map((j) => [j.job.spec.name, j.job.spec]));
-    const analysis = analyzeCluster(cluster, [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1)));
-    this.memo.set(clusterPath, { key, analysis });
-    return analysis;
+    const specs = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+    const size = cluster.nodes.length * specs.reduce((n, j) => n + j.tasks.reduce((m, t) => m + t.instances, 0), 0);
+    if (depth !== 'full' && size > this.quickFirstAbove) return (memo.quick = analyzeCluster(cluster, specs, { failover: 'nodes' }));
+    return (memo.full = analyzeCluster(cluster, specs));
+  }
+
+  /** Is the full analysis of every cluster this file involves at hand? */
+  complete(path: string, checked: CheckedFile): boolean {
+    return this.clusterPaths(path, checked).every((p) => this.memo.get(p)?.full !== undefined);
+  }
+
+  private clusterPaths(path: string, checked: CheckedFile): string[] {
+    const out = checked.jobs.flatMap((job) => (job.ok && job.cluster?.ok ? [job.cluster.path] : []));
+    if (checked.clusters[0]?.ok) out.push(path);
+    return out;
   }
 
   /** Everything to show on a file: its check problems plus placement and failover. */
-  problems(path: string, checked: CheckedFile): Problem[] {
+  problems(path: string, checked: CheckedFile, depth: AnalysisDepth = 'best'): Problem[] {
     const out = [...checked.problems];
     for (const job of checked.jobs) {
       if (!job.ok || !job.cluster?.ok) continue;
-      const analysis = this.forCluster(job.cluster.path, job.cluster.spec);
+      const analysis = this.forCluster(job.cluster.path, job.cluster.spec, depth);
       if (analysis) out.push(...jobPlacementProblems(analysis, job.spec));
     }
     const first = checked.clusters[0];
     if (first?.ok) {
-      const analysis = this.forCluster(path, first.spec);
+      const analysis = this.forCluster(path, first.spec, depth);
       if (analysis) out.push(...clusterFailoverProblems(analysis, first.spec));
     }
     return out.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   }
 
   /** For a job file: the analysis of each job's cluster; for a cluster file: its own. */
-  forFile(path: string, checked: CheckedFile): { job?: string; analysis: ClusterAnalysis }[] {
+  forFile(path: string, checked: CheckedFile, depth: AnalysisDepth = 'best'): { job?: string; analysis: ClusterAnalysis }[] {
     const out: { job?: string; analysis: ClusterAnalysis }[] = [];
     for (const job of checked.jobs) {
       if (!job.ok || !job.cluster?.ok) continue;
-      const analysis = this.forCluster(job.cluster.path, job.cluster.spec);
+      const analysis = this.forCluster(job.cluster.path, job.cluster.spec, depth);
       if (analysis) out.push({ job: job.spec.name, analysis });
     }
     const first = checked.clusters[0];
     if (first?.ok) {
-      const analysis = this.forCluster(path, first.spec);
+      const analysis = this.forCluster(path, first.spec, depth);
       if (analysis) out.push({ analysis });
     }
     return out;

@@ -1,6 +1,9 @@
 /**
  * Publishes diagnostics after edits: debounced, for every open Berth file whose inputs changed
  * (a cluster edit re-checks every open job that targets it), and only when the result changed.
+ * On a large workspace the first publish after an edit carries the quick analysis (plan and
+ * single-node scan; see analysis.ts); once typing pauses for `fullDelayMs`, the full one follows,
+ * one file per turn of the event loop, and the next edit cancels what is left of it.
  */
 import type { Connection } from 'vscode-languageserver';
 import type { ClusterAnalysis } from '../engine/analyzeCluster';
@@ -16,6 +19,8 @@ export interface DiagnosticsDeps {
   readonly analyses: Analyses;
   readonly positions: Positions;
   readonly debounceMs: number;
+  /** Pause in typing before the full analysis of a large workspace (default 300 ms). */
+  readonly fullDelayMs?: number;
   readonly log: (message: string) => void;
 }
 
@@ -27,6 +32,9 @@ interface Published {
 
 export class DiagnosticsScheduler {
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private fullTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Bumped by every change: a full pass under way stops when it no longer matches. */
+  private generation = 0;
   private readonly published = new Map<string, Published>();
 
   constructor(private readonly deps: DiagnosticsDeps) {}
@@ -36,7 +44,10 @@ export class DiagnosticsScheduler {
   /** A file's text changed (open, edit, close or on disk): re-analyse soon. */
   changed(_path: string): void {
     if (this.stopped) return;
+    this.generation++;
     if (this.timer) clearTimeout(this.timer);
+    if (this.fullTimer) clearTimeout(this.fullTimer);
+    this.fullTimer = undefined;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.flush();
@@ -47,7 +58,9 @@ export class DiagnosticsScheduler {
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.fullTimer) clearTimeout(this.fullTimer);
     this.timer = undefined;
+    this.fullTimer = undefined;
   }
 
   /**
@@ -57,21 +70,39 @@ export class DiagnosticsScheduler {
   flush(): void {
     const open = new Set(this.deps.workspace.openPaths());
     for (const path of [...this.published.keys()]) if (!open.has(path)) this.published.delete(path);
-    for (const path of open) guard(this.deps.log, `publishing diagnostics for ${path}`, () => this.publish(path));
+    const incomplete: string[] = [];
+    for (const path of open) {
+      guard(this.deps.log, `publishing diagnostics for ${path}`, () => {
+        if (this.publish(path, 'quick') === 'partial') incomplete.push(path);
+      });
+    }
+    if (incomplete.length > 0 && !this.stopped) this.fullTimer = setTimeout(() => this.fullPass(incomplete, this.generation), this.deps.fullDelayMs ?? 300);
   }
 
-  private publish(path: string): void {
+  /** The full analysis, one file per turn, so that requests and edits are served in between. */
+  private fullPass(paths: readonly string[], generation: number): void {
+    this.fullTimer = undefined;
+    const [path, ...rest] = paths;
+    if (path === undefined || this.stopped || generation !== this.generation) return;
+    guard(this.deps.log, `publishing full diagnostics for ${path}`, () => this.publish(path, 'full'));
+    if (rest.length > 0) setImmediate(() => this.fullPass(rest, generation));
+  }
+
+  /** 'partial' when what was published lacks the full analysis. */
+  private publish(path: string, depth: 'quick' | 'full'): 'complete' | 'partial' {
     const { workspace, analyses, positions, connection } = this.deps;
     const checked = workspace.check(path);
-    if (!checked) return;
-    const results = analyses.forFile(path, checked).map((r) => r.analysis);
+    if (!checked) return 'complete';
+    const completeness = (): 'complete' | 'partial' => (analyses.complete(path, checked) ? 'complete' : 'partial');
+    const results = analyses.forFile(path, checked, depth).map((r) => r.analysis);
     const version = workspace.version(path);
     const last = this.published.get(path);
-    if (last && last.checked === checked && last.version === version && sameList(last.analyses, results)) return;
-    const problems = analyses.problems(path, checked);
+    if (last && last.checked === checked && last.version === version && sameList(last.analyses, results)) return completeness();
+    const problems = analyses.problems(path, checked, depth);
     const index = positions.index(path, checked.file.text);
     this.published.set(path, { checked, analyses: results, version });
     void connection.sendDiagnostics({ uri: pathToUri(path), ...(version === undefined ? {} : { version }), diagnostics: problems.map((p) => toDiagnostic(index, p)) });
+    return completeness();
   }
 }
 

@@ -17,12 +17,16 @@ import { Workspace } from './workspace';
 export interface ServerOptions {
   /** Debounce before re-analysing after an edit, in ms (at most 50). */
   readonly debounceMs?: number;
+  /** Workspace size (task instances × nodes) above which edits get the quick analysis first. */
+  readonly quickFirstAbove?: number;
+  /** Pause in typing before the full analysis of such a workspace, in ms. */
+  readonly fullDelayMs?: number;
 }
 
 export function startServer(connection: Connection, fs: FileSystem, options: ServerOptions = {}): void {
   const log = (message: string): void => connection.console.log(message);
   const workspace = new Workspace(fs, log);
-  const analyses = new Analyses(workspace);
+  const analyses = new Analyses(workspace, options.quickFirstAbove);
   const positions = new Positions();
   const documents = new Map<string, TextDocument>();
 
@@ -32,6 +36,7 @@ export function startServer(connection: Connection, fs: FileSystem, options: Ser
     analyses,
     positions,
     debounceMs: Math.min(50, options.debounceMs ?? 25),
+    ...(options.fullDelayMs === undefined ? {} : { fullDelayMs: options.fullDelayMs }),
     log,
   });
 

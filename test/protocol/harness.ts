@@ -10,7 +10,7 @@ import type { Diagnostic, InitializeResult, PublishDiagnosticsParams, TextDocume
 import { URI } from 'vscode-uri';
 import { findSpecFiles } from '../../server/engine/specFiles';
 import type { FileSystem } from '../../server/src/fileSystem';
-import { startServer } from '../../server/src/server';
+import { startServer, type ServerOptions } from '../../server/src/server';
 
 /** A file system of a few files in memory. */
 export class MemoryFileSystem implements FileSystem {
@@ -155,11 +155,11 @@ export async function startInMemory(root: string, files: Record<string, string>,
 }
 
 /** The real server in this process on a given file system (a fake one, to inject faults). */
-export async function startOn(root: string, fs: FileSystem, debounceMs = 5): Promise<TestClient> {
+export async function startOn(root: string, fs: FileSystem, debounceMs = 5, options: Omit<ServerOptions, 'debounceMs'> = {}): Promise<TestClient> {
   const toServer = new PassThrough();
   const toClient = new PassThrough();
   const serverConnection = createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
-  startServer(serverConnection, fs, { debounceMs });
+  startServer(serverConnection, fs, { ...options, debounceMs });
   serverConnection.listen();
   const rpc = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
   const client = new TestClient(rpc, () => {

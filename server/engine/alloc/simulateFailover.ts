@@ -4,6 +4,9 @@ import { enumerateScenarios, FailoverSimulator, isSafe } from './failover';
 import { suggestCapacity } from './suggest';
 import type { AllocationInput, FailoverOptions, FailoverReport, FailoverScenario, Plan } from './types';
 
+/** Above this many distinct stranded tasks no capacity suggestion is computed. */
+export const SUGGEST_MAX_STRANDED = 64;
+
 export function simulateFailover(input: AllocationInput, plan: Plan, options: FailoverOptions): FailoverReport {
   const ctx = createContext(input);
   const { scenarios: specs, truncated } = enumerateScenarios(ctx, input.down, options);
@@ -12,6 +15,10 @@ export function simulateFailover(input: AllocationInput, plan: Plan, options: Fa
   const safe = isSafe(input, scenarios, options.job);
   const report: FailoverReport = { safe, scenarios, truncated };
   if (safe || options.suggest === false) return report;
+  // A suggestion re-runs every scenario round after round: worth it when a few tasks are
+  // stranded, not when a lost zone strands hundreds (no "add X to node Y" answers that).
+  const stranded = new Set(scenarios.flatMap((s) => s.unplaced.map((u) => u.task)));
+  if (stranded.size > SUGGEST_MAX_STRANDED) return report;
   const suggestion = suggestCapacity(input, plan, options);
   return suggestion === undefined ? report : { ...report, suggestion };
 }

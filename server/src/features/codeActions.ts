@@ -168,7 +168,7 @@ export function insertKey(doc: SpecDocument, text: string, pointer: string, fiel
 function taskCapacityFixes(ctx: FeatureContext, checked: CheckedFile, offset: number, d: Diagnostic): CodeAction[] {
   const job = checked.jobs.find((j) => j.doc.span.start <= offset && offset <= j.doc.span.end);
   if (!job?.cluster?.ok) return [];
-  const entry = ctx.analyses.forFile(checked.path, checked).find((e) => e.job === job.spec.name);
+  const entry = ctx.analyses.forFile(checked.path, checked, 'full').find((e) => e.job === job.spec.name);
   const suggestion = entry?.analysis.failover.get(job.spec.name)?.suggestion;
   if (!entry || !suggestion) return [];
   const action = capacityFix(ctx, job.cluster.path, entry.analysis, suggestion, d, '');
@@ -176,7 +176,7 @@ function taskCapacityFixes(ctx: FeatureContext, checked: CheckedFile, offset: nu
 }
 
 function nodeCapacityFixes(ctx: FeatureContext, checked: CheckedFile, d: Diagnostic): CodeAction[] {
-  const own = ctx.analyses.forFile(checked.path, checked).find((e) => e.job === undefined);
+  const own = ctx.analyses.forFile(checked.path, checked, 'full').find((e) => e.job === undefined);
   if (!own) return [];
   const out: CodeAction[] = [];
   for (const [job, report] of own.analysis.failover) {

@@ -15,14 +15,14 @@ export function planFor(ctx: FeatureContext, params: PlanParams): PlanResult {
     if (params.job !== undefined && job.spec.name !== params.job) continue;
     if (!job.ok) return { kind: 'unavailable', uri: params.uri, reason: `job "${job.spec.name}" has errors; fix them to see its plan` };
     if (!job.cluster?.ok) return { kind: 'unavailable', uri: params.uri, reason: `the cluster of job "${job.spec.name}" is missing or has errors` };
-    const analysis = ctx.analyses.forCluster(job.cluster.path, job.cluster.spec);
+    const analysis = ctx.analyses.forCluster(job.cluster.path, job.cluster.spec, 'full');
     const report = analysis && toPlanReport(analysis, job.spec.name);
     if (report) reports.push(report);
   }
   const cluster = checked.clusters[0];
   if (checked.jobs.length === 0 && cluster) {
     if (!cluster.ok) return { kind: 'unavailable', uri: params.uri, reason: 'this cluster has errors; fix them to see its plan' };
-    const analysis = ctx.analyses.forCluster(path, cluster.spec);
+    const analysis = ctx.analyses.forCluster(path, cluster.spec, 'full');
     for (const job of analysis?.jobs ?? []) {
       const report = analysis && toPlanReport(analysis, job.name);
       if (report) reports.push(report);
