@@ -27,7 +27,7 @@ export function createDocker(options: DockerOptions = {}): Docker {
 export function unreachable(endpoint: string, cause: unknown): ClusterError {
   return new ClusterError(
     'docker/unreachable',
-    `cannot reach the Docker engine at ${endpoint} (${messageOf(cause)}): start it (e.g. \`dockerd &\` or \`systemctl start docker\`) or set DOCKER_HOST`,
+    `cannot reach the Docker engine at ${endpoint} (${messageOf(cause)}): start it (e.g. \`dockerd &\` or \`systemctl start docker\`), or point Berth at it with DOCKER_HOST (in the editor: the berth.docker.host setting)`,
     { cause },
   );
 }
@@ -46,8 +46,17 @@ export async function connect(options: DockerOptions = {}): Promise<Docker> {
 /** A Docker failure as a typed error: connection failures become `docker/unreachable`. */
 export function wrap(what: string, err: unknown): ClusterError {
   if (err instanceof ClusterError) return err;
-  if (isConnectionError(err)) return unreachable(endpointOf(), err);
+  // The failed connection's own address: the endpoint in use may not be the default one.
+  if (isConnectionError(err)) return unreachable(addressOf(err) ?? 'the configured endpoint', err);
   return new ClusterError('docker/failed', `${what}: ${messageOf(err)}`, { cause: err });
+}
+
+/** `unix:///path` or `tcp://host:port` from a Node connection error, when it says. */
+function addressOf(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const { address, port } = err as { address?: unknown; port?: unknown };
+  if (typeof address !== 'string') return undefined;
+  return typeof port === 'number' ? `tcp://${address}:${port}` : address.startsWith('/') ? `unix://${address}` : address;
 }
 
 /** Runs a Docker call, turning its failures into typed errors. */
