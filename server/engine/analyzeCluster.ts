@@ -22,9 +22,10 @@ export interface AnalyzeOptions {
   /**
    * `false` skips the failover scan (for callers that only need placements); `'nodes'` runs only
    * the single-node scan (no sets, no failure domains, no capacity suggestion): what an editor
-   * can afford on every keystroke of a large workspace. Default: every scenario the jobs ask for.
+   * can afford on every keystroke of a large workspace; `'scenarios'` every scenario but no
+   * capacity suggestion (which re-runs them round after round). Default: everything.
    */
-  readonly failover?: boolean | 'nodes';
+  readonly failover?: boolean | 'nodes' | 'scenarios';
 }
 
 export function analyzeCluster(cluster: ClusterSpec, jobs: readonly JobSpec[], options: AnalyzeOptions = {}): ClusterAnalysis {
@@ -50,7 +51,8 @@ export function analyzeCluster(cluster: ClusterSpec, jobs: readonly JobSpec[], o
     const nodesOnly = options.failover === 'nodes';
     for (const job of jobs) {
       const f = job.failover;
-      failover.set(job.name, simulateFailover(input, plan, nodesOnly ? { job: job.name, tolerate: Math.min(1, f.tolerate), domains: [], suggest: false } : { job: job.name, tolerate: f.tolerate, domains: f.domains }));
+      const suggest = options.failover !== 'scenarios';
+      failover.set(job.name, simulateFailover(input, plan, nodesOnly ? { job: job.name, tolerate: Math.min(1, f.tolerate), domains: [], suggest: false } : { job: job.name, tolerate: f.tolerate, domains: f.domains, suggest }));
     }
   }
   return { cluster, jobs, input, plan, failover, instances, byTask };

@@ -4,9 +4,10 @@
  * the revisions of every file involved.
  *
  * Two depths. `full` is every failover scenario the jobs ask for (sets, failure domains) and the
- * capacity suggestion. On a large workspace that costs more than a keystroke may, so there a
- * `quick` analysis (the plan and the single-node scan) comes first, and the diagnostics
- * scheduler asks for `full` once typing pauses. On a small workspace `quick` is `full`.
+ * capacity suggestion, which re-runs the scenarios round after round. That costs more than a
+ * keystroke may, so a `quick` analysis comes first: every scenario but no suggestion, and on a
+ * large workspace only the plan and the single-node scan. The diagnostics scheduler asks for
+ * `full` once typing pauses.
  */
 import { analyzeCluster, type ClusterAnalysis } from '../engine/analyzeCluster';
 import type { CheckedFile } from '../engine/checkSpec';
@@ -15,12 +16,13 @@ import { clusterFailoverProblems, jobPlacementProblems } from '../engine/placeme
 import type { Workspace } from './workspace';
 
 /**
- * `quick`: the full analysis when it is at hand or cheap, else the plan and single-node scan.
+ * `quick`: the full analysis when it is at hand, else one without the capacity suggestion (and,
+ * on a large workspace, with only the single-node scan).
  * `full`: every scenario (computed now if need be). `best`: whichever is at hand, quick if none.
  */
 export type AnalysisDepth = 'quick' | 'full' | 'best';
 
-/** Task instances × nodes above which the first analysis after an edit is `quick`. */
+/** Task instances × nodes above which the quick analysis scans single nodes only. */
 export const QUICK_FIRST_ABOVE = 200_000;
 
 interface Memo {
@@ -49,7 +51,7 @@ export class Analyses {
     const byName = new Map(jobs.reverse().map((j) => [j.job.spec.name, j.job.spec]));
     const specs = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
     const size = cluster.nodes.length * specs.reduce((n, j) => n + j.tasks.reduce((m, t) => m + t.instances, 0), 0);
-    if (depth !== 'full' && size > this.quickFirstAbove) return (memo.quick = analyzeCluster(cluster, specs, { failover: 'nodes' }));
+    if (depth !== 'full') return (memo.quick = analyzeCluster(cluster, specs, { failover: size > this.quickFirstAbove ? 'nodes' : 'scenarios' }));
     return (memo.full = analyzeCluster(cluster, specs));
   }
 

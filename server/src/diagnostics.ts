@@ -1,9 +1,10 @@
 /**
  * Publishes diagnostics after edits: debounced, for every open Berth file whose inputs changed
  * (a cluster edit re-checks every open job that targets it), and only when the result changed.
- * On a large workspace the first publish after an edit carries the quick analysis (plan and
- * single-node scan; see analysis.ts); once typing pauses for `fullDelayMs`, the full one follows,
- * one file per turn of the event loop, and the next edit cancels what is left of it.
+ * The first publish after an edit carries the quick analysis (no capacity suggestion; on a large
+ * workspace only the single-node scan; see analysis.ts); once typing pauses for `fullDelayMs`,
+ * the full one follows, one file per turn of the event loop, and the next edit cancels what is
+ * left of it.
  */
 import type { Connection } from 'vscode-languageserver';
 import type { ClusterAnalysis } from '../engine/analyzeCluster';
@@ -19,7 +20,7 @@ export interface DiagnosticsDeps {
   readonly analyses: Analyses;
   readonly positions: Positions;
   readonly debounceMs: number;
-  /** Pause in typing before the full analysis of a large workspace (default 300 ms). */
+  /** Pause in typing before the full analysis (default 300 ms). */
   readonly fullDelayMs?: number;
   readonly log: (message: string) => void;
 }

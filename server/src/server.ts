@@ -17,9 +17,9 @@ import { Workspace } from './workspace';
 export interface ServerOptions {
   /** Debounce before re-analysing after an edit, in ms (at most 50). */
   readonly debounceMs?: number;
-  /** Workspace size (task instances × nodes) above which edits get the quick analysis first. */
+  /** Workspace size (task instances × nodes) above which the quick analysis scans single nodes only. */
   readonly quickFirstAbove?: number;
-  /** Pause in typing before the full analysis of such a workspace, in ms. */
+  /** Pause in typing before the full analysis (with the capacity suggestion), in ms. */
   readonly fullDelayMs?: number;
 }
 
