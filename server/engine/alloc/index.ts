@@ -2,6 +2,8 @@
 export { allocate } from './allocate';
 export { explainTask } from './explain';
 export { simulateFailover } from './simulateFailover';
+/** The reference re-placement after a loss: what the preview's scenario and the live controller do. */
+export { scenarioByAllocate } from './failover';
 export { formatCpus, formatMiB, formatResources } from './format';
 export type {
   AllocationInput,
