@@ -133,6 +133,10 @@ export function parseWhole(text: string): SpecFile {
   for (const doc of list) {
     const parsed = walkDocument(doc, 0, text.length);
     parsed.problems.forEach((p, i) => (parsed.problems[i] = atOpeningQuote(text, p)));
+    for (const [pointer, info] of parsed.nodes) {
+      const end = withoutNextIndent(text, info.span.start, info.span.end);
+      if (end !== info.span.end) parsed.nodes.set(pointer, { ...info, span: { start: info.span.start, end } });
+    }
     const [start, , end] = doc.range;
     const span = { start: clamp(start, text.length), end: clamp(end, text.length) };
     if (parsed.value === null && parsed.problems.length === 0 && isBlank(text.slice(span.start, span.end))) continue;
@@ -453,6 +457,17 @@ function yamlProblem(message: string, pos: readonly [number, number], severity: 
   const start = clamp(pos[0] + base, limit);
   const end = Math.max(start, clamp(pos[1] + base, limit));
   return { code: 'spec/syntax', severity, message: cleanYamlMessage(message), span: { start, end } };
+}
+
+/**
+ * The library sometimes ends a block collection after the indentation of the line that follows it
+ * (when its last value is empty and a comment follows); a span ends at that line's start instead,
+ * as it does everywhere else, and as the chunked path (which parses the item alone) has it.
+ */
+function withoutNextIndent(text: string, start: number, end: number): number {
+  let e = end;
+  while (e > start && text.charCodeAt(e - 1) === 32) e--;
+  return e < end && e > start && text.charCodeAt(e - 1) === 10 ? e : end;
 }
 
 /**
