@@ -1,5 +1,6 @@
-// Bundles the command line (and, as they land, the language server and the extension) with esbuild.
+// Bundles the command line, the language server and the extension with esbuild.
 // `tsc -b` only type-checks and feeds the tests; what ships and what `npx berth` runs is bundled here.
+// What the VSIX ships is minified, names kept (the source maps stay in dist/ for debugging a clone).
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 
@@ -8,8 +9,8 @@ const nativeOptional = ['*.node', 'cpu-features'];
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', external: nativeOptional };
 const entries = [
   { entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js' },
-  { entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' },
-  { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', ...nativeOptional] },
+  { entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js', minify: true, keepNames: true },
+  { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', ...nativeOptional], minify: true, keepNames: true },
 ].filter((e) => existsSync(e.entryPoints[0]));
 
 await Promise.all(entries.map((e) => build({ ...common, ...e })));
