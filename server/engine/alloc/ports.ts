@@ -49,22 +49,25 @@ const EMPTY: readonly number[] = Object.freeze([]);
  * Assigns dynamic port numbers on one node. `dynamic` lists [task, count] in the order the numbers
  * are handed out; `taken` holds the node's fixed ports and receives the assigned ones.
  * Returns the numbers per task, in the same order. Counts were checked during allocation.
+ * Wider ranges are used first (lowest number first within each): a node that offers `5432` beside
+ * `31000-31099` keeps its single ports for the tasks that ask for them by number.
  */
 export function assignDynamicPorts(
   ranges: readonly PortRange[],
   taken: Set<number>,
   counts: readonly number[],
 ): number[][] {
+  const order = [...ranges].sort((a, b) => b.to - b.from - (a.to - a.from) || a.from - b.from);
   const out: number[][] = [];
   let ri = 0;
-  let next = ranges.length > 0 ? ranges[0].from : 0;
+  let next = order.length > 0 ? order[0].from : 0;
   for (const count of counts) {
     const mine: number[] = [];
-    while (mine.length < count && ri < ranges.length) {
-      const r = ranges[ri];
+    while (mine.length < count && ri < order.length) {
+      const r = order[ri];
       if (next > r.to) {
         ri++;
-        if (ri < ranges.length) next = ranges[ri].from;
+        if (ri < order.length) next = order[ri].from;
         continue;
       }
       if (!taken.has(next)) {

@@ -78,3 +78,13 @@ describe('ports', () => {
     assert.equal(statusOf(plan, 'j/a'), 'unplaced');
   });
 });
+
+describe('dynamic port numbers', () => {
+  it('come from the widest range first, leaving single service ports to tasks that name them', () => {
+    const n = node('n1', 4, 8 * Gi, 8 * Gi, { ports: [{ from: 5432, to: 5432 }, { from: 31000, to: 31099 }] });
+    const plan = allocate({ nodes: [n], jobs: [job('j', [task('j', 'a', 1, Gi, Gi, { dynamicPorts: 2 })])] });
+    const r = plan.tasks.get('j/a');
+    assert.ok(r?.kind === 'placed');
+    assert.deepEqual(r.ports, [31000, 31001]);
+  });
+});
