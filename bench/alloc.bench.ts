@@ -4,30 +4,13 @@
  * instances) and the per-dimension lower bound (large ones).
  *   npx tsc -b && node out/bench/alloc.bench.js [--quick]
  */
-import { performance } from 'node:perf_hooks';
 import { allocate, simulateFailover, type AllocationInput, type Plan } from '../server/engine/alloc';
 import { optimumPlaced } from '../test/unit/alloc/optimum';
 import { firstFitDecreasing, firstFitFailover } from './util/ffd';
 import { createRandom, generateSpec, smallInstance, toAllocationInput } from './util/generate';
+import { time } from './util/timing';
 
 const quick = process.argv.includes('--quick');
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-/** Median ms of `runs` timed calls after `warmup` untimed ones. */
-function time(fn: () => void, runs = 7, warmup = 2): number {
-  for (let i = 0; i < warmup; i++) fn();
-  const xs: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    fn();
-    xs.push(performance.now() - t0);
-  }
-  return median(xs);
-}
 
 function placedOf(plan: Plan): number {
   let n = 0;
