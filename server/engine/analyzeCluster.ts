@@ -29,6 +29,49 @@ export interface AnalyzeOptions {
 }
 
 export function analyzeCluster(cluster: ClusterSpec, jobs: readonly JobSpec[], options: AnalyzeOptions = {}): ClusterAnalysis {
+  const { input, instances, byTask } = toInput(cluster, jobs);
+  const plan = allocate(input);
+  const failover = new Map<string, FailoverReport>();
+  if (options.failover !== false) {
+    const nodesOnly = options.failover === 'nodes';
+    for (const job of jobs) {
+      const f = job.failover;
+      const suggest = options.failover !== 'scenarios';
+      failover.set(job.name, simulateFailover(input, plan, nodesOnly ? { job: job.name, tolerate: Math.min(1, f.tolerate), domains: [], suggest: false } : { job: job.name, tolerate: f.tolerate, domains: f.domains, suggest }));
+    }
+  }
+  return { cluster, jobs, input, plan, failover, instances, byTask };
+}
+
+/**
+ * Everything the plan and the failover scan depend on, as one string: two workspaces with the
+ * same key have the same analysis (the allocator is deterministic), whatever else differs between
+ * them — commands, images, env, health checks, comments, layout, and so every span.
+ */
+export function allocationKey(cluster: ClusterSpec, jobs: readonly JobSpec[]): string {
+  return JSON.stringify([
+    cluster.nodes.map((n) => [n.name, n.resources, n.ports, n.attributes]),
+    jobs.map((j) => [
+      j.name,
+      j.strategy,
+      j.preemption,
+      j.failover.tolerate,
+      j.failover.domains,
+      j.tasks.map((t) => [t.name, t.instances, t.priority, t.resources, t.ports, t.dependsOn.map((d) => d.name), t.constraints.map((c) => [c.field, c.operator, c.value])]),
+    ]),
+  ]);
+}
+
+/**
+ * `previous` for specs with the same allocation key: its plan and failover reports, with the new
+ * specs (and so the new spans) around them. Costs the expansion of instances, not a plan.
+ */
+export function rebaseAnalysis(previous: ClusterAnalysis, cluster: ClusterSpec, jobs: readonly JobSpec[]): ClusterAnalysis {
+  const { input, instances, byTask } = toInput(cluster, jobs);
+  return { ...previous, cluster, jobs, input, instances, byTask };
+}
+
+function toInput(cluster: ClusterSpec, jobs: readonly JobSpec[]): Pick<ClusterAnalysis, 'input' | 'instances' | 'byTask'> {
   const instances = new Map<string, TaskInstance>();
   const byTask = new Map<string, TaskInstance[]>();
   const input: AllocationInput = {
@@ -45,17 +88,7 @@ export function analyzeCluster(cluster: ClusterSpec, jobs: readonly JobSpec[], o
       return { name: job.name, strategy: job.strategy, preemption: job.preemption, tasks };
     }),
   };
-  const plan = allocate(input);
-  const failover = new Map<string, FailoverReport>();
-  if (options.failover !== false) {
-    const nodesOnly = options.failover === 'nodes';
-    for (const job of jobs) {
-      const f = job.failover;
-      const suggest = options.failover !== 'scenarios';
-      failover.set(job.name, simulateFailover(input, plan, nodesOnly ? { job: job.name, tolerate: Math.min(1, f.tolerate), domains: [], suggest: false } : { job: job.name, tolerate: f.tolerate, domains: f.domains, suggest }));
-    }
-  }
-  return { cluster, jobs, input, plan, failover, instances, byTask };
+  return { input, instances, byTask };
 }
 
 /** Why a task is not placed (or, with `node`, why not on that node). Computed only on request. */

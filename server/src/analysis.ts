@@ -9,7 +9,7 @@
  * large workspace only the plan and the single-node scan. The diagnostics scheduler asks for
  * `full` once typing pauses.
  */
-import { analyzeCluster, type ClusterAnalysis } from '../engine/analyzeCluster';
+import { allocationKey, analyzeCluster, rebaseAnalysis, type ClusterAnalysis } from '../engine/analyzeCluster';
 import type { CheckedFile } from '../engine/checkSpec';
 import type { ClusterSpec, Problem } from '../engine/model';
 import { clusterFailoverProblems, jobPlacementProblems } from '../engine/placementProblems';
@@ -27,6 +27,7 @@ export const QUICK_FIRST_ABOVE = 200_000;
 
 interface Memo {
   readonly key: string;
+  readonly allocKey: string;
   quick?: ClusterAnalysis;
   full?: ClusterAnalysis;
 }
@@ -43,13 +44,22 @@ export class Analyses {
   forCluster(clusterPath: string, cluster: ClusterSpec, depth: AnalysisDepth = 'best'): ClusterAnalysis | undefined {
     const jobs = this.workspace.jobsTargeting(clusterPath).filter((j) => j.job.ok && j.job.cluster?.ok);
     const key = [clusterPath, this.workspace.revision(clusterPath), ...jobs.map((j) => `${j.path}@${this.workspace.revision(j.path)}#${j.job.doc.index}`)].join('|');
-    let memo = this.memo.get(clusterPath);
-    if (!memo || memo.key !== key) this.memo.set(clusterPath, (memo = { key }));
-    if (memo.full) return memo.full;
-    if (depth !== 'full' && memo.quick) return memo.quick;
     // Two jobs of the same name on one cluster: plan the first (the rules cannot see across files).
     const byName = new Map(jobs.reverse().map((j) => [j.job.spec.name, j.job.spec]));
     const specs = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+    let memo = this.memo.get(clusterPath);
+    if (!memo || memo.key !== key) {
+      // An edit that changes nothing the allocator reads (a command, an image, a comment) keeps
+      // the plan and failover scan, with the new spans around them.
+      const allocKey = allocationKey(cluster, specs);
+      const same = memo?.allocKey === allocKey ? memo : undefined;
+      memo = { key, allocKey };
+      if (same?.quick) memo.quick = rebaseAnalysis(same.quick, cluster, specs);
+      if (same?.full) memo.full = rebaseAnalysis(same.full, cluster, specs);
+      this.memo.set(clusterPath, memo);
+    }
+    if (memo.full) return memo.full;
+    if (depth !== 'full' && memo.quick) return memo.quick;
     const size = cluster.nodes.length * specs.reduce((n, j) => n + j.tasks.reduce((m, t) => m + t.instances, 0), 0);
     if (depth !== 'full') return (memo.quick = analyzeCluster(cluster, specs, { failover: size > this.quickFirstAbove ? 'nodes' : 'scenarios' }));
     return (memo.full = analyzeCluster(cluster, specs));

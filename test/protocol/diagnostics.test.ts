@@ -50,3 +50,27 @@ test('a syntax error mid-edit is a diagnostic, and the server answers the next r
   assert.ok(symbols);
   await client.shutdown();
 });
+
+test('an edit the allocator does not read keeps the plan, with every warning at its new place', async () => {
+  const { client } = await startInMemory(ws, files);
+  await client.open('/ws/seed.job.yaml', seedJob);
+  const before = await client.diagnostics('/ws/seed.job.yaml');
+  const task2 = before.diagnostics.find((x) => messageOf(x).includes('task2 has no node'));
+  assert.ok(task2);
+  // Two comment lines above everything, and a longer command: nothing the allocator reads.
+  const edited = `# one\n# two\n${seedJob.replace('sleep 1', 'sleep 10')}`;
+  assert.notEqual(edited, `# one\n# two\n${seedJob}`, 'the command edit applies');
+  await client.change('/ws/seed.job.yaml', [{ text: edited }]);
+  const after = await client.diagnostics('/ws/seed.job.yaml');
+  const moved = after.diagnostics.find((x) => messageOf(x).includes('task2 has no node'));
+  assert.ok(moved);
+  assert.equal(moved.range.start.line, task2.range.start.line + 2);
+  assert.equal(edited.split('\n')[moved.range.start.line]?.slice(moved.range.start.character, moved.range.end.character), 'task2');
+  // An edit the allocator reads changes the plan: a smaller task2 (no disk) fits beside task1.
+  const roomy = edited.replace('cpus: 2, mem: 4Gi, disk: 2Gi', 'cpus: 1, mem: 2Gi');
+  assert.notEqual(roomy, edited);
+  await client.change('/ws/seed.job.yaml', [{ text: roomy }]);
+  const smaller = await client.diagnostics('/ws/seed.job.yaml');
+  assert.equal(smaller.diagnostics.filter((x) => messageOf(x).includes('task2 has no node')).length, 0, JSON.stringify(smaller.diagnostics.map(messageOf)));
+  await client.shutdown();
+});
