@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CodeAction, Diagnostic, DocumentSymbol, FoldingRange, Range, TextEdit } from 'vscode-languageserver';
 import { repoRoot } from '../unit/spec/repoRoot';
-import { codes, startInMemory, uriOf, type TestClient } from './harness';
+import { applyEdits, codes, startInMemory, uriOf, type TestClient } from './harness';
 
 const example = (dir: string, file: string): string => readFileSync(join(repoRoot(), 'examples', dir, file), 'utf8');
 const seedJob = example('seed', 'seed.job.yaml');
@@ -28,19 +28,7 @@ function slice(text: string, r: Range): string {
   return [(lines[r.start.line] ?? '').slice(r.start.character), ...lines.slice(r.start.line + 1, r.end.line), (lines[r.end.line] ?? '').slice(0, r.end.character)].join('\n');
 }
 
-function offsetOf(text: string, p: { line: number; character: number }): number {
-  const lines = text.split('\n');
-  let o = 0;
-  for (let l = 0; l < p.line; l++) o += (lines[l] ?? '').length + 1;
-  return o + p.character;
-}
 
-function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  const sorted = [...edits].sort((a, b) => offsetOf(text, b.range.start) - offsetOf(text, a.range.start));
-  let out = text;
-  for (const e of sorted) out = out.slice(0, offsetOf(out, e.range.start)) + e.newText + out.slice(offsetOf(out, e.range.end));
-  return out;
-}
 
 /**
  * Shuts the server down once the diagnostics of every opened file have arrived for its latest

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { createConnection } from 'vscode-languageserver/node';
-import type { Diagnostic, InitializeResult, PublishDiagnosticsParams, TextDocumentContentChangeEvent } from 'vscode-languageserver';
+import type { Diagnostic, InitializeResult, PublishDiagnosticsParams, TextDocumentContentChangeEvent, TextEdit } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
 import { findSpecFiles } from '../../server/engine/specFiles';
 import type { FileSystem } from '../../server/src/fileSystem';
@@ -188,4 +188,20 @@ export function codes(diagnostics: readonly Diagnostic[]): string[] {
 /** A diagnostic's message as plain text (LSP 3.18 allows markup). */
 export function messageOf(d: Diagnostic): string {
   return typeof d.message === 'string' ? d.message : d.message.value;
+}
+
+/** The offset of an LSP position in `text` (lines split on \n). */
+export function offsetOf(text: string, p: { line: number; character: number }): number {
+  const lines = text.split('\n');
+  let o = 0;
+  for (let l = 0; l < p.line; l++) o += (lines[l] ?? '').length + 1;
+  return o + p.character;
+}
+
+/** `text` with the edits applied, as an editor applies a WorkspaceEdit's edits to one document. */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const sorted = [...edits].sort((a, b) => offsetOf(text, b.range.start) - offsetOf(text, a.range.start));
+  let out = text;
+  for (const e of sorted) out = out.slice(0, offsetOf(out, e.range.start)) + e.newText + out.slice(offsetOf(out, e.range.end));
+  return out;
 }

@@ -7,9 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Location, Position, Range, TextEdit, WorkspaceEdit } from 'vscode-languageserver';
+import type { Location, Position, Range, WorkspaceEdit } from 'vscode-languageserver';
 import { repoRoot } from '../unit/spec/repoRoot';
-import { startInMemory, uriOf, type TestClient } from './harness';
+import { applyEdits, startInMemory, uriOf, type TestClient } from './harness';
 
 const example = (dir: string, file: string): string => readFileSync(join(repoRoot(), 'examples', dir, file), 'utf8');
 const webJob = example('webstack', 'webstack.job.yaml');
@@ -36,19 +36,7 @@ function lineOf(text: string, r: Range): string {
   return text.split('\n')[r.start.line] ?? '';
 }
 
-function offsetOf(text: string, p: Position): number {
-  const lines = text.split('\n');
-  let o = 0;
-  for (let l = 0; l < p.line; l++) o += (lines[l] ?? '').length + 1;
-  return o + p.character;
-}
 
-function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  const sorted = [...edits].sort((a, b) => offsetOf(text, b.range.start) - offsetOf(text, a.range.start));
-  let out = text;
-  for (const e of sorted) out = out.slice(0, offsetOf(out, e.range.start)) + e.newText + out.slice(offsetOf(out, e.range.end));
-  return out;
-}
 
 /** `uri → lines of the ranges`, sorted, for comparing locations across files. */
 function where(locations: readonly Location[] | null, texts: Record<string, string>): string[] {
