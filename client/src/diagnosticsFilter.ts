@@ -9,22 +9,14 @@
  * (then set `yaml.validate: false` or remove the association to silence the other extension).
  */
 import * as vscode from 'vscode';
+import { SCHEMA_CODES, SYNTAX_CODE } from '../../server/engine/schemaCodes';
 import { matchesNamePattern } from './berthFiles';
 import { readValidationSettings } from './settings';
 
 const YAML_EXTENSION = 'redhat.vscode-yaml';
 
-/** Codes of the problems the JSON Schema (or the YAML parser) alone decides. */
-const SCHEMA_CODES = new Set([
-  'spec/syntax',
-  'spec/unknown-field',
-  'spec/missing-field',
-  'spec/wrong-type',
-  'spec/invalid-value',
-  'spec/out-of-range',
-  'spec/empty',
-  'spec/duplicate-item',
-]);
+/** Codes of the problems the JSON Schema (or the YAML parser) alone decides, as the engine declares them. */
+const DEFERRED_CODES: ReadonlySet<string> = new Set([SYNTAX_CODE, ...SCHEMA_CODES]);
 
 export function yamlExtensionValidates(uri: vscode.Uri): boolean {
   if (!matchesNamePattern(uri)) return false;
@@ -34,7 +26,7 @@ export function yamlExtensionValidates(uri: vscode.Uri): boolean {
 
 export function filterDuplicateDiagnostics(uri: vscode.Uri, diagnostics: vscode.Diagnostic[]): vscode.Diagnostic[] {
   if (!readValidationSettings().deferSchemaToYamlExtension || !yamlExtensionValidates(uri)) return diagnostics;
-  return diagnostics.filter((d) => !SCHEMA_CODES.has(codeOf(d)));
+  return diagnostics.filter((d) => !DEFERRED_CODES.has(codeOf(d)));
 }
 
 function codeOf(d: vscode.Diagnostic): string {

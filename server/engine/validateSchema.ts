@@ -2,6 +2,7 @@
  * JSON Schema validation (ajv) of a parsed document, with every error mapped back to a span:
  * an unknown key points at that key, a missing field at the parent's key, anything else at the value.
  */
+import type { SchemaCode } from './schemaCodes';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import clusterSchema from '../../schemas/cluster.schema.json';
 import jobSchema from '../../schemas/job.schema.json';
@@ -47,7 +48,8 @@ function toProblems(errors: readonly ErrorObject[], doc: SpecDocument): Problem[
   return out;
 }
 
-function toProblem(e: ErrorObject, doc: SpecDocument): Problem {
+/** Every code here is one of SCHEMA_CODES (the type says so), which the extension relies on. */
+function toProblem(e: ErrorObject, doc: SpecDocument): Problem & { readonly code: SchemaCode } {
   const here = describe(e.instancePath, doc);
   const params = e.params as Record<string, unknown>;
   switch (e.keyword) {
