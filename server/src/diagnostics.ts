@@ -47,18 +47,29 @@ export class DiagnosticsScheduler {
   constructor(private readonly deps: DiagnosticsDeps) {}
 
   private stopped = false;
+  private lastChange = -Infinity;
 
-  /** A file's text changed (open, edit, close or on disk): re-analyse soon. */
+  /**
+   * A file's text changed (open, edit, close or on disk): re-analyse soon. The first change after
+   * a quiet spell is analysed at once (after the messages already received); changes that follow
+   * within `debounceMs` of the last one wait until the burst is over (leading and trailing edge).
+   */
   changed(_path: string): void {
     if (this.stopped) return;
     this.generation++;
-    if (this.timer) clearTimeout(this.timer);
     if (this.fullTimer) clearTimeout(this.fullTimer);
     this.fullTimer = undefined;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.flush();
-    }, this.deps.debounceMs);
+    const now = performance.now();
+    const quiet = this.timer === undefined && now - this.lastChange >= this.deps.debounceMs;
+    this.lastChange = now;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.flush();
+      },
+      quiet ? 0 : this.deps.debounceMs,
+    );
   }
 
   /** The client asked the server to shut down: drop pending work and publish nothing more. */

@@ -1,8 +1,9 @@
-/** `berth-language-server --stdio`: plain LSP over stdio (stdout is the protocol: never print). */
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { nodeFileSystem } from './fileSystem';
-import { startServer } from './server';
+/**
+ * `berth-language-server --stdio`: plain LSP over stdio (stdout is the protocol: never print).
+ * Two threads (threads.ts): completion on this one, everything else in a worker; `--single-thread`
+ * runs the whole server on this thread.
+ */
+import { startSingleThread, startThreads } from './threads';
 
-const connection = createConnection(ProposedFeatures.all);
-startServer(connection, nodeFileSystem);
-connection.listen();
+if (process.argv.includes('--single-thread')) startSingleThread();
+else startThreads(__filename);

@@ -31,6 +31,10 @@ test('the bundled server over stdio: diagnostics, placement hints and berth/plan
     assert.match(labels, /→ node1 · cpus 1\/2 · mem 2\/4 GiB/);
     assert.match(labels, /→ node2 · cpus 2\/3 · mem 4\/6 GiB/);
     assert.match(labels, /→ node3 · cpus 3\/4 · mem 6\/8 GiB/);
+    // Completion is answered by the front thread, from the same text.
+    const nameLine = text.split('\n').findIndex((l) => l.includes('- name: task1'));
+    const list = await client.request<{ items: { label: string }[] } | null>('textDocument/completion', { textDocument: { uri: uriOf(job) }, position: { line: nameLine, character: 4 } });
+    assert.ok(list?.items.some((i) => i.label === 'priority'), JSON.stringify(list?.items.map((i) => i.label)));
     const plan = await client.request<{ kind: string; reports: { tasks: { name: string; node?: string }[]; failover: { safe: boolean } }[] }>('berth/plan', { uri: uriOf(job) });
     assert.equal(plan.kind, 'plan');
     assert.deepEqual(plan.reports[0]?.tasks.map((t) => [t.name, t.node]), [['task1', 'node1'], ['task2', 'node2'], ['task3', 'node3']]);

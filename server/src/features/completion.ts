@@ -39,7 +39,10 @@ interface Scope {
 type ValueSlot = Extract<Slot, { kind: 'value' }>;
 type Item = Omit<CompletionItem, 'textEdit'> & { newText?: string };
 
-export function completeAt(ctx: FeatureContext, params: CompletionParams): CompletionList | null {
+/** What completion reads: documents and the spec check, never an analysis (see front.ts). */
+export type CompletionContext = Pick<FeatureContext, 'workspace' | 'positions' | 'documents'>;
+
+export function completeAt(ctx: CompletionContext, params: CompletionParams): CompletionList | null {
   const path = uriToPath(params.textDocument.uri);
   const text = ctx.documents.get(params.textDocument.uri)?.getText() ?? ctx.workspace.text(path);
   const checked = ctx.workspace.check(path);

@@ -1,0 +1,199 @@
+/**
+ * The language server runs on two threads. The back (a worker thread) is the whole server of
+ * server.ts: diagnostics, the plan and failover scan, previews, every request. The front owns the
+ * client's connection and passes every message through, except completion, which it answers
+ * itself from its own copy of the open documents (the same feature code, over a spec check
+ * only). So completion never waits behind a plan that the back is computing, however large.
+ *
+ * The front keeps no state the back does not have: documents come from the same notifications,
+ * in the same order. If the back ever dies, the front answers what was pending with an error,
+ * starts a new back, replays `initialize` and the open documents, and carries on.
+ */
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import {
+  CompletionRequest,
+  DidChangeTextDocumentNotification,
+  DidChangeWatchedFilesNotification,
+  DidCloseTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  ErrorCodes,
+  ExitNotification,
+  InitializedNotification,
+  InitializeRequest,
+  LogMessageNotification,
+  Message,
+  MessageType,
+  type CompletionParams,
+  type DidChangeTextDocumentParams,
+  type DidChangeWatchedFilesParams,
+  type DidCloseTextDocumentParams,
+  type DidOpenTextDocumentParams,
+  type InitializeParams,
+  type MessageReader,
+  type MessageWriter,
+  type NotificationMessage,
+  type RequestMessage,
+  type ResponseMessage,
+} from 'vscode-languageserver/node';
+import { isBerthFile } from '../engine/checkSpec';
+import { Positions, uriToPath } from './convert';
+import { completeAt } from './features/completion';
+import type { FileSystem } from './fileSystem';
+import { guard, guarded } from './guard';
+import { Workspace } from './workspace';
+
+/** The back as the front sees it: a worker thread in production, a message channel in tests. */
+export interface Back {
+  post(message: Message): void;
+  onMessage(listener: (message: Message) => void): void;
+  /** The back stopped (its `exit` handling, or a crash). */
+  onExit(listener: (code: number) => void): void;
+  terminate(): void;
+}
+
+/** Requests the front answers itself. */
+const LOCAL_REQUESTS = new Set<string>([CompletionRequest.method]);
+/** The id of a replayed `initialize`, whose answer the client must not see. */
+const REPLAY_ID = 'berth/front/initialize';
+
+export class Front {
+  private back: Back;
+  private readonly documents = new Map<string, TextDocument>();
+  private readonly workspace: Workspace;
+  private readonly positions = new Positions();
+  private initialize: RequestMessage | undefined;
+  private folders: string[] = [];
+  private indexed = false;
+  /** Client requests forwarded to the back and not yet answered, by id. */
+  private readonly pending = new Set<string | number>();
+  private exiting = false;
+
+  constructor(
+    private readonly writer: MessageWriter,
+    fs: FileSystem,
+    private readonly startBack: () => Back,
+    /** Called once the back has handled `exit` (with its exit code). */
+    private readonly onExit: (code: number) => void,
+  ) {
+    this.workspace = new Workspace(fs, (m) => this.log(m));
+    this.back = this.connect();
+  }
+
+  /** Reads the client's messages until its stream closes. */
+  listen(reader: MessageReader): void {
+    reader.listen((message) => this.fromClient(message));
+    reader.onClose(() => {
+      this.exiting = true;
+      this.back.terminate();
+      this.onExit(1);
+    });
+  }
+
+  private connect(): Back {
+    const back = this.startBack();
+    back.onMessage((message) => this.fromBack(message));
+    back.onExit((code) => this.backExited(back, code));
+    return back;
+  }
+
+  fromClient(message: Message): void {
+    if (Message.isRequest(message)) {
+      if (LOCAL_REQUESTS.has(message.method)) return this.answer(message);
+      if (message.method === InitializeRequest.method) this.initialized(message);
+      this.pending.add(message.id ?? '');
+    } else if (Message.isNotification(message)) {
+      if (message.method === ExitNotification.method) this.exiting = true;
+      guard((m) => this.log(m), `front: ${message.method}`, () => this.track(message));
+    }
+    this.back.post(message);
+  }
+
+  private fromBack(message: Message): void {
+    if (Message.isResponse(message)) {
+      if (message.id === REPLAY_ID) return;
+      if (message.id !== null) this.pending.delete(message.id);
+    }
+    void this.writer.write(message);
+  }
+
+  private backExited(back: Back, code: number): void {
+    if (back !== this.back) return;
+    if (this.exiting) return this.onExit(code);
+    this.log(`[error] the analysis thread stopped (code ${code}); starting it again`);
+    for (const id of this.pending) this.respond({ jsonrpc: '2.0', id, error: { code: ErrorCodes.InternalError, message: 'the analysis thread restarted; try again' } });
+    this.pending.clear();
+    this.back = this.connect();
+    if (!this.initialize) return;
+    this.back.post({ ...this.initialize, id: REPLAY_ID } as RequestMessage);
+    this.back.post({ jsonrpc: '2.0', method: InitializedNotification.method, params: {} } as NotificationMessage);
+    for (const doc of this.documents.values()) {
+      const params: DidOpenTextDocumentParams = { textDocument: { uri: doc.uri, languageId: doc.languageId, version: doc.version, text: doc.getText() } };
+      this.back.post({ jsonrpc: '2.0', method: DidOpenTextDocumentNotification.method, params } as NotificationMessage);
+    }
+  }
+
+  private initialized(message: RequestMessage): void {
+    this.initialize = message;
+    const params = message.params as InitializeParams;
+    this.folders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri));
+    if (this.folders.length === 0 && params.rootUri) this.folders.push(uriToPath(params.rootUri));
+  }
+
+  /** Keeps the front's documents and workspace in step with the back's. */
+  private track(message: NotificationMessage): void {
+    switch (message.method) {
+      case DidOpenTextDocumentNotification.method: {
+        const { textDocument: d } = message.params as DidOpenTextDocumentParams;
+        this.documents.set(d.uri, TextDocument.create(d.uri, d.languageId, d.version, d.text));
+        const path = uriToPath(d.uri);
+        if (isBerthFile(path, d.text)) this.workspace.open(path, d.text, d.version);
+        return;
+      }
+      case DidChangeTextDocumentNotification.method: {
+        const { textDocument: d, contentChanges } = message.params as DidChangeTextDocumentParams;
+        const doc = this.documents.get(d.uri);
+        if (!doc) return;
+        const updated = TextDocument.update(doc, contentChanges, d.version);
+        this.documents.set(d.uri, updated);
+        const path = uriToPath(d.uri);
+        const text = updated.getText();
+        if (this.workspace.isOpen(path) || isBerthFile(path, text)) this.workspace.change(path, text, d.version);
+        return;
+      }
+      case DidCloseTextDocumentNotification.method: {
+        const { textDocument: d } = message.params as DidCloseTextDocumentParams;
+        this.documents.delete(d.uri);
+        const path = uriToPath(d.uri);
+        this.workspace.close(path);
+        this.positions.forget(path);
+        return;
+      }
+      case DidChangeWatchedFilesNotification.method: {
+        const { changes } = message.params as DidChangeWatchedFilesParams;
+        for (const c of changes) this.workspace.refreshFromDisk(uriToPath(c.uri));
+        return;
+      }
+    }
+  }
+
+  private answer(request: RequestMessage): void {
+    const log = (m: string): void => this.log(m);
+    if (!this.indexed) {
+      // Cluster files for `cluster:` completion; indexed on first use, not at start.
+      this.indexed = true;
+      guard(log, 'front: indexing the workspace', () => this.workspace.indexFolders(this.folders));
+    }
+    const ctx = { workspace: this.workspace, positions: this.positions, documents: this.documents, log };
+    const result = guarded(log, 'completion', null, () => completeAt(ctx, request.params as CompletionParams));
+    this.respond({ jsonrpc: '2.0', id: request.id, result });
+  }
+
+  private respond(response: ResponseMessage): void {
+    void this.writer.write(response);
+  }
+
+  private log(message: string): void {
+    const params = { type: message.startsWith('[error]') ? MessageType.Error : MessageType.Log, message };
+    void this.writer.write({ jsonrpc: '2.0', method: LogMessageNotification.method, params } as NotificationMessage);
+  }
+}

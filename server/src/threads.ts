@@ -1,0 +1,82 @@
+/**
+ * The two threads of `berth-language-server --stdio` (see front.ts): the front on the main thread
+ * with stdio, the back in a worker thread running the whole server over a message port. Messages
+ * cross as objects (structured clone), never as re-encoded JSON.
+ */
+import { isMainThread, parentPort, Worker, type MessagePort } from 'node:worker_threads';
+import {
+  AbstractMessageReader,
+  AbstractMessageWriter,
+  createConnection,
+  ProposedFeatures,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type DataCallback,
+  type Disposable,
+  type Message,
+  type MessageReader,
+  type MessageWriter,
+} from 'vscode-languageserver/node';
+import { nodeFileSystem } from './fileSystem';
+import { Front, type Back } from './front';
+import { startServer } from './server';
+
+class PortReader extends AbstractMessageReader implements MessageReader {
+  constructor(private readonly port: MessagePort) {
+    super();
+    port.on('close', () => this.fireClose());
+  }
+  listen(callback: DataCallback): Disposable {
+    const listener = (message: Message): void => callback(message);
+    this.port.on('message', listener);
+    return { dispose: () => this.port.off('message', listener) };
+  }
+}
+
+class PortWriter extends AbstractMessageWriter implements MessageWriter {
+  constructor(private readonly port: MessagePort) {
+    super();
+  }
+  write(message: Message): Promise<void> {
+    this.port.postMessage(message);
+    return Promise.resolve();
+  }
+  end(): void {}
+}
+
+/** The back: the whole server, talking to the front over the worker's port. */
+function runBack(port: MessagePort): void {
+  const connection = createConnection(ProposedFeatures.all, new PortReader(port), new PortWriter(port));
+  startServer(connection, nodeFileSystem);
+  connection.listen();
+}
+
+function workerBack(file: string): Back {
+  // stdout is the protocol: whatever the back might print goes to stderr instead.
+  const worker = new Worker(file, { argv: process.argv.slice(2), stdout: true });
+  worker.stdout.pipe(process.stderr);
+  return {
+    post: (message) => worker.postMessage(message),
+    onMessage: (listener) => worker.on('message', listener),
+    onExit: (listener) => worker.on('exit', listener),
+    terminate: () => void worker.terminate(),
+  };
+}
+
+/** Starts this thread's part: the front on the main thread, the back in the worker. */
+export function startThreads(file: string): void {
+  if (!isMainThread) {
+    if (parentPort) runBack(parentPort);
+    return;
+  }
+  const writer = new StreamMessageWriter(process.stdout);
+  const front = new Front(writer, nodeFileSystem, () => workerBack(file), (code) => process.exit(code));
+  front.listen(new StreamMessageReader(process.stdin));
+}
+
+/** One thread, as before the split (`--single-thread`): for editors that run the server in a sandbox. */
+export function startSingleThread(): void {
+  const connection = createConnection(ProposedFeatures.all);
+  startServer(connection, nodeFileSystem);
+  connection.listen();
+}

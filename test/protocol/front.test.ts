@@ -1,0 +1,128 @@
+/**
+ * The front thread (server/src/front.ts) with a fake back that answers nothing unless told to:
+ * completion is answered by the front itself, everything else goes through in order, and a back
+ * that dies is replaced without losing the open documents.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CompletionList } from 'vscode-languageserver';
+import type { Message, MessageWriter, NotificationMessage, RequestMessage, ResponseMessage } from 'vscode-languageserver/node';
+import { Front, type Back } from '../../server/src/front';
+import { repoRoot } from '../unit/spec/repoRoot';
+import { MemoryFileSystem, uriOf } from './harness';
+
+const seedDir = join(repoRoot(), 'examples', 'seed');
+const files = {
+  '/ws/seed.job.yaml': readFileSync(join(seedDir, 'seed.job.yaml'), 'utf8'),
+  '/ws/seed.cluster.yaml': readFileSync(join(seedDir, 'seed.cluster.yaml'), 'utf8'),
+};
+const JOB = uriOf('/ws/seed.job.yaml');
+
+class FakeBack implements Back {
+  readonly received: Message[] = [];
+  private listener: ((m: Message) => void) | undefined;
+  private exitListener: ((code: number) => void) | undefined;
+  terminated = false;
+  post(message: Message): void {
+    this.received.push(message);
+  }
+  onMessage(listener: (m: Message) => void): void {
+    this.listener = listener;
+  }
+  onExit(listener: (code: number) => void): void {
+    this.exitListener = listener;
+  }
+  terminate(): void {
+    this.terminated = true;
+  }
+  send(message: Message): void {
+    this.listener?.(message);
+  }
+  exit(code: number): void {
+    this.exitListener?.(code);
+  }
+  methods(): string[] {
+    return this.received.map((m) => (m as RequestMessage).method ?? `response ${String((m as ResponseMessage).id)}`);
+  }
+}
+
+function setup(): { front: Front; backs: FakeBack[]; written: Message[]; exits: number[] } {
+  const backs: FakeBack[] = [];
+  const written: Message[] = [];
+  const exits: number[] = [];
+  const writer = { write: (m: Message) => (written.push(m), Promise.resolve()) } as unknown as MessageWriter;
+  const front = new Front(writer, new MemoryFileSystem(files), () => {
+    const b = new FakeBack();
+    backs.push(b);
+    return b;
+  }, (code) => exits.push(code));
+  front.fromClient({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: null, rootUri: uriOf('/ws'), capabilities: {} } } as RequestMessage);
+  front.fromClient({ jsonrpc: '2.0', method: 'initialized', params: {} } as NotificationMessage);
+  front.fromClient({ jsonrpc: '2.0', method: 'textDocument/didOpen', params: { textDocument: { uri: JOB, languageId: 'yaml', version: 1, text: files['/ws/seed.job.yaml'] } } } as NotificationMessage);
+  return { front, backs, written, exits };
+}
+
+const responses = (written: readonly Message[]): ResponseMessage[] => written.filter((m) => 'id' in m && !('method' in m)) as ResponseMessage[];
+
+test('the front answers completion itself, from the latest text, while the back answers nothing', () => {
+  const { front, backs, written } = setup();
+  // Type `    prio` on a new line after task1's name: a key completion inside a task.
+  const text = files['/ws/seed.job.yaml'];
+  const line = text.split('\n').findIndex((l) => l.includes('- name: task1'));
+  front.fromClient({ jsonrpc: '2.0', method: 'textDocument/didChange', params: { textDocument: { uri: JOB, version: 2 }, contentChanges: [{ range: { start: { line: line + 1, character: 0 }, end: { line: line + 1, character: 0 } }, text: '    prio\n' }] } } as NotificationMessage);
+  front.fromClient({ jsonrpc: '2.0', id: 7, method: 'textDocument/completion', params: { textDocument: { uri: JOB }, position: { line: line + 1, character: 8 } } } as RequestMessage);
+  const answer = responses(written).find((r) => r.id === 7);
+  assert.ok(answer, 'no completion answer');
+  const labels = ((answer.result as CompletionList).items ?? []).map((i) => i.label);
+  assert.ok(labels.includes('priority'), labels.join(', '));
+  assert.ok(!labels.includes('name'), 'a key the task already has is not offered');
+  // The back saw the edit but never the completion request.
+  assert.deepEqual(backs[0]?.methods(), ['initialize', 'initialized', 'textDocument/didOpen', 'textDocument/didChange']);
+});
+
+test('every other message goes to the back in order, and the back’s answers to the client', () => {
+  const { front, backs, written } = setup();
+  const back = backs[0];
+  front.fromClient({ jsonrpc: '2.0', id: 2, method: 'textDocument/hover', params: { textDocument: { uri: JOB }, position: { line: 0, character: 0 } } } as RequestMessage);
+  front.fromClient({ jsonrpc: '2.0', id: 3, method: 'berth/plan', params: { uri: JOB } } as RequestMessage);
+  assert.deepEqual(back.methods().slice(-2), ['textDocument/hover', 'berth/plan']);
+  back.send({ jsonrpc: '2.0', id: 3, result: { kind: 'plan' } } as ResponseMessage);
+  back.send({ jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri: JOB, diagnostics: [] } } as NotificationMessage);
+  assert.deepEqual(written.map((m) => (m as RequestMessage).method ?? (m as ResponseMessage).id), [3, 'textDocument/publishDiagnostics']);
+  // A request from the back to the client, and the client's answer back.
+  back.send({ jsonrpc: '2.0', id: 0, method: 'client/registerCapability', params: { registrations: [] } } as RequestMessage);
+  front.fromClient({ jsonrpc: '2.0', id: 0, result: null } as ResponseMessage);
+  assert.deepEqual(back.methods().slice(-1), ['response 0']);
+});
+
+test('a back that dies: pending requests get an error, a new back gets initialize and the open documents again', () => {
+  const { front, backs, written, exits } = setup();
+  const text2 = `${files['/ws/seed.job.yaml']}# edited\n`;
+  front.fromClient({ jsonrpc: '2.0', method: 'textDocument/didChange', params: { textDocument: { uri: JOB, version: 5 }, contentChanges: [{ text: text2 }] } } as NotificationMessage);
+  front.fromClient({ jsonrpc: '2.0', id: 9, method: 'textDocument/hover', params: { textDocument: { uri: JOB }, position: { line: 0, character: 0 } } } as RequestMessage);
+  (backs[0]).send({ jsonrpc: '2.0', id: 1, result: { capabilities: {} } } as ResponseMessage);
+  (backs[0]).exit(1);
+  assert.equal(exits.length, 0, 'the front carries on');
+  const failed = responses(written).find((r) => r.id === 9);
+  assert.equal(failed?.error?.code, -32603);
+  const next = backs[1];
+  assert.deepEqual(next.methods(), ['initialize', 'initialized', 'textDocument/didOpen']);
+  const reopened = next.received[2] as NotificationMessage;
+  assert.deepEqual(reopened.params, { textDocument: { uri: JOB, languageId: 'yaml', version: 5, text: text2 } });
+  // The replayed initialize's answer is the front's own business.
+  const replayId = (next.received[0] as RequestMessage).id;
+  const before = written.length;
+  next.send({ jsonrpc: '2.0', id: replayId, result: { capabilities: {} } } as ResponseMessage);
+  assert.equal(written.length, before);
+});
+
+test('after shutdown and exit, the back’s exit ends the front with its code', () => {
+  const { front, backs, exits } = setup();
+  front.fromClient({ jsonrpc: '2.0', id: 4, method: 'shutdown' } as RequestMessage);
+  front.fromClient({ jsonrpc: '2.0', method: 'exit' } as NotificationMessage);
+  (backs[0]).exit(0);
+  assert.deepEqual(exits, [0]);
+  assert.equal(backs.length, 1, 'no new back after exit');
+});
