@@ -55,6 +55,8 @@ export interface Back {
 const LOCAL_REQUESTS = new Set<string>([CompletionRequest.method]);
 /** The id of a replayed `initialize`, whose answer the client must not see. */
 const REPLAY_ID = 'berth/front/initialize';
+/** Restarts of a back that died, before the server gives up (the client may then restart it). */
+const MAX_RESTARTS = 5;
 
 export class Front {
   private back: Back;
@@ -67,6 +69,7 @@ export class Front {
   /** Client requests forwarded to the back and not yet answered, by id. */
   private readonly pending = new Set<string | number>();
   private exiting = false;
+  private restarts = 0;
 
   constructor(
     private readonly writer: MessageWriter,
@@ -119,6 +122,12 @@ export class Front {
   private backExited(back: Back, code: number): void {
     if (back !== this.back) return;
     if (this.exiting) return this.onExit(code);
+    // The back also stops when the editor that started us is gone (its `processId` watch): so do we.
+    // And a back that keeps dying is not started forever.
+    if (!this.clientAlive() || ++this.restarts > MAX_RESTARTS) {
+      this.exiting = true;
+      return this.onExit(code === 0 ? 1 : code);
+    }
     this.log(`[error] the analysis thread stopped (code ${code}); starting it again`);
     for (const id of this.pending) this.respond({ jsonrpc: '2.0', id, error: { code: ErrorCodes.InternalError, message: 'the analysis thread restarted; try again' } });
     this.pending.clear();
@@ -129,6 +138,18 @@ export class Front {
     for (const doc of this.documents.values()) {
       const params: DidOpenTextDocumentParams = { textDocument: { uri: doc.uri, languageId: doc.languageId, version: doc.version, text: doc.getText() } };
       this.back.post({ jsonrpc: '2.0', method: DidOpenTextDocumentNotification.method, params } as NotificationMessage);
+    }
+  }
+
+  private clientAlive(): boolean {
+    const pid = (this.initialize?.params as InitializeParams | undefined)?.processId;
+    if (typeof pid !== 'number') return true;
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (err) {
+      // EPERM: the process exists but is not ours to signal.
+      return (err as NodeJS.ErrnoException).code === 'EPERM';
     }
   }
 

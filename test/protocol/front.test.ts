@@ -126,3 +126,19 @@ test('after shutdown and exit, the back’s exit ends the front with its code', 
   assert.deepEqual(exits, [0]);
   assert.equal(backs.length, 1, 'no new back after exit');
 });
+
+test('a back that keeps dying is restarted a few times, then the server stops', () => {
+  const { backs, exits } = setup();
+  for (let i = 0; i < 10 && exits.length === 0; i++) (backs[backs.length - 1]).exit(1);
+  assert.deepEqual(exits, [1]);
+  assert.equal(backs.length, 6, 'the first back and five restarts');
+});
+
+test('a back that stops because the editor process is gone is not restarted', () => {
+  const { front, backs, exits } = setup();
+  // A process id that cannot exist (above the kernel's pid_max).
+  front.fromClient({ jsonrpc: '2.0', id: 11, method: 'initialize', params: { processId: 2 ** 30, rootUri: uriOf('/ws'), capabilities: {} } } as RequestMessage);
+  (backs[0]).exit(1);
+  assert.deepEqual(exits, [1]);
+  assert.equal(backs.length, 1);
+});
