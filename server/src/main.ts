@@ -2,8 +2,24 @@
  * `berth-language-server --stdio`: plain LSP over stdio (stdout is the protocol: never print).
  * Two threads (threads.ts): completion on this one, everything else in a worker; `--single-thread`
  * runs the whole server on this thread.
+ *
+ * The worker is started before this thread loads the rest of the server, so that the two load in
+ * parallel: `require` (not `import`) keeps the bundle's modules from being evaluated up front.
  */
-import { startSingleThread, startThreads } from './threads';
+import { isMainThread, Worker } from 'node:worker_threads';
 
-if (process.argv.includes('--single-thread')) startSingleThread();
-else startThreads(__filename);
+type Threads = typeof import('./threads');
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- evaluated after the worker starts (see above)
+const load = (): Threads => require('./threads') as Threads;
+
+if (process.argv.includes('--single-thread')) load().startSingleThread();
+else if (!isMainThread) load().startBack();
+else {
+  const spawnBack = (): Worker => {
+    const worker = new Worker(__filename, { argv: process.argv.slice(2), stdout: true });
+    // stdout is the protocol: whatever the back might print goes to stderr instead.
+    worker.stdout.pipe(process.stderr);
+    return worker;
+  };
+  load().startFront(spawnBack(), spawnBack);
+}

@@ -3,7 +3,7 @@
  * with stdio, the back in a worker thread running the whole server over a message port. Messages
  * cross as objects (structured clone), never as re-encoded JSON.
  */
-import { isMainThread, parentPort, Worker, type MessagePort } from 'node:worker_threads';
+import { parentPort, Worker, type MessagePort } from 'node:worker_threads';
 import {
   AbstractMessageReader,
   AbstractMessageWriter,
@@ -44,17 +44,15 @@ class PortWriter extends AbstractMessageWriter implements MessageWriter {
   end(): void {}
 }
 
-/** The back: the whole server, talking to the front over the worker's port. */
-function runBack(port: MessagePort): void {
-  const connection = createConnection(ProposedFeatures.all, new PortReader(port), new PortWriter(port));
+/** The back (in the worker): the whole server, talking to the front over the worker's port. */
+export function startBack(): void {
+  if (!parentPort) throw new Error('the back runs in a worker thread');
+  const connection = createConnection(ProposedFeatures.all, new PortReader(parentPort), new PortWriter(parentPort));
   startServer(connection, nodeFileSystem);
   connection.listen();
 }
 
-function workerBack(file: string): Back {
-  // stdout is the protocol: whatever the back might print goes to stderr instead.
-  const worker = new Worker(file, { argv: process.argv.slice(2), stdout: true });
-  worker.stdout.pipe(process.stderr);
+function asBack(worker: Worker): Back {
   return {
     post: (message) => worker.postMessage(message),
     onMessage: (listener) => worker.on('message', listener),
@@ -63,14 +61,16 @@ function workerBack(file: string): Back {
   };
 }
 
-/** Starts this thread's part: the front on the main thread, the back in the worker. */
-export function startThreads(file: string): void {
-  if (!isMainThread) {
-    if (parentPort) runBack(parentPort);
-    return;
-  }
+/** The front (on the main thread, with stdio). `first` is the back main.ts started; `spawn` starts another. */
+export function startFront(first: Worker, spawn: () => Worker): void {
+  let next: Worker | undefined = first;
+  const start = (): Back => {
+    const worker = next ?? spawn();
+    next = undefined;
+    return asBack(worker);
+  };
   const writer = new StreamMessageWriter(process.stdout);
-  const front = new Front(writer, nodeFileSystem, () => workerBack(file), (code) => process.exit(code));
+  const front = new Front(writer, nodeFileSystem, start, (code) => process.exit(code));
   front.listen(new StreamMessageReader(process.stdin));
 }
 

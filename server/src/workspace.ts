@@ -3,7 +3,7 @@
  * disk (found at start and kept fresh by file-watch events), and each file's check result,
  * memoised on the texts it was computed from (its own and the cluster file it read).
  */
-import { createSpecChecker, isBerthFile, type CheckedFile, type CheckedJob, type SpecHost } from '../engine/checkSpec';
+import { createSpecChecker, isBerthFile, type CheckedFile, type CheckedJob, type SpecChecker, type SpecHost } from '../engine/checkSpec';
 import { createParseCache, type ParseCache } from '../engine/parseSpec';
 import type { FileSystem } from './fileSystem';
 import { guarded } from './guard';
@@ -20,7 +20,8 @@ interface FileState {
 
 export class Workspace {
   private readonly files = new Map<string, FileState>();
-  private readonly checker = createSpecChecker();
+  /** Made on the first check: compiling the schemas costs tens of ms that start-up need not pay. */
+  private checker: SpecChecker | undefined;
   private nextRevision = 1;
 
   /** `log` hears of a bug met while checking one file for another's sake (see jobsTargeting). */
@@ -135,6 +136,7 @@ export class Workspace {
         return s?.text;
       },
     };
+    this.checker ??= createSpecChecker();
     const result = this.checker.check(path, state.text, host, state.cache);
     state.checked = { result, reads };
     return result;
