@@ -167,7 +167,11 @@ export class Front {
         const { textDocument: d } = message.params as DidOpenTextDocumentParams;
         this.documents.set(d.uri, TextDocument.create(d.uri, d.languageId, d.version, d.text));
         const path = uriToPath(d.uri);
-        if (isBerthFile(path, d.text)) this.workspace.open(path, d.text, d.version);
+        if (!isBerthFile(path, d.text)) return;
+        this.workspace.open(path, d.text, d.version);
+        // Check it once now, between messages: the first completion then re-checks only what an
+        // edit changed (a first check of a 5,000-task file costs most of a second).
+        setImmediate(() => guard((m) => this.log(m), `front: checking ${path}`, () => this.workspace.check(path)));
         return;
       }
       case DidChangeTextDocumentNotification.method: {
