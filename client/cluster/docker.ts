@@ -68,8 +68,16 @@ export async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Host cores: Docker refuses cpu limits above them. */
-export async function hostCpus(docker: Docker): Promise<number> {
-  const info = (await docker.info()) as { NCPU?: number };
-  return typeof info.NCPU === 'number' && info.NCPU > 0 ? info.NCPU : 1;
+const coresByEngine = new WeakMap<Docker, Promise<number>>();
+
+/** Host cores: Docker refuses cpu limits above them. Asked once per client (the tree reads it every refresh). */
+export function hostCpus(docker: Docker): Promise<number> {
+  let cores = coresByEngine.get(docker);
+  if (cores === undefined) {
+    cores = docker.info().then((info: { NCPU?: number }) => (typeof info.NCPU === 'number' && info.NCPU > 0 ? info.NCPU : 1));
+    coresByEngine.set(docker, cores);
+    // A failed read is not remembered: the next call asks again.
+    cores.catch(() => coresByEngine.delete(docker));
+  }
+  return cores;
 }
