@@ -290,7 +290,7 @@ function parseRegion(text: string, region: Region, previous: Map<string, ParsedC
   for (const [p, info] of walked.nodes) nodes.set(p, info.keySpan ? { span: shift(info.span), keySpan: shift(info.keySpan) } : { span: shift(info.span) });
   const problems = walked.problems.map((p) => ({ ...p, span: shift(p.span) }));
   let value = walked.value;
-  const chunks: { base: number; chunk: ParsedChunk }[] = [];
+  const chunks: ListItem[] = [];
   if (split) {
     if (!isRecord(value) || value[split.key] !== null) return 'fallback';
     const items: unknown[] = [];
@@ -376,8 +376,8 @@ function parseItem(itemText: string): ParsedChunk | undefined {
 class ChunkedIndex implements SpecNodeIndex {
   constructor(
     private readonly skeleton: ReadonlyMap<string, SpecNodeInfo>,
-    private readonly key: string | undefined,
-    private readonly chunks: readonly { base: number; chunk: ParsedChunk }[],
+    readonly key: 'tasks' | 'nodes' | undefined,
+    readonly chunks: readonly ListItem[],
     private readonly root: Span,
   ) {}
 
@@ -400,6 +400,28 @@ class ChunkedIndex implements SpecNodeIndex {
   }
 }
 
+/** An item of a chunked list: the parsed chunk (reused while its text is unchanged) and where it starts. */
+export interface ListItem {
+  readonly base: number;
+  readonly chunk: ParsedChunk;
+}
+
+/**
+ * The items of a document's top-level `tasks:` or `nodes:` list when it was parsed in chunks:
+ * `doc.value[key][i]` is `items[i].chunk.value`, its spans those of the chunk shifted by `base`.
+ * Undefined for a document parsed whole. Later stages memoise per item on the chunk's identity.
+ */
+export function listItemsOf(doc: SpecDocument): { readonly key: 'tasks' | 'nodes'; readonly items: readonly ListItem[] } | undefined {
+  const nodes = doc.nodes;
+  return nodes instanceof ChunkedIndex && nodes.key !== undefined ? { key: nodes.key, items: nodes.chunks } : undefined;
+}
+
+/** A chunk as a document of its own: its value is the item, its spans relative to the item's text. */
+export function chunkDocument(chunk: ParsedChunk): SpecDocument {
+  const span = chunk.nodes.get('')?.span ?? { start: 0, end: 0 };
+  return { index: 0, span, value: chunk.value, kind: undefined, nodes: new MapIndex(chunk.nodes, span), problems: [] };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
@@ -414,6 +436,7 @@ function yamlProblem(message: string, pos: readonly [number, number], severity: 
 }
 
 export function escapePointer(segment: string): string {
+  if (!segment.includes('~') && !segment.includes('/')) return segment;
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
