@@ -10,7 +10,7 @@
  */
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type Alias, type Document, type Node } from 'yaml';
 import type { Problem, Span } from './model';
-import { atOpeningQuote, cleanYamlMessage, MAX_TEXT_DEPTH, tooDeepAt, withoutNextIndent } from './yamlText';
+import { atOpeningQuote, cleanYamlMessage, MAX_TEXT_DEPTH, scanItemDepth, tooDeepAt, tooDeepInPieces, withoutNextIndent, type DepthList, type ItemDepth } from './yamlText';
 
 export interface SpecNodeInfo {
   /** The value's span. */
@@ -48,10 +48,12 @@ export interface SpecFile {
 export interface ParseCache {
   /** Items seen in the previous parse; items not seen again are dropped. */
   items: Map<string, ParsedChunk>;
+  /** The nesting guard's scan of each item (see tooDeepInPieces). */
+  readonly depths: WeakMap<ParsedChunk, ItemDepth>;
 }
 
 export function createParseCache(): ParseCache {
-  return { items: new Map() };
+  return { items: new Map(), depths: new WeakMap() };
 }
 
 /** Caps alias expansion so that a "billion laughs" document cannot exhaust memory. */
@@ -63,12 +65,16 @@ const MAX_ALIAS_NODES = 10_000;
 const MAX_DEPTH = 64;
 
 export function parseSpec(text: string, cache: ParseCache = createParseCache()): SpecFile {
-  const deep = tooDeepAt(text);
+  // The nesting guard runs before the library sees any text; with a plan, list items already
+  // scanned (their text unchanged) are not scanned again.
+  const plan = chunkable(text) ? planChunks(text, cache) : undefined;
+  let deep = plan ? tooDeepInPieces(text, plan.lists, plan.itemDepth) : tooDeepAt(text);
+  if (deep === 'whole') deep = tooDeepAt(text);
   if (deep !== undefined) {
     return { text, documents: [], problems: [{ code: 'spec/too-deep', severity: 'error', message: `nested more than ${MAX_TEXT_DEPTH} levels deep; a spec needs far fewer`, span: { start: deep, end: Math.min(text.length, deep + 1) } }] };
   }
   try {
-    const chunked = chunkable(text) ? parseChunked(text, cache) : undefined;
+    const chunked = plan ? parseChunked(text, plan, cache) : undefined;
     return chunked ?? parseWhole(text);
   } catch (err) {
     // The library documents no throw; if it ever does, the file is still a result, not a crash.
@@ -232,16 +238,63 @@ interface Region {
   readonly end: number;
 }
 
-function parseChunked(text: string, cache: ParseCache): SpecFile | undefined {
-  const regions = splitDocuments(text);
-  if (!regions) return undefined;
-  const previous = cache.items;
+/** A region of the text and, when it holds a block list, the list's items' texts and any cached chunks. */
+interface PlannedRegion {
+  readonly region: Region;
+  readonly split: ListSplit | undefined;
+  readonly texts: readonly string[];
+  readonly chunks: readonly (ParsedChunk | undefined)[];
+  /** Guard scans of items not cached, for their new chunks. */
+  readonly depths: (ItemDepth | undefined)[];
+}
+
+interface ChunkPlan {
+  readonly regions: readonly PlannedRegion[];
+  readonly lists: readonly DepthList[];
+  readonly itemDepth: (list: number, item: number, outer: number) => ItemDepth;
+}
+
+/** Regions, lists and items found in the text alone, before the library parses anything. */
+function planChunks(text: string, cache: ParseCache): ChunkPlan | undefined {
+  const split = splitDocuments(text);
+  if (!split) return undefined;
+  const regions: PlannedRegion[] = [];
+  const lists: DepthList[] = [];
+  const withList: PlannedRegion[] = [];
+  for (const region of split) {
+    if (isBlank(text.slice(region.start, region.end))) continue;
+    const list = findList(text, region);
+    const texts = list ? list.items.map((item) => text.slice(item.start, item.end)) : [];
+    const planned: PlannedRegion = { region, split: list, texts, chunks: texts.map((t) => cache.items.get(t)), depths: [] };
+    regions.push(planned);
+    if (list) {
+      lists.push({ start: list.start, end: list.end, indent: list.dash - list.start, items: list.items });
+      withList.push(planned);
+    }
+  }
+  const itemDepth = (l: number, k: number, outer: number): ItemDepth => {
+    const planned = withList[l];
+    const list = lists[l];
+    const item = list?.items[k];
+    if (!planned || !list || !item) throw new Error(`no list item ${l}/${k}`);
+    const chunk = planned.chunks[k];
+    const known = chunk ? cache.depths.get(chunk) : planned.depths[k];
+    if (known?.outer === outer) return known;
+    const d = scanItemDepth(text, item.start, item.end, list.indent, outer);
+    if (chunk) cache.depths.set(chunk, d);
+    else planned.depths[k] = d;
+    return d;
+  };
+  return { regions, lists, itemDepth };
+}
+
+function parseChunked(text: string, plan: ChunkPlan, cache: ParseCache): SpecFile | undefined {
   const next = new Map<string, ParsedChunk>();
   const documents: SpecDocument[] = [];
-  for (const region of regions) {
-    const doc = parseRegion(text, region, previous, next, documents.length);
+  for (const planned of plan.regions) {
+    const doc = parseRegion(text, planned, cache, next, documents.length);
     if (doc === 'fallback') return undefined;
-    if (doc) documents.push(doc);
+    documents.push(doc);
   }
   cache.items = next;
   return { text, documents, problems: documents.flatMap((d) => d.problems) };
@@ -272,10 +325,9 @@ interface ListSplit {
   readonly items: readonly Region[];
 }
 
-function parseRegion(text: string, region: Region, previous: Map<string, ParsedChunk>, next: Map<string, ParsedChunk>, index: number): SpecDocument | undefined | 'fallback' {
+function parseRegion(text: string, planned: PlannedRegion, cache: ParseCache, next: Map<string, ParsedChunk>, index: number): SpecDocument | 'fallback' {
+  const { region, split } = planned;
   const body = text.slice(region.start, region.end);
-  if (isBlank(body)) return undefined;
-  const split = findList(text, region);
   // The skeleton is the document without the list items; parse it whole (it is small).
   const skeletonText = split ? text.slice(region.start, split.start) + text.slice(split.end, region.end) : body;
   const cut = split ? split.start - region.start : Infinity;
@@ -294,10 +346,15 @@ function parseRegion(text: string, region: Region, previous: Map<string, ParsedC
   if (split) {
     if (!isRecord(value) || value[split.key] !== null) return 'fallback';
     const items: unknown[] = [];
-    for (const item of split.items) {
-      const itemText = text.slice(item.start, item.end);
-      const chunk = previous.get(itemText) ?? next.get(itemText) ?? parseItem(itemText);
-      if (!chunk) return 'fallback';
+    for (const [k, item] of split.items.entries()) {
+      const itemText = planned.texts[k] ?? '';
+      let chunk = planned.chunks[k] ?? next.get(itemText);
+      if (!chunk) {
+        chunk = parseItem(itemText);
+        if (!chunk) return 'fallback';
+        const depth = planned.depths[k];
+        if (depth) cache.depths.set(chunk, depth);
+      }
       next.set(itemText, chunk);
       chunks.push({ base: item.start, chunk });
       items.push(chunk.value);

@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { createSpecChecker, type CheckedFile, type SpecHost } from '../../../server/engine/checkSpec';
 import type { Problem } from '../../../server/engine/model';
-import { createParseCache, listItemsOf, type ParseCache } from '../../../server/engine/parseSpec';
+import { createParseCache, listItemsOf, parseSpec, type ParseCache } from '../../../server/engine/parseSpec';
+import { tooDeepAt } from '../../../server/engine/yamlText';
 import { toCluster, toJob } from '../../../server/engine/toModel';
 import { createSchemaValidator, LIST_KEY } from '../../../server/engine/validateSchema';
 import { repoPath } from './repoRoot';
@@ -228,4 +229,37 @@ test('the re-check reuses the models of unchanged items and shifts those that mo
   assert.equal(after[3], before[3], 'an item above the edit is the same object');
   assert.notEqual(after[21], before[20], 'an item below the edit moved');
   assert.deepEqual(after[21]?.nameSpan.start, (before[20]?.nameSpan.start ?? 0) + edited.length - file.text.length);
+});
+
+test('the nesting guard in pieces finds what one scan of the whole text finds', () => {
+  const file = files.find((f) => f.path === '/gen/bench.job.yaml');
+  assert.ok(file);
+  const lines = file.text.split('\n');
+  const deepBlock = (n: number): string[] => Array.from({ length: n }, (_, i) => `${' '.repeat(6 + i)}k${i}:`);
+  const PIECES: string[][] = [
+    ['    env:', ...deepBlock(300)],
+    ['    env:', ...deepBlock(200)],
+    [`    command: ${'['.repeat(300)}`],
+    [`    command: ${'['.repeat(200)}`],
+    ['    command: [a,'],
+    ['    command: "[[[["'],
+    ['# [[[[', '  # [[[['],
+    [`${' '.repeat(300)}x: 1`],
+  ];
+  const cache = createParseCache();
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: PIECES.length - 1 })), { minLength: 1, maxLength: 4 }), (inserts) => {
+      const edited = [...lines];
+      for (const [at, which] of inserts) edited.splice(at % (edited.length + 1), 0, ...(PIECES[which] ?? []));
+      const text = edited.join('\n');
+      const expected = tooDeepAt(text);
+      for (const c of [cache, createParseCache()]) {
+        const parsed = parseSpec(text, c);
+        const deep = parsed.problems.find((p) => p.code === 'spec/too-deep' && parsed.documents.length === 0);
+        assert.equal(deep?.span.start, expected, 'the guard reports where one scan does');
+      }
+      assertWarmEqualsFresh(file, text, 'nesting');
+    }),
+    { numRuns: 120 },
+  );
 });
