@@ -230,7 +230,8 @@ export interface ParsedChunk {
 
 /** Directives and tab indentation are parsed whole (anchors and aliases are caught by the walk). */
 function chunkable(text: string): boolean {
-  return !/^%/m.test(text) && !/^\t/m.test(text);
+  // Most texts hold neither character: two fast searches instead of two line-by-line regexes.
+  return (!text.includes('%') || !/^%/m.test(text)) && (!text.includes('\t') || !/^\t/m.test(text));
 }
 
 interface Region {
@@ -385,14 +386,12 @@ function findList(text: string, region: Region): ListSplit | undefined {
   while (pos < region.end) {
     const nl = text.indexOf('\n', pos);
     const lineEnd = nl < 0 || nl > region.end ? region.end : nl;
-    const line = text.slice(pos, lineEnd);
-    const content = line.trimStart();
-    const lineIndent = line.length - content.length;
-    if (content === '' || content === '\r' || content.startsWith('#')) {
+    const { indent: lineIndent, kind } = lineShape(text, pos, lineEnd);
+    if (kind === 'blank') {
       pos = lineEnd + 1;
       continue;
     }
-    const isItem = /^-(\s|$)/.test(content);
+    const isItem = kind === 'item';
     if (indent < 0) {
       if (!isItem) return undefined; // not a block sequence (a flow list, or a mapping)
       indent = lineIndent;
@@ -411,6 +410,29 @@ function findList(text: string, region: Region): ListSplit | undefined {
   const firstItem = items[0];
   if (!firstItem) return undefined;
   return { key, dash: firstItem.start + indent, start: firstItem.start, end: listEnd, items };
+}
+
+/**
+ * A line's indentation (leading whitespace) and whether it is blank (or a comment), a list item
+ * (`-` then whitespace or the end) or other content. Reads characters in place; lines that do not
+ * start with spaces then printable ASCII take the general path.
+ */
+function lineShape(text: string, start: number, end: number): { indent: number; kind: 'blank' | 'item' | 'other' } {
+  let i = start;
+  while (i < end && text.charCodeAt(i) === 32) i++;
+  const c = i < end ? text.charCodeAt(i) : -1;
+  if (c > 32 && c < 127) {
+    if (c === 35) return { indent: i - start, kind: 'blank' };
+    if (c !== 45) return { indent: i - start, kind: 'other' };
+    const after = i + 1 < end ? text.charCodeAt(i + 1) : -1;
+    if (after === -1 || after === 32 || after === 9 || after === 13) return { indent: i - start, kind: 'item' };
+    if (after > 32 && after < 127) return { indent: i - start, kind: 'other' };
+  }
+  const line = text.slice(start, end);
+  const content = line.trimStart();
+  const indent = line.length - content.length;
+  if (content === '' || content === '\r' || content.startsWith('#')) return { indent, kind: 'blank' };
+  return { indent, kind: /^-(\s|$)/.test(content) ? 'item' : 'other' };
 }
 
 /** One `- ...` item, parsed alone; undefined when it does not parse as exactly one item. */
