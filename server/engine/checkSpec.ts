@@ -8,7 +8,7 @@ import { createParseCache, isRecord, parseSpec, type DocumentKind, type ParseCac
 import { looksLikePath, resolveRelative } from './paths';
 import { RULES } from './rules';
 import { closest, didYouMean } from './suggest';
-import { toCluster, toJob } from './toModel';
+import { createItemStages, type ItemStages } from './itemStages';
 import { createSchemaValidator, type SchemaValidator } from './validateSchema';
 
 export interface SpecHost {
@@ -65,6 +65,7 @@ export function isBerthFile(path: string, text: string): boolean {
 
 /** `schema`: share one compiled validator between checkers (compiling costs about 60 ms). */
 export function createSpecChecker(schema: SchemaValidator = createSchemaValidator()): SpecChecker {
+  const stages = createItemStages(schema);
   /** Referenced cluster files by path, reused while their text is unchanged. */
   const clusterFiles = new Map<string, { text: string; clusters: CheckedCluster[]; cache: ParseCache }>();
 
@@ -75,7 +76,7 @@ export function createSpecChecker(schema: SchemaValidator = createSchemaValidato
     const parsed = parseSpec(text, cache);
     const clusters = parsed.documents.flatMap((doc) => {
       const k = kindOf(doc, path);
-      return k === 'Cluster' ? [checkCluster(doc, schema).checked] : [];
+      return k === 'Cluster' ? [checkCluster(doc, stages).checked] : [];
     });
     if (clusterFiles.size > 64) clusterFiles.clear();
     clusterFiles.set(path, { text, clusters, cache });
@@ -95,12 +96,12 @@ export function createSpecChecker(schema: SchemaValidator = createSchemaValidato
           continue;
         }
         if (kind === 'Cluster') {
-          const { checked, problems: ps } = checkCluster(doc, schema);
+          const { checked, problems: ps } = checkCluster(doc, stages);
           clusters.push(checked);
           if (parses(doc)) problems.push(...ps);
         } else {
-          const ps = schema.validate(doc, 'Job');
-          const built = toJob(doc);
+          const ps = stages.schema(doc, 'Job');
+          const built = stages.job(doc);
           jobDocs.push({ doc, spec: built.spec, stages: [ps, built.problems] });
         }
       }
@@ -175,11 +176,11 @@ function unknownKind(doc: SpecDocument): Problem {
   };
 }
 
-function checkCluster(doc: SpecDocument, schema: SchemaValidator): { checked: CheckedCluster; problems: Problem[] } {
-  const built = toCluster(doc);
+function checkCluster(doc: SpecDocument, stages: ItemStages): { checked: CheckedCluster; problems: Problem[] } {
+  const built = stages.cluster(doc);
   const ruled: Problem[] = [];
   for (const rule of RULES) if (rule.checkCluster) ruled.push(...rule.checkCluster({ cluster: built.spec }));
-  const problems = firstPerSpan(schema.validate(doc, 'Cluster'), built.problems, ruled);
+  const problems = firstPerSpan(stages.schema(doc, 'Cluster'), built.problems, ruled);
   const ok = !problems.some(isError) && !doc.problems.some(isError);
   return { checked: { doc, spec: built.spec, ok }, problems };
 }

@@ -10,7 +10,7 @@
  */
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type Alias, type Document, type Node } from 'yaml';
 import type { Problem, Span } from './model';
-import { atOpeningQuote, cleanYamlMessage, MAX_TEXT_DEPTH, tooDeepAt, withoutNextIndent } from './yamlText';
+import { atOpeningQuote, cleanYamlMessage, MAX_TEXT_DEPTH, scanItemDepth, tooDeepAt, tooDeepInPieces, withoutNextIndent, type DepthList, type ItemDepth } from './yamlText';
 
 export interface SpecNodeInfo {
   /** The value's span. */
@@ -48,10 +48,12 @@ export interface SpecFile {
 export interface ParseCache {
   /** Items seen in the previous parse; items not seen again are dropped. */
   items: Map<string, ParsedChunk>;
+  /** The nesting guard's scan of each item (see tooDeepInPieces). */
+  readonly depths: WeakMap<ParsedChunk, ItemDepth>;
 }
 
 export function createParseCache(): ParseCache {
-  return { items: new Map() };
+  return { items: new Map(), depths: new WeakMap() };
 }
 
 /** Caps alias expansion so that a "billion laughs" document cannot exhaust memory. */
@@ -63,12 +65,16 @@ const MAX_ALIAS_NODES = 10_000;
 const MAX_DEPTH = 64;
 
 export function parseSpec(text: string, cache: ParseCache = createParseCache()): SpecFile {
-  const deep = tooDeepAt(text);
+  // The nesting guard runs before the library sees any text; with a plan, list items already
+  // scanned (their text unchanged) are not scanned again.
+  const plan = chunkable(text) ? planChunks(text, cache) : undefined;
+  let deep = plan ? tooDeepInPieces(text, plan.lists, plan.itemDepth) : tooDeepAt(text);
+  if (deep === 'whole') deep = tooDeepAt(text);
   if (deep !== undefined) {
     return { text, documents: [], problems: [{ code: 'spec/too-deep', severity: 'error', message: `nested more than ${MAX_TEXT_DEPTH} levels deep; a spec needs far fewer`, span: { start: deep, end: Math.min(text.length, deep + 1) } }] };
   }
   try {
-    const chunked = chunkable(text) ? parseChunked(text, cache) : undefined;
+    const chunked = plan ? parseChunked(text, plan, cache) : undefined;
     return chunked ?? parseWhole(text);
   } catch (err) {
     // The library documents no throw; if it ever does, the file is still a result, not a crash.
@@ -224,7 +230,8 @@ export interface ParsedChunk {
 
 /** Directives and tab indentation are parsed whole (anchors and aliases are caught by the walk). */
 function chunkable(text: string): boolean {
-  return !/^%/m.test(text) && !/^\t/m.test(text);
+  // Most texts hold neither character: two fast searches instead of two line-by-line regexes.
+  return (!text.includes('%') || !/^%/m.test(text)) && (!text.includes('\t') || !/^\t/m.test(text));
 }
 
 interface Region {
@@ -232,16 +239,63 @@ interface Region {
   readonly end: number;
 }
 
-function parseChunked(text: string, cache: ParseCache): SpecFile | undefined {
-  const regions = splitDocuments(text);
-  if (!regions) return undefined;
-  const previous = cache.items;
+/** A region of the text and, when it holds a block list, the list's items' texts and any cached chunks. */
+interface PlannedRegion {
+  readonly region: Region;
+  readonly split: ListSplit | undefined;
+  readonly texts: readonly string[];
+  readonly chunks: readonly (ParsedChunk | undefined)[];
+  /** Guard scans of items not cached, for their new chunks. */
+  readonly depths: (ItemDepth | undefined)[];
+}
+
+interface ChunkPlan {
+  readonly regions: readonly PlannedRegion[];
+  readonly lists: readonly DepthList[];
+  readonly itemDepth: (list: number, item: number, outer: number) => ItemDepth;
+}
+
+/** Regions, lists and items found in the text alone, before the library parses anything. */
+function planChunks(text: string, cache: ParseCache): ChunkPlan | undefined {
+  const split = splitDocuments(text);
+  if (!split) return undefined;
+  const regions: PlannedRegion[] = [];
+  const lists: DepthList[] = [];
+  const withList: PlannedRegion[] = [];
+  for (const region of split) {
+    if (isBlank(text.slice(region.start, region.end))) continue;
+    const list = findList(text, region);
+    const texts = list ? list.items.map((item) => text.slice(item.start, item.end)) : [];
+    const planned: PlannedRegion = { region, split: list, texts, chunks: texts.map((t) => cache.items.get(t)), depths: [] };
+    regions.push(planned);
+    if (list) {
+      lists.push({ start: list.start, end: list.end, indent: list.dash - list.start, items: list.items });
+      withList.push(planned);
+    }
+  }
+  const itemDepth = (l: number, k: number, outer: number): ItemDepth => {
+    const planned = withList[l];
+    const list = lists[l];
+    const item = list?.items[k];
+    if (!planned || !list || !item) throw new Error(`no list item ${l}/${k}`);
+    const chunk = planned.chunks[k];
+    const known = chunk ? cache.depths.get(chunk) : planned.depths[k];
+    if (known?.outer === outer) return known;
+    const d = scanItemDepth(text, item.start, item.end, list.indent, outer);
+    if (chunk) cache.depths.set(chunk, d);
+    else planned.depths[k] = d;
+    return d;
+  };
+  return { regions, lists, itemDepth };
+}
+
+function parseChunked(text: string, plan: ChunkPlan, cache: ParseCache): SpecFile | undefined {
   const next = new Map<string, ParsedChunk>();
   const documents: SpecDocument[] = [];
-  for (const region of regions) {
-    const doc = parseRegion(text, region, previous, next, documents.length);
+  for (const planned of plan.regions) {
+    const doc = parseRegion(text, planned, cache, next, documents.length);
     if (doc === 'fallback') return undefined;
-    if (doc) documents.push(doc);
+    documents.push(doc);
   }
   cache.items = next;
   return { text, documents, problems: documents.flatMap((d) => d.problems) };
@@ -272,10 +326,9 @@ interface ListSplit {
   readonly items: readonly Region[];
 }
 
-function parseRegion(text: string, region: Region, previous: Map<string, ParsedChunk>, next: Map<string, ParsedChunk>, index: number): SpecDocument | undefined | 'fallback' {
+function parseRegion(text: string, planned: PlannedRegion, cache: ParseCache, next: Map<string, ParsedChunk>, index: number): SpecDocument | 'fallback' {
+  const { region, split } = planned;
   const body = text.slice(region.start, region.end);
-  if (isBlank(body)) return undefined;
-  const split = findList(text, region);
   // The skeleton is the document without the list items; parse it whole (it is small).
   const skeletonText = split ? text.slice(region.start, split.start) + text.slice(split.end, region.end) : body;
   const cut = split ? split.start - region.start : Infinity;
@@ -290,14 +343,19 @@ function parseRegion(text: string, region: Region, previous: Map<string, ParsedC
   for (const [p, info] of walked.nodes) nodes.set(p, info.keySpan ? { span: shift(info.span), keySpan: shift(info.keySpan) } : { span: shift(info.span) });
   const problems = walked.problems.map((p) => ({ ...p, span: shift(p.span) }));
   let value = walked.value;
-  const chunks: { base: number; chunk: ParsedChunk }[] = [];
+  const chunks: ListItem[] = [];
   if (split) {
     if (!isRecord(value) || value[split.key] !== null) return 'fallback';
     const items: unknown[] = [];
-    for (const item of split.items) {
-      const itemText = text.slice(item.start, item.end);
-      const chunk = previous.get(itemText) ?? next.get(itemText) ?? parseItem(itemText);
-      if (!chunk) return 'fallback';
+    for (const [k, item] of split.items.entries()) {
+      const itemText = planned.texts[k] ?? '';
+      let chunk = planned.chunks[k] ?? next.get(itemText);
+      if (!chunk) {
+        chunk = parseItem(itemText);
+        if (!chunk) return 'fallback';
+        const depth = planned.depths[k];
+        if (depth) cache.depths.set(chunk, depth);
+      }
       next.set(itemText, chunk);
       chunks.push({ base: item.start, chunk });
       items.push(chunk.value);
@@ -328,14 +386,12 @@ function findList(text: string, region: Region): ListSplit | undefined {
   while (pos < region.end) {
     const nl = text.indexOf('\n', pos);
     const lineEnd = nl < 0 || nl > region.end ? region.end : nl;
-    const line = text.slice(pos, lineEnd);
-    const content = line.trimStart();
-    const lineIndent = line.length - content.length;
-    if (content === '' || content === '\r' || content.startsWith('#')) {
+    const { indent: lineIndent, kind } = lineShape(text, pos, lineEnd);
+    if (kind === 'blank') {
       pos = lineEnd + 1;
       continue;
     }
-    const isItem = /^-(\s|$)/.test(content);
+    const isItem = kind === 'item';
     if (indent < 0) {
       if (!isItem) return undefined; // not a block sequence (a flow list, or a mapping)
       indent = lineIndent;
@@ -354,6 +410,29 @@ function findList(text: string, region: Region): ListSplit | undefined {
   const firstItem = items[0];
   if (!firstItem) return undefined;
   return { key, dash: firstItem.start + indent, start: firstItem.start, end: listEnd, items };
+}
+
+/**
+ * A line's indentation (leading whitespace) and whether it is blank (or a comment), a list item
+ * (`-` then whitespace or the end) or other content. Reads characters in place; lines that do not
+ * start with spaces then printable ASCII take the general path.
+ */
+function lineShape(text: string, start: number, end: number): { indent: number; kind: 'blank' | 'item' | 'other' } {
+  let i = start;
+  while (i < end && text.charCodeAt(i) === 32) i++;
+  const c = i < end ? text.charCodeAt(i) : -1;
+  if (c > 32 && c < 127) {
+    if (c === 35) return { indent: i - start, kind: 'blank' };
+    if (c !== 45) return { indent: i - start, kind: 'other' };
+    const after = i + 1 < end ? text.charCodeAt(i + 1) : -1;
+    if (after === -1 || after === 32 || after === 9 || after === 13) return { indent: i - start, kind: 'item' };
+    if (after > 32 && after < 127) return { indent: i - start, kind: 'other' };
+  }
+  const line = text.slice(start, end);
+  const content = line.trimStart();
+  const indent = line.length - content.length;
+  if (content === '' || content === '\r' || content.startsWith('#')) return { indent, kind: 'blank' };
+  return { indent, kind: /^-(\s|$)/.test(content) ? 'item' : 'other' };
 }
 
 /** One `- ...` item, parsed alone; undefined when it does not parse as exactly one item. */
@@ -376,8 +455,8 @@ function parseItem(itemText: string): ParsedChunk | undefined {
 class ChunkedIndex implements SpecNodeIndex {
   constructor(
     private readonly skeleton: ReadonlyMap<string, SpecNodeInfo>,
-    private readonly key: string | undefined,
-    private readonly chunks: readonly { base: number; chunk: ParsedChunk }[],
+    readonly key: 'tasks' | 'nodes' | undefined,
+    readonly chunks: readonly ListItem[],
     private readonly root: Span,
   ) {}
 
@@ -400,6 +479,28 @@ class ChunkedIndex implements SpecNodeIndex {
   }
 }
 
+/** An item of a chunked list: the parsed chunk (reused while its text is unchanged) and where it starts. */
+export interface ListItem {
+  readonly base: number;
+  readonly chunk: ParsedChunk;
+}
+
+/**
+ * The items of a document's top-level `tasks:` or `nodes:` list when it was parsed in chunks:
+ * `doc.value[key][i]` is `items[i].chunk.value`, its spans those of the chunk shifted by `base`.
+ * Undefined for a document parsed whole. Later stages memoise per item on the chunk's identity.
+ */
+export function listItemsOf(doc: SpecDocument): { readonly key: 'tasks' | 'nodes'; readonly items: readonly ListItem[] } | undefined {
+  const nodes = doc.nodes;
+  return nodes instanceof ChunkedIndex && nodes.key !== undefined ? { key: nodes.key, items: nodes.chunks } : undefined;
+}
+
+/** A chunk as a document of its own: its value is the item, its spans relative to the item's text. */
+export function chunkDocument(chunk: ParsedChunk): SpecDocument {
+  const span = chunk.nodes.get('')?.span ?? { start: 0, end: 0 };
+  return { index: 0, span, value: chunk.value, kind: undefined, nodes: new MapIndex(chunk.nodes, span), problems: [] };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
@@ -414,6 +515,7 @@ function yamlProblem(message: string, pos: readonly [number, number], severity: 
 }
 
 export function escapePointer(segment: string): string {
+  if (!segment.includes('~') && !segment.includes('/')) return segment;
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 

@@ -56,6 +56,12 @@ class Reader {
     return Array.isArray(v) ? v : [];
   }
 
+  /** Adopts an item's model built elsewhere, with its problems. */
+  take<T>(built: Built<T>): T {
+    for (const p of built.problems) this.problems.push(p);
+    return built.spec;
+  }
+
   quantity(result: QuantityResult, path: (string | number)[], what: string): number {
     if (result.kind === 'ok') return result.value;
     this.problems.push({ code: 'spec/bad-unit', severity: 'error', message: `${what}: ${result.message}`, span: this.span(...path) });
@@ -91,36 +97,16 @@ class Reader {
   }
 }
 
-export function toCluster(doc: SpecDocument): Built<ClusterSpec> {
+/**
+ * `itemAt` (optional): list item i's model, already built (see toItemModel); without it every item
+ * is read from the document. Both give the same result.
+ */
+export function toCluster(doc: SpecDocument, itemAt?: (i: number) => Built<ClusterNode>): Built<ClusterSpec> {
   const r = new Reader(doc);
   const nodes: ClusterNode[] = [];
   r.list('nodes').forEach((raw, i) => {
     if (!isRecord(raw)) return;
-    const name = r.str('nodes', i, 'name') ?? '';
-    let ports: PortRange[] = [];
-    const rawPorts = r.get('nodes', i, 'resources', 'ports');
-    if (rawPorts !== undefined && rawPorts !== null) {
-      const parsed = parsePortRanges(rawPorts);
-      if (parsed.kind === 'ok') ports = parsed.value;
-      else r.problems.push({ code: 'spec/bad-unit', severity: 'error', message: `ports: ${parsed.message}`, span: r.span('nodes', i, 'resources', 'ports') });
-    }
-    const attributes: Record<string, string> = {};
-    const rawAttrs = r.get('nodes', i, 'attributes');
-    if (isRecord(rawAttrs)) {
-      for (const [k, v] of Object.entries(rawAttrs)) {
-        if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') attributes[k] = String(v);
-      }
-    }
-    nodes.push({
-      name,
-      resources: r.resources(['nodes', i, 'resources']),
-      ports,
-      attributes,
-      nameSpan: r.span('nodes', i, 'name'),
-      span: r.span('nodes', i),
-      resourceSpans: resourceSpans(r, ['nodes', i, 'resources']),
-      resourcesSpan: r.span('nodes', i, 'resources'),
-    });
+    nodes.push(itemAt ? r.take(itemAt(i)) : toNode(r, ['nodes', i]));
   });
   const image = r.str('defaults', 'image');
   return {
@@ -129,11 +115,11 @@ export function toCluster(doc: SpecDocument): Built<ClusterSpec> {
   };
 }
 
-export function toJob(doc: SpecDocument): Built<JobSpec> {
+export function toJob(doc: SpecDocument, itemAt?: (i: number) => Built<TaskSpec>): Built<JobSpec> {
   const r = new Reader(doc);
   const tasks: TaskSpec[] = [];
   r.list('tasks').forEach((raw, i) => {
-    if (isRecord(raw)) tasks.push(toTask(r, i));
+    if (isRecord(raw)) tasks.push(itemAt ? r.take(itemAt(i)) : toTask(r, ['tasks', i]));
   });
   const strategy = r.get('strategy') === 'spread' ? 'spread' : 'binpack';
   const domains: string[] = [];
@@ -157,8 +143,50 @@ export function toJob(doc: SpecDocument): Built<JobSpec> {
   };
 }
 
-function toTask(r: Reader, i: number): TaskSpec {
-  const at = (...rest: (string | number)[]): (string | number)[] => ['tasks', i, ...rest];
+/**
+ * One list item's model from a document whose root is the item (a chunk of the parse): a task
+ * for a Job, a node for a Cluster; undefined when the item is not a mapping. Spans are those of
+ * `item`; shiftTask and shiftNode move them.
+ */
+export function toItemModel(item: SpecDocument, kind: 'Job'): Built<TaskSpec> | undefined;
+export function toItemModel(item: SpecDocument, kind: 'Cluster'): Built<ClusterNode> | undefined;
+export function toItemModel(item: SpecDocument, kind: 'Job' | 'Cluster'): Built<TaskSpec | ClusterNode> | undefined {
+  if (!isRecord(item.value)) return undefined;
+  const r = new Reader(item);
+  const spec = kind === 'Job' ? toTask(r, []) : toNode(r, []);
+  return { spec, problems: r.problems };
+}
+
+function toNode(r: Reader, at: readonly (string | number)[]): ClusterNode {
+  const name = r.str(...at, 'name') ?? '';
+  let ports: PortRange[] = [];
+  const rawPorts = r.get(...at, 'resources', 'ports');
+  if (rawPorts !== undefined && rawPorts !== null) {
+    const parsed = parsePortRanges(rawPorts);
+    if (parsed.kind === 'ok') ports = parsed.value;
+    else r.problems.push({ code: 'spec/bad-unit', severity: 'error', message: `ports: ${parsed.message}`, span: r.span(...at, 'resources', 'ports') });
+  }
+  const attributes: Record<string, string> = {};
+  const rawAttrs = r.get(...at, 'attributes');
+  if (isRecord(rawAttrs)) {
+    for (const [k, v] of Object.entries(rawAttrs)) {
+      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') attributes[k] = String(v);
+    }
+  }
+  return {
+    name,
+    resources: r.resources([...at, 'resources']),
+    ports,
+    attributes,
+    nameSpan: r.span(...at, 'name'),
+    span: r.span(...at),
+    resourceSpans: resourceSpans(r, [...at, 'resources']),
+    resourcesSpan: r.span(...at, 'resources'),
+  };
+}
+
+function toTask(r: Reader, prefix: readonly (string | number)[]): TaskSpec {
+  const at = (...rest: (string | number)[]): (string | number)[] => [...prefix, ...rest];
   const fixedPortSpans: Span[] = [];
   const ports: TaskPorts = (() => {
     const p = r.get(...at('resources', 'ports'));
@@ -209,7 +237,7 @@ function toTask(r: Reader, i: number): TaskSpec {
     restart,
     resourceSpans: resourceSpans(r, at('resources')),
     nameSpan: r.span(...at('name')),
-    span: r.span('tasks', i),
+    span: r.span(...prefix),
   };
 }
 
@@ -245,4 +273,52 @@ function toHealthCheck(r: Reader, path: (string | number)[]): HealthCheck | unde
     retries: typeof h['retries'] === 'number' && Number.isInteger(h['retries']) && h['retries'] >= 1 ? h['retries'] : 3,
     startPeriod: duration('startPeriod', 0),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Moving an item's model: every span by the same offset (an edit above the item moved it)
+
+function shiftSpan(s: Span, by: number): Span {
+  return { start: s.start + by, end: s.end + by };
+}
+
+function shiftSpans<K extends string>(spans: Readonly<Partial<Record<K, Span>>>, by: number): Partial<Record<K, Span>> {
+  const out: Partial<Record<K, Span>> = {};
+  for (const k in spans) {
+    const s = spans[k];
+    if (s) out[k] = shiftSpan(s, by);
+  }
+  return out;
+}
+
+export function shiftProblem(p: Problem, by: number): Problem {
+  const span = shiftSpan(p.span, by);
+  if (!p.data || !('span' in p.data)) return { ...p, span };
+  return { ...p, span, data: { ...p.data, span: shiftSpan(p.data.span, by) } };
+}
+
+export function shiftTask(t: TaskSpec, by: number): TaskSpec {
+  return {
+    ...t,
+    dependsOn: t.dependsOn.map((d) => ({ name: d.name, span: shiftSpan(d.span, by) })),
+    constraints: t.constraints.map((c) => ({ ...c, span: shiftSpan(c.span, by) })),
+    resourceSpans: shiftSpans(t.resourceSpans, by),
+    fixedPortSpans: t.fixedPortSpans.map((s) => shiftSpan(s, by)),
+    nameSpan: shiftSpan(t.nameSpan, by),
+    span: shiftSpan(t.span, by),
+  };
+}
+
+export function shiftNode(n: ClusterNode, by: number): ClusterNode {
+  return {
+    ...n,
+    nameSpan: shiftSpan(n.nameSpan, by),
+    span: shiftSpan(n.span, by),
+    ...(n.resourceSpans ? { resourceSpans: shiftSpans(n.resourceSpans, by) } : {}),
+    ...(n.resourcesSpan ? { resourcesSpan: shiftSpan(n.resourcesSpan, by) } : {}),
+  };
+}
+
+export function shiftBuilt<T>(built: Built<T>, by: number, shift: (spec: T, by: number) => T): Built<T> {
+  return by === 0 ? built : { spec: shift(built.spec, by), problems: built.problems.map((p) => shiftProblem(p, by)) };
 }

@@ -12,22 +12,58 @@ import { closest, didYouMean } from './suggest';
 
 export const SCHEMAS: Readonly<Record<DocumentKind, object>> = { Cluster: clusterSchema, Job: jobSchema };
 
+/** The list each kind holds: a Job's tasks, a Cluster's nodes. */
+export const LIST_KEY: Readonly<Record<DocumentKind, 'tasks' | 'nodes'>> = { Cluster: 'nodes', Job: 'tasks' };
+
 export interface SchemaValidator {
   validate(doc: SpecDocument, kind: DocumentKind): Problem[];
+  /**
+   * `validate` in parts, so that a caller can skip items it knows valid: the document with its
+   * list's items left unchecked, then each item alone. Together they give `validate`'s problems.
+   */
+  validateRoot(doc: SpecDocument, kind: DocumentKind): Problem[];
+  /** The problems of item `index` of the kind's list (none when the list is not a list). */
+  validateItem(doc: SpecDocument, kind: DocumentKind, index: number): Problem[];
 }
 
 /** Compiles both schemas once; keep the validator for the life of the process or server. */
 export function createSchemaValidator(): SchemaValidator {
   const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
-  const compiled: Record<DocumentKind, ValidateFunction> = {
-    Cluster: ajv.compile(clusterSchema),
-    Job: ajv.compile(jobSchema),
+  const compile = (kind: DocumentKind, part: 'whole' | 'root' | 'item'): ValidateFunction => {
+    const schema = SCHEMAS[kind];
+    if (part === 'whole') return ajv.compile(schema);
+    const copy = JSON.parse(JSON.stringify(schema)) as { $id?: string; properties: Record<string, { items?: object }> };
+    const list = copy.properties[LIST_KEY[kind]];
+    if (!list?.items) throw new Error(`the ${kind} schema has no ${LIST_KEY[kind]} items`);
+    if (part === 'item') return ajv.compile(list.items);
+    delete list.items;
+    delete copy.$id; // the whole schema holds that id
+    return ajv.compile(copy);
   };
+  const compiled = (part: 'whole' | 'root' | 'item'): Record<DocumentKind, ValidateFunction> => ({ Cluster: compile('Cluster', part), Job: compile('Job', part) });
+  const root = compiled('root');
+  const item = compiled('item');
+  // The whole schemas on first use: documents parsed in chunks are validated in parts.
+  let whole: Record<DocumentKind, ValidateFunction> | undefined;
   return {
     validate(doc, kind) {
-      const validate = compiled[kind];
+      const validate = (whole ??= compiled('whole'))[kind];
       if (validate(doc.value)) return [];
       return toProblems(validate.errors ?? [], doc);
+    },
+    validateRoot(doc, kind) {
+      const validate = root[kind];
+      if (validate(doc.value)) return [];
+      return toProblems(validate.errors ?? [], doc);
+    },
+    validateItem(doc, kind, index) {
+      const key = LIST_KEY[kind];
+      const items = isRecord(doc.value) ? doc.value[key] : undefined;
+      if (!Array.isArray(items) || index >= items.length) return [];
+      const validate = item[kind];
+      if (validate(items[index])) return [];
+      const prefix = `/${key}/${index}`;
+      return toProblems((validate.errors ?? []).map((e) => ({ ...e, instancePath: prefix + e.instancePath })), doc);
     },
   };
 }

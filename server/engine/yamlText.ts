@@ -16,40 +16,130 @@ export const MAX_TEXT_DEPTH = 256;
  * skipped roughly, which errs only towards parsing.
  */
 export function tooDeepAt(text: string): number | undefined {
-  const indents: number[] = [];
-  let flow = 0;
-  let i = 0;
-  const n = text.length;
-  while (i < n) {
+  return scanDepth(text, 0, text.length, createDepthState());
+}
+
+/** tooDeepAt's state at a line start, so that a scan can stop and resume (see scanDepth). */
+export interface DepthState {
+  /** Columns of the open block levels, innermost last. */
+  indents: number[];
+  /** Open flow brackets. */
+  flow: number;
+  /** The column of the first line that counted (not blank, not a comment, outside flow), and the smallest. */
+  firstCol: number;
+  minCol: number;
+}
+
+export function createDepthState(indents: number[] = []): DepthState {
+  return { indents, flow: 0, firstCol: -1, minCol: Infinity };
+}
+
+/**
+ * tooDeepAt over the lines of `text` from `from` (a line start) to `to`, continuing from `state`
+ * (updated); `outer` counts block levels open outside `state.indents`. Scanning a text in pieces
+ * that end at line starts gives what one scan gives.
+ */
+export function scanDepth(text: string, from: number, to: number, state: DepthState, outer = 0): number | undefined {
+  const indents = state.indents;
+  let flow = state.flow;
+  let i = from;
+  while (i < to) {
     // Start of a line: its indentation, unless inside a flow collection.
     let col = 0;
-    while (i + col < n && text.charCodeAt(i + col) === 32) col++;
-    const first = text[i + col];
-    if (flow === 0 && first !== undefined && first !== '\n' && first !== '\r' && first !== '#') {
+    while (i + col < to && text.charCodeAt(i + col) === 32) col++;
+    const first = i + col < to ? text.charCodeAt(i + col) : -1;
+    if (flow === 0 && first !== -1 && first !== 10 && first !== 13 && first !== 35) {
+      if (state.firstCol < 0) state.firstCol = col;
+      if (col < state.minCol) state.minCol = col;
       while (indents.length > 0 && (indents[indents.length - 1] ?? 0) >= col) indents.pop();
       indents.push(col);
-      if (indents.length > MAX_TEXT_DEPTH) return i + col;
+      if (outer + indents.length > MAX_TEXT_DEPTH) {
+        state.flow = flow;
+        return i + col;
+      }
     }
     i += col;
-    let quote = '';
-    for (; i < n; i++) {
-      const c = text[i];
-      if (c === '\n') break;
-      if (quote !== '') {
-        if (c === quote) quote = '';
+    let quote = 0;
+    for (; i < to; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) break;
+      if (quote !== 0) {
+        if (c === quote) quote = 0;
         continue;
       }
-      if (c === '"' || c === "'") quote = c;
-      else if (c === '#' && (i === 0 || text[i - 1] === ' ')) {
-        while (i < n && text[i] !== '\n') i++;
+      if (c === 34 || c === 39) quote = c;
+      else if (c === 35 && (i === 0 || text.charCodeAt(i - 1) === 32)) {
+        while (i < to && text.charCodeAt(i) !== 10) i++;
         break;
-      } else if (c === '[' || c === '{') {
-        if (++flow > MAX_TEXT_DEPTH) return i;
-      } else if ((c === ']' || c === '}') && flow > 0) flow--;
+      } else if (c === 91 || c === 123) {
+        if (++flow > MAX_TEXT_DEPTH) {
+          state.flow = flow;
+          return i;
+        }
+      } else if ((c === 93 || c === 125) && flow > 0) flow--;
     }
     i++;
   }
+  state.flow = flow;
   return undefined;
+}
+
+/** scanDepth of one list item, from the start of the item alone, `outer` levels open around it. */
+export interface ItemDepth {
+  readonly outer: number;
+  /** Where it nests too deep, relative to the item's start. */
+  readonly deepAt: number | undefined;
+  /** The state after the item: open flow brackets and block levels. */
+  readonly flow: number;
+  readonly indents: readonly number[];
+  /** Whether the item alone scans as it does in place (see tooDeepInPieces). */
+  readonly alone: boolean;
+}
+
+export function scanItemDepth(text: string, start: number, end: number, indent: number, outer: number): ItemDepth {
+  const state = createDepthState();
+  const deep = scanDepth(text, start, end, state, outer);
+  return { outer, deepAt: deep === undefined ? undefined : deep - start, flow: state.flow, indents: state.indents, alone: state.firstCol === indent && state.minCol >= indent };
+}
+
+/** A block list whose items start at column `indent`: lines [start, end) hold its items. */
+export interface DepthList {
+  readonly start: number;
+  readonly end: number;
+  readonly indent: number;
+  readonly items: readonly { readonly start: number; readonly end: number }[];
+}
+
+/**
+ * tooDeepAt of the whole text, with each list item's scan taken from `itemDepth` (memoised by the
+ * caller on the item's text), or 'whole' when the pieces may not give tooDeepAt's answer. An item
+ * scans alone as in place when every piece starts at a line start, no flow bracket is open across
+ * an item's edges, and the item's lines never reach left of its dash (so they close no level
+ * opened outside it, and its first line closes every level the item before opened).
+ */
+export function tooDeepInPieces(text: string, lists: readonly DepthList[], itemDepth: (list: number, item: number, outer: number) => ItemDepth): number | undefined | 'whole' {
+  const lineStart = (at: number): boolean => at === 0 || at === text.length || text.charCodeAt(at - 1) === 10;
+  const state = createDepthState();
+  let pos = 0;
+  for (const [l, list] of lists.entries()) {
+    if (!lineStart(list.start) || !lineStart(list.end)) return 'whole';
+    const before = scanDepth(text, pos, list.start, state);
+    if (before !== undefined) return before;
+    if (state.flow !== 0) return 'whole';
+    const outside = state.indents.filter((c) => c < list.indent);
+    let inside: readonly number[] = [];
+    for (const [k, item] of list.items.entries()) {
+      if (!lineStart(item.start) || !lineStart(item.end)) return 'whole';
+      const d = itemDepth(l, k, outside.length);
+      if (!d.alone) return 'whole';
+      if (d.deepAt !== undefined) return item.start + d.deepAt;
+      if (d.flow !== 0) return 'whole';
+      inside = d.indents;
+    }
+    state.indents = [...outside, ...inside];
+    pos = list.end;
+  }
+  return scanDepth(text, pos, text.length, state);
 }
 
 /**
