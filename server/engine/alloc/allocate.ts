@@ -7,12 +7,15 @@
  *    cycle; else the best node (search.ts); else, when its job allows, preempt strictly
  *    lower-priority tasks (preempt.ts), which are queued again; else unplaced.
  * 3. When a binpack task of a priority class is left unplaced, the improvement phase (improve.ts);
- *    small classes also try first fit for fewer nodes; at the end, binpack's consolidation
- *    (consolidate.ts) empties lightly loaded nodes into nodes already in use.
+ *    small classes also try first fit for fewer nodes. At the end, two binpack steps for fewer
+ *    nodes in use, moving only tasks placed in this call: the node swap (repack.ts) moves the task
+ *    sets of several used nodes onto one empty larger node, then consolidation (consolidate.ts)
+ *    empties lightly loaded nodes into nodes already in use.
  * 4. Dynamic port numbers, lowest free first, and the plan.
  */
 import { type Context, compareTasks, computeShares, createContext, D } from './context';
 import { consolidate } from './consolidate';
+import { repack } from './repack';
 import { firstFitPass, improveClass, SMALL_CLASS } from './improve';
 import { findPreemption } from './preempt';
 import { assignDynamicPorts } from './ports';
@@ -139,6 +142,7 @@ export function runQueue(ctx: Context, st: AllocState, queue: number[]): void {
     if (job.binpack) improve = true;
   }
   endClass();
+  repack(ctx, st, queue);
   consolidate(ctx, st, queue);
 }
 

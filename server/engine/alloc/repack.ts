@@ -1,0 +1,167 @@
+/**
+ * Binpack's node swap, run at the end of a call before consolidation. Best fit opens the smallest
+ * empty node that fits a task, so a plan can end on many small nodes while large ones stay empty.
+ * Here an empty up node E (largest first) takes over the whole task sets of several nodes in use
+ * (least used first) whose tasks were all placed in this call by binpack jobs (not `current`
+ * ones, which are pinned). Every task moves through the same filter as any placement (static
+ * candidates, resources, fixed ports, counting constraints); a node's set moves in full or not at
+ * all, so nothing is unplaced and dependencies stay placed. E is kept only when it emptied at
+ * least two nodes (fewer nodes in use); the pass repeats on the nodes it emptied while it gains.
+ * Without such a node in use, or without an empty node, it costs a pass over the call's tasks.
+ */
+import { type Context, D } from './context';
+import { countChecks, failedCount, fixedPortsFree, resourcesFit } from './search';
+import type { AllocState } from './state';
+
+/** Passes over the empty nodes (each after a pass that gained). */
+const PASSES = 4;
+/** Slack for sums of shares (floating point). */
+const EPSILON = 1e-9;
+
+function movable(ctx: Context, st: AllocState, v: number): boolean {
+  return st.current[v] === 0 && ctx.jobs[ctx.taskJob[v]].binpack;
+}
+
+/** Does task k pass the placement filter on node i (k not placed)? */
+function fitsOn(ctx: Context, st: AllocState, k: number, i: number): boolean {
+  if (st.down[i] === 1) return false;
+  const mask = ctx.groups[ctx.taskGroup[k]].candMask;
+  if (mask !== undefined && mask[i] === 0) return false;
+  if (!resourcesFit(ctx, st, k, i) || !fixedPortsFree(ctx, st, k, i)) return false;
+  const checks = countChecks(ctx, st, k);
+  return checks.n === 0 || failedCount(checks, i) < 0;
+}
+
+/** `placed`: the tasks this call placed (the only ones that may move). */
+export function repack(ctx: Context, st: AllocState, placed: readonly number[]): void {
+  const N = ctx.nodes.length;
+  // Sources: nodes in use whose every task may move.
+  const isSource = new Uint8Array(N);
+  const seen = new Uint8Array(N);
+  const sources: number[] = [];
+  for (const k of placed) {
+    const i = st.nodeOf[k];
+    if (i < 0 || seen[i] === 1) continue;
+    seen[i] = 1;
+    if (st.nodeTasks[i].every((v) => movable(ctx, st, v))) {
+      isSource[i] = 1;
+      sources.push(i);
+    }
+  }
+  if (sources.length < 2) return;
+  // Node sizes against the up nodes' total capacity (the sum of shares over dimensions).
+  const invTotal = new Float64Array(D);
+  for (let i = 0; i < N; i++) if (st.down[i] === 0) for (let d = 0; d < D; d++) invTotal[d] += ctx.cap[i * D + d];
+  for (let d = 0; d < D; d++) invTotal[d] = invTotal[d] > 0 ? 1 / invTotal[d] : 0;
+  const capSize = new Float64Array(N);
+  const usedSize = new Float64Array(N);
+  let empties: number[] = [];
+  for (let i = 0; i < N; i++) {
+    if (st.down[i] === 1 || st.nodeTasks[i].length > 0) continue;
+    let s = 0;
+    for (let d = 0; d < D; d++) s += ctx.cap[i * D + d] * invTotal[d];
+    capSize[i] = s;
+    empties.push(i);
+  }
+  for (let pass = 0; pass < PASSES && empties.length > 0; pass++) {
+    empties.sort((a, b) => capSize[b] - capSize[a] || a - b);
+    // Sources least used first; their use does not change within a pass (sets move out in full).
+    let order = sources.filter((i) => isSource[i] === 1);
+    for (const i of order) {
+      let s = 0;
+      for (let d = 0; d < D; d++) s += (ctx.cap[i * D + d] - st.free[i * D + d]) * invTotal[d];
+      usedSize[i] = s;
+    }
+    order.sort((a, b) => usedSize[a] - usedSize[b] || a - b);
+    const emptied: number[] = [];
+    const opened: number[] = [];
+    for (const e of empties) {
+      if (order.length < 2) break;
+      const taken = fill(ctx, st, e, order, usedSize, capSize[e]);
+      if (taken === undefined) continue;
+      for (const i of taken) {
+        isSource[i] = 0;
+        emptied.push(i);
+      }
+      order = order.filter((i) => isSource[i] === 1);
+      opened.push(e);
+    }
+    if (emptied.length === 0) break;
+    for (const e of opened) {
+      isSource[e] = 1;
+      sources.push(e);
+    }
+    for (const i of emptied) {
+      let s = 0;
+      for (let d = 0; d < D; d++) s += ctx.cap[i * D + d] * invTotal[d];
+      capSize[i] = s;
+    }
+    empties = emptied;
+  }
+}
+
+/**
+ * Moves whole task sets of `order`'s nodes onto the empty node e, in order, skipping sets that do
+ * not fit. Keeps the result and returns the emptied nodes when there are at least two; else
+ * changes nothing and returns undefined. `room`: e's size (e is empty); a node using more than
+ * what is left of it cannot fit, nor can any after it. A dry run on resources and static filters
+ * alone first: without two sets that fit there, nothing is moved.
+ */
+function fill(ctx: Context, st: AllocState, e: number, order: readonly number[], usedSize: Float64Array, room: number): number[] | undefined {
+  const left = st.free.slice(e * D, e * D + D);
+  let fits = 0;
+  let dryRoom = room;
+  for (const i of order) {
+    if (usedSize[i] > dryRoom + EPSILON) break;
+    if (!sumFits(ctx, st, i, left) || !staticOk(ctx, st, i, e)) continue;
+    for (let d = 0; d < D; d++) left[d] -= ctx.cap[i * D + d] - st.free[i * D + d];
+    dryRoom -= usedSize[i];
+    if (++fits === 2) break;
+  }
+  if (fits < 2) return undefined;
+  const mark = st.mark();
+  const taken: number[] = [];
+  const free = st.free.subarray(e * D, e * D + D);
+  for (const i of order) {
+    if (usedSize[i] > room + EPSILON) break;
+    if (!sumFits(ctx, st, i, free) || !staticOk(ctx, st, i, e)) continue;
+    const tasks = [...st.nodeTasks[i]].sort((a, b) => ctx.share[b] - ctx.share[a] || a - b);
+    const inner = st.mark();
+    let ok = true;
+    for (const v of tasks) st.remove(v);
+    for (const v of tasks) {
+      if (!fitsOn(ctx, st, v, e)) {
+        ok = false;
+        break;
+      }
+      st.place(v, e, false);
+    }
+    if (ok) {
+      st.commit();
+      taken.push(i);
+      room -= usedSize[i];
+    } else st.rollback(inner);
+  }
+  if (taken.length >= 2) {
+    st.commit();
+    return taken;
+  }
+  st.rollback(mark);
+  return undefined;
+}
+
+/** Does node i's used capacity fit in `free` (a node's free capacity) in every dimension? */
+function sumFits(ctx: Context, st: AllocState, i: number, free: Float64Array): boolean {
+  for (let d = 0; d < D; d++) if (ctx.cap[i * D + d] - st.free[i * D + d] > free[d]) return false;
+  return true;
+}
+
+/** Do node i's tasks pass e's static candidates and fixed port ranges (each on its own)? */
+function staticOk(ctx: Context, st: AllocState, i: number, e: number): boolean {
+  for (const v of st.nodeTasks[i]) {
+    const mask = ctx.groups[ctx.taskGroup[v]].candMask;
+    if (mask !== undefined && mask[e] === 0) return false;
+    if (ctx.fixed[v].length > 0 && !fixedPortsFree(ctx, st, v, e)) return false;
+  }
+  return true;
+}
