@@ -75,7 +75,7 @@ export function placeCurrents(ctx: Context, st: AllocState, current: ReadonlyMap
       kept.push(k);
     }
   }
-  computeShares(ctx, st.down, kept);
+  computeShares(ctx, st.upTotals(), kept);
   kept.sort((a, b) => compareTasks(ctx, a, b));
   for (const k of kept) if (keepable(ctx, st, k, target[k])) st.place(k, target[k], true);
   const pending: number[] = [];
@@ -94,7 +94,7 @@ export function depsPlaced(ctx: Context, st: AllocState, k: number): boolean {
  * (lower) class starts, and only when one of its binpack tasks was left unplaced.
  */
 export function runQueue(ctx: Context, st: AllocState, queue: number[]): void {
-  computeShares(ctx, st.down, queue);
+  computeShares(ctx, st.upTotals(), queue);
   queue.sort((a, b) => compareTasks(ctx, a, b));
   const requeued = new TaskHeap(ctx);
   let qi = 0;
@@ -128,7 +128,7 @@ export function runQueue(ctx: Context, st: AllocState, queue: number[]): void {
       const p = findPreemption(ctx, st, k);
       if (p !== undefined) {
         st.markPreempted(k);
-        computeShares(ctx, st.down, p.victims);
+        computeShares(ctx, st.upTotals(), p.victims);
         for (const v of p.victims) {
           st.addEviction(v, k);
           st.remove(v);

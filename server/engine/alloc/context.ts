@@ -75,6 +75,8 @@ export interface Context {
   /** Field of each counting slot. */
   readonly slotField: Int32Array;
   readonly universes: readonly GroupByUniverse[];
+  /** Every capacity an integer and their sum exact in doubles (the state then keeps totals incrementally). */
+  readonly integralCap: boolean;
   /** Scratch, per task, written by computeShares for the tasks a run orders. */
   readonly share: Float64Array;
   readonly domDim: Uint8Array;
@@ -251,6 +253,14 @@ export function createContext(input: AllocationInput): Context {
     };
   });
 
+  let capSum = 0;
+  let integralCap = true;
+  for (const v of cap) {
+    capSum += v;
+    if (!Number.isInteger(v)) integralCap = false;
+  }
+  if (!(capSum <= Number.MAX_SAFE_INTEGER)) integralCap = false;
+
   const effPrio = new Float64Array(T);
   const level = new Int32Array(T);
   for (let k = 0; k < T; k++) {
@@ -278,6 +288,7 @@ export function createContext(input: AllocationInput): Context {
     fields: registry.fields,
     slotField: Int32Array.from(slotField),
     universes,
+    integralCap,
     share: new Float64Array(T),
     domDim: new Uint8Array(T),
   };
@@ -312,13 +323,11 @@ export function fixedPortsInRange(ctx: Context, k: number, node: number): boolea
 }
 
 /**
- * Dominant share of each listed task against the total capacity of the up nodes, and the dimension
- * it is dominant in (cpus first on ties). Written into ctx.share and ctx.domDim.
+ * Dominant share of each listed task against `totals`, the total capacity of the up nodes
+ * (AllocState.upTotals), and the dimension it is dominant in (cpus first on ties). Written into
+ * ctx.share and ctx.domDim.
  */
-export function computeShares(ctx: Context, down: Uint8Array, list: Iterable<number>): void {
-  const totals = new Float64Array(D);
-  const N = ctx.nodes.length;
-  for (let i = 0; i < N; i++) if (down[i] === 0) for (let d = 0; d < D; d++) totals[d] += ctx.cap[i * D + d];
+export function computeShares(ctx: Context, totals: Float64Array, list: Iterable<number>): void {
   for (const k of list) {
     let best = 0;
     let dim = 0;

@@ -59,6 +59,9 @@ export function firstFitPass(ctx: Context, st: AllocState, tasks: readonly numbe
   const parts = tasks.filter((k) => ctx.jobs[ctx.taskJob[k]].binpack && ctx.cyclic[ctx.taskGroup[k]] === 0 && st.current[k] === 0);
   if (parts.length === 0) return;
   const before = placedCount(st, parts);
+  // With every participant placed, first fit can only win on nodes, and only by emptying a node
+  // that runs participants alone (the others stay where they are): without one, nothing to gain.
+  if (before === parts.length && !runsAlone(st, parts)) return;
   const nodesBefore = st.nodesUsed();
   const mark = st.mark();
   for (const k of parts) st.remove(k);
@@ -70,6 +73,21 @@ export function firstFitPass(ctx: Context, st: AllocState, tasks: readonly numbe
   const after = placedCount(st, parts);
   if (after > before || (after === before && st.nodesUsed() < nodesBefore)) st.commit();
   else st.rollback(mark);
+}
+
+/** Does some node run only tasks of `tasks` (all placed)? */
+function runsAlone(st: AllocState, tasks: readonly number[]): boolean {
+  const member = tasks.length > 16 ? new Set(tasks) : undefined;
+  for (const k of tasks) {
+    let alone = true;
+    for (const v of st.nodeTasks[st.nodeOf[k]]) {
+      if (member !== undefined ? member.has(v) : tasks.includes(v)) continue;
+      alone = false;
+      break;
+    }
+    if (alone) return true;
+  }
+  return false;
 }
 
 /** (b) Depth first over the participants in order, each to a feasible node (binpack's preference first) or nowhere. */

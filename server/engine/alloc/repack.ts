@@ -32,50 +32,70 @@ function fitsOn(ctx: Context, st: AllocState, k: number, i: number): boolean {
   return checks.n === 0 || failedCount(checks, i) < 0;
 }
 
+/** Is node i in use with every task movable? */
+function isSourceNode(ctx: Context, st: AllocState, i: number): boolean {
+  for (const v of st.nodeTasks[i]) if (!movable(ctx, st, v)) return false;
+  return true;
+}
+
 /** `placed`: the tasks this call placed (the only ones that may move). */
 export function repack(ctx: Context, st: AllocState, placed: readonly number[]): void {
+  // Two nodes in use with every task movable, at least, or nothing to gain (cheap: no allocation).
+  let first = -1;
+  let two = false;
+  for (const k of placed) {
+    const i = st.nodeOf[k];
+    if (i < 0 || i === first || !isSourceNode(ctx, st, i)) continue;
+    if (first >= 0) {
+      two = true;
+      break;
+    }
+    first = i;
+  }
+  if (!two) return;
   const N = ctx.nodes.length;
-  // Sources: nodes in use whose every task may move.
   const isSource = new Uint8Array(N);
-  const seen = new Uint8Array(N);
   const sources: number[] = [];
   for (const k of placed) {
     const i = st.nodeOf[k];
-    if (i < 0 || seen[i] === 1) continue;
-    seen[i] = 1;
-    if (st.nodeTasks[i].every((v) => movable(ctx, st, v))) {
-      isSource[i] = 1;
-      sources.push(i);
-    }
+    if (i < 0 || isSource[i] === 1 || !isSourceNode(ctx, st, i)) continue;
+    isSource[i] = 1;
+    sources.push(i);
   }
-  if (sources.length < 2) return;
   // Node sizes against the up nodes' total capacity (the sum of shares over dimensions).
+  const totals = st.upTotals();
   const invTotal = new Float64Array(D);
-  for (let i = 0; i < N; i++) if (st.down[i] === 0) for (let d = 0; d < D; d++) invTotal[d] += ctx.cap[i * D + d];
-  for (let d = 0; d < D; d++) invTotal[d] = invTotal[d] > 0 ? 1 / invTotal[d] : 0;
+  for (let d = 0; d < D; d++) invTotal[d] = totals[d] > 0 ? 1 / totals[d] : 0;
   const capSize = new Float64Array(N);
   const usedSize = new Float64Array(N);
-  let empties: number[] = [];
-  for (let i = 0; i < N; i++) {
-    if (st.down[i] === 1 || st.nodeTasks[i].length > 0) continue;
+  const sizeOf = (i: number): number => {
     let s = 0;
     for (let d = 0; d < D; d++) s += ctx.cap[i * D + d] * invTotal[d];
-    capSize[i] = s;
-    empties.push(i);
-  }
+    return s;
+  };
+  let empties: number[] = [];
+  for (let i = 0; i < N; i++) if (st.down[i] === 0 && st.nodeTasks[i].length === 0) empties.push(i);
   for (let pass = 0; pass < PASSES && empties.length > 0; pass++) {
-    empties.sort((a, b) => capSize[b] - capSize[a] || a - b);
     // Sources least used first; their use does not change within a pass (sets move out in full).
     let order = sources.filter((i) => isSource[i] === 1);
+    if (order.length < 2) break;
     for (const i of order) {
       let s = 0;
       for (let d = 0; d < D; d++) s += (ctx.cap[i * D + d] - st.free[i * D + d]) * invTotal[d];
       usedSize[i] = s;
     }
     order.sort((a, b) => usedSize[a] - usedSize[b] || a - b);
+    // An empty node smaller than the two least used sources together cannot take two sets.
+    const least = usedSize[order[0]] + usedSize[order[1]] - EPSILON;
+    const candidates: number[] = [];
+    for (const e of empties) {
+      capSize[e] = sizeOf(e);
+      if (capSize[e] >= least) candidates.push(e);
+    }
+    candidates.sort((a, b) => capSize[b] - capSize[a] || a - b);
     const emptied: number[] = [];
     const opened: number[] = [];
-    for (const e of empties) {
+    for (const e of candidates) {
       if (order.length < 2) break;
       const taken = fill(ctx, st, e, order, usedSize, capSize[e]);
       if (taken === undefined) continue;
@@ -90,11 +110,6 @@ export function repack(ctx: Context, st: AllocState, placed: readonly number[]):
     for (const e of opened) {
       isSource[e] = 1;
       sources.push(e);
-    }
-    for (const i of emptied) {
-      let s = 0;
-      for (let d = 0; d < D; d++) s += ctx.cap[i * D + d] * invTotal[d];
-      capSize[i] = s;
     }
     empties = emptied;
   }

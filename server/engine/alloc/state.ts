@@ -53,6 +53,11 @@ export class AllocState {
   private journal: number[] | undefined;
   /** Open marks: journaling stops when the last one is rolled back or committed. */
   private depth = 0;
+  /** Nodes running at least one task. */
+  private used = 0;
+  /** Total capacity of the up nodes per dimension; recomputed when not valid. */
+  private readonly totals = new Float64Array(D);
+  private totalsValid = false;
 
   constructor(readonly ctx: Context, down: Uint8Array) {
     const N = ctx.nodes.length;
@@ -94,7 +99,9 @@ export class AllocState {
       if (h === undefined) h = this.holders[node] = new Map();
       for (const p of fixed) h.set(p, k);
     }
-    this.nodeTasks[node].push(k);
+    const list = this.nodeTasks[node];
+    if (list.length === 0) this.used++;
+    list.push(k);
     this.nodeOf[k] = node;
     this.status[k] = 1;
     this.current[k] = current ? 1 : 0;
@@ -121,6 +128,7 @@ export class AllocState {
     const at = list.indexOf(k);
     list[at] = list[list.length - 1];
     list.pop();
+    if (list.length === 0) this.used--;
     this.nodeOf[k] = -1;
     this.status[k] = 0;
     this.current[k] = 0;
@@ -143,6 +151,7 @@ export class AllocState {
     this.record(OP_DOWN, node, 0, 0);
     this.down[node] = 1;
     const ctx = this.ctx;
+    this.updateTotals(node, -1);
     ctx.universes.forEach((u, ui) => {
       if (u.member[node] === 1) this.upNodes[ui][ctx.fields[u.field].valueOf[node]]--;
     });
@@ -151,6 +160,7 @@ export class AllocState {
   private setUp(node: number): void {
     this.down[node] = 0;
     const ctx = this.ctx;
+    this.updateTotals(node, 1);
     ctx.universes.forEach((u, ui) => {
       if (u.member[node] === 1) this.upNodes[ui][ctx.fields[u.field].valueOf[node]]++;
     });
@@ -230,8 +240,28 @@ export class AllocState {
 
   /** Number of nodes running at least one task. */
   nodesUsed(): number {
-    let n = 0;
-    for (const l of this.nodeTasks) if (l.length > 0) n++;
-    return n;
+    return this.used;
+  }
+
+  /** Total capacity of the up nodes per dimension (read only; valid until the next setDown). */
+  upTotals(): Float64Array {
+    if (!this.totalsValid) {
+      const { cap, nodes } = this.ctx;
+      const totals = this.totals;
+      totals.fill(0);
+      for (let i = 0; i < nodes.length; i++) if (this.down[i] === 0) for (let d = 0; d < D; d++) totals[d] += cap[i * D + d];
+      this.totalsValid = true;
+    }
+    return this.totals;
+  }
+
+  /** A node went down (-1) or up (+1): exact in place on integer capacities, else recomputed. */
+  private updateTotals(node: number, sign: number): void {
+    if (!this.totalsValid) return;
+    if (!this.ctx.integralCap) {
+      this.totalsValid = false;
+      return;
+    }
+    for (let d = 0; d < D; d++) this.totals[d] += sign * this.ctx.cap[node * D + d];
   }
 }
