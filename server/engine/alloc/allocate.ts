@@ -23,8 +23,8 @@ import { BINPACK, SPREAD, countChecks, failedCount, findBest, fixedPortsFree, re
 import { AllocState, BLOCKED, PLACED, UNPLACED } from './state';
 import type { AllocationInput, Plan, PlanNode, TaskResult } from './types';
 
-export function allocate(input: AllocationInput): Plan {
-  const ctx = createContext(input);
+/** `ctx`: createContext(input), when the caller compiled it already (to share it with simulateFailover). */
+export function allocate(input: AllocationInput, ctx: Context = createContext(input)): Plan {
   const st = new AllocState(ctx, downMask(ctx, input.down));
   const pending = placeCurrents(ctx, st, input.current);
   runQueue(ctx, st, pending);

@@ -96,6 +96,10 @@ function canonicalNodes(nodes: readonly ClusterNode[]): ClusterNode[] {
   return sorted.filter((n, i) => i === 0 || sorted[i - 1].name !== n.name);
 }
 
+const NONE: readonly CompiledConstraint[] = Object.freeze([]);
+const NO_INTS = new Int32Array(0);
+const NO_SLOTS: readonly number[] = Object.freeze([]);
+
 interface Entry {
   readonly task: TaskInstance;
   readonly job: number;
@@ -201,8 +205,14 @@ export function createContext(input: AllocationInput): Context {
   const candsBySignature = new Map<string, { cands: Int32Array; mask: Uint8Array | undefined }>();
   const slotField: number[] = [];
   const universes: GroupByUniverse[] = [];
+  let unconstrained: { cands: Int32Array; mask: Uint8Array | undefined } | undefined;
   const groups: GroupInfo[] = groupTasks.map((gt, g) => {
     const first = tasks[gt.members[0]];
+    if (first.constraints.length === 0) {
+      // Most groups: every node a candidate, nothing to count (shared empty tables).
+      if (unconstrained === undefined) unconstrained = { cands: Int32Array.from({ length: N }, (_, i) => i), mask: undefined };
+      return { job: gt.job, task: gt.task, members: gt.members, deps: deps[g], constraints: NONE, dynamic: NONE, dynamicSlot: NO_INTS, dynamicUniverse: NO_INTS, slots: NO_SLOTS, cands: unconstrained.cands, candMask: undefined };
+    }
     const constraints = first.constraints.map((c) => registry.compile(c));
     const signature = constraints
       .map((c) => JSON.stringify([c.source.field, c.source.operator, c.source.value ?? null]))

@@ -1,5 +1,5 @@
 /** simulateFailover(): every scenario of SPEC.md §3, whether the job is safe, and what would make it so. */
-import { createContext } from './context';
+import { type Context, createContext } from './context';
 import { enumerateScenarios, FailoverSimulator, isSafe } from './failover';
 import { suggestCapacity } from './suggest';
 import type { AllocationInput, FailoverOptions, FailoverReport, FailoverScenario, Plan } from './types';
@@ -7,8 +7,8 @@ import type { AllocationInput, FailoverOptions, FailoverReport, FailoverScenario
 /** Above this many distinct stranded tasks no capacity suggestion is computed. */
 export const SUGGEST_MAX_STRANDED = 64;
 
-export function simulateFailover(input: AllocationInput, plan: Plan, options: FailoverOptions): FailoverReport {
-  const ctx = createContext(input);
+/** `ctx`: createContext(input), when the caller compiled it already (as for allocate). */
+export function simulateFailover(input: AllocationInput, plan: Plan, options: FailoverOptions, ctx: Context = createContext(input)): FailoverReport {
   const { scenarios: specs, truncated } = enumerateScenarios(ctx, input.down, options);
   const simulator = new FailoverSimulator(ctx, input, plan);
   const scenarios: FailoverScenario[] = specs.map((s) => ({ ...s, ...simulator.run(s.lost) }));
