@@ -126,12 +126,12 @@ export class FailoverSimulator {
     for (const name of lostNames) {
       const i = ctx.nodeIndex.get(name);
       if (i === undefined || st.down[i] === 1) continue;
+      st.setDown(i);
       for (const k of [...st.nodeTasks[i]]) {
         from.set(k, i);
         st.remove(k);
         lost.push(k);
       }
-      st.setDown(i);
     }
     runQueue(ctx, st, [...this.pending, ...lost]);
     const evicted = st.evictions.map((e) => {

@@ -92,11 +92,12 @@ export function repack(ctx: Context, st: AllocState, placed: readonly number[]):
       capSize[e] = sizeOf(e);
       if (capSize[e] >= least) candidates.push(e);
     }
-    candidates.sort((a, b) => capSize[b] - capSize[a] || a - b);
+    // Largest first, through a heap: a failover scenario usually stops at the first one.
+    const heap = new LargestFirst(candidates, capSize);
     const emptied: number[] = [];
     const opened: number[] = [];
-    for (const e of candidates) {
-      if (order.length < 2) break;
+    while (heap.size > 0 && order.length >= 2) {
+      const e = heap.pop();
       const taken = fill(ctx, st, e, order, usedSize, capSize[e]);
       if (taken === undefined) continue;
       for (const i of taken) {
@@ -179,4 +180,50 @@ function staticOk(ctx: Context, st: AllocState, i: number, e: number): boolean {
     if (ctx.fixed[v].length > 0 && !fixedPortsFree(ctx, st, v, e)) return false;
   }
   return true;
+}
+
+/** A binary heap of nodes, popped by size descending, then index ascending (a total order). */
+class LargestFirst {
+  private readonly items: number[];
+  constructor(
+    items: number[],
+    private readonly size_: Float64Array,
+  ) {
+    this.items = items;
+    for (let i = (items.length >> 1) - 1; i >= 0; i--) this.down(i);
+  }
+  get size(): number {
+    return this.items.length;
+  }
+  pop(): number {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop() as number;
+    if (a.length > 0) {
+      a[0] = last;
+      this.down(0);
+    }
+    return top;
+  }
+  /** Does node a come before node b? */
+  private before(a: number, b: number): boolean {
+    const sa = this.size_[a];
+    const sb = this.size_[b];
+    return sa > sb || (sa === sb && a < b);
+  }
+  private down(i: number): void {
+    const a = this.items;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < a.length && this.before(a[l], a[m])) m = l;
+      if (r < a.length && this.before(a[r], a[m])) m = r;
+      if (m === i) return;
+      const t = a[i];
+      a[i] = a[m];
+      a[m] = t;
+      i = m;
+    }
+  }
 }

@@ -86,12 +86,12 @@ export class AllocState {
     this.record(OP_PLACE, k, this.status[k], 0);
     const o = node * D;
     const t = k * D;
+    const up = this.down[node] === 0;
     for (let d = 0; d < D; d++) {
       const x = ctx.dem[t + d];
       if (x === 0) continue;
-      const before = this.free[o + d];
-      this.free[o + d] = before - x;
-      this.orders[d]?.moved(node, before);
+      this.free[o + d] -= x;
+      if (up) this.orders[d]?.update(node);
     }
     const fixed = ctx.fixed[k];
     if (fixed.length > 0) {
@@ -115,12 +115,12 @@ export class AllocState {
     this.record(OP_REMOVE, k, node, this.current[k]);
     const o = node * D;
     const t = k * D;
+    const up = this.down[node] === 0;
     for (let d = 0; d < D; d++) {
       const x = ctx.dem[t + d];
       if (x === 0) continue;
-      const before = this.free[o + d];
-      this.free[o + d] = before + x;
-      this.orders[d]?.moved(node, before);
+      this.free[o + d] += x;
+      if (up) this.orders[d]?.update(node);
     }
     const h = this.holders[node];
     if (h !== undefined) for (const p of ctx.fixed[k]) if (h.get(p) === k) h.delete(p);
@@ -145,7 +145,10 @@ export class AllocState {
     this.preempted[k] = 1;
   }
 
-  /** Marks a node down (its tasks must have been removed) and shrinks the GROUP_BY universes. */
+  /**
+   * Marks a node down and shrinks the GROUP_BY universes. Its tasks are removed after (cheaper:
+   * the node orders skip down nodes) or were before.
+   */
   setDown(node: number): void {
     if (this.down[node] === 1) return;
     this.record(OP_DOWN, node, 0, 0);
@@ -159,6 +162,7 @@ export class AllocState {
 
   private setUp(node: number): void {
     this.down[node] = 0;
+    for (const o of this.orders) o?.update(node);
     const ctx = this.ctx;
     this.updateTotals(node, 1);
     ctx.universes.forEach((u, ui) => {
