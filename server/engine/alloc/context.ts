@@ -80,6 +80,8 @@ export interface Context {
   /** Scratch, per task, written by computeShares for the tasks a run orders. */
   readonly share: Float64Array;
   readonly domDim: Uint8Array;
+  /** Scratch, per node (two arrays), for one phase at a time (repack.ts). */
+  readonly nodeScratch: readonly [Float64Array, Float64Array];
 }
 
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -301,6 +303,7 @@ export function createContext(input: AllocationInput): Context {
     integralCap,
     share: new Float64Array(T),
     domDim: new Uint8Array(T),
+    nodeScratch: [new Float64Array(N), new Float64Array(N)],
   };
 }
 

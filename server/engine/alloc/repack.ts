@@ -54,20 +54,21 @@ export function repack(ctx: Context, st: AllocState, placed: readonly number[]):
   }
   if (!two) return;
   const N = ctx.nodes.length;
-  const isSource = new Uint8Array(N);
+  const isSource = new Set<number>();
   const sources: number[] = [];
   for (const k of placed) {
     const i = st.nodeOf[k];
-    if (i < 0 || isSource[i] === 1 || !isSourceNode(ctx, st, i)) continue;
-    isSource[i] = 1;
+    if (i < 0 || isSource.has(i) || !isSourceNode(ctx, st, i)) continue;
+    isSource.add(i);
     sources.push(i);
   }
   // Node sizes against the up nodes' total capacity (the sum of shares over dimensions).
   const totals = st.upTotals();
   const invTotal = new Float64Array(D);
   for (let d = 0; d < D; d++) invTotal[d] = totals[d] > 0 ? 1 / totals[d] : 0;
-  const capSize = new Float64Array(N);
-  const usedSize = new Float64Array(N);
+  // Scratch (per node, written before read): a node's size, and what a source uses of it.
+  const capSize = ctx.nodeScratch[0];
+  const usedSize = ctx.nodeScratch[1];
   const sizeOf = (i: number): number => {
     let s = 0;
     for (let d = 0; d < D; d++) s += ctx.cap[i * D + d] * invTotal[d];
@@ -77,7 +78,7 @@ export function repack(ctx: Context, st: AllocState, placed: readonly number[]):
   for (let i = 0; i < N; i++) if (st.down[i] === 0 && st.nodeTasks[i].length === 0) empties.push(i);
   for (let pass = 0; pass < PASSES && empties.length > 0; pass++) {
     // Sources least used first; their use does not change within a pass (sets move out in full).
-    let order = sources.filter((i) => isSource[i] === 1);
+    let order = sources.filter((i) => isSource.has(i));
     if (order.length < 2) break;
     for (const i of order) {
       let s = 0;
@@ -101,15 +102,15 @@ export function repack(ctx: Context, st: AllocState, placed: readonly number[]):
       const taken = fill(ctx, st, e, order, usedSize, capSize[e]);
       if (taken === undefined) continue;
       for (const i of taken) {
-        isSource[i] = 0;
+        isSource.delete(i);
         emptied.push(i);
       }
-      order = order.filter((i) => isSource[i] === 1);
+      order = order.filter((i) => isSource.has(i));
       opened.push(e);
     }
     if (emptied.length === 0) break;
     for (const e of opened) {
-      isSource[e] = 1;
+      isSource.add(e);
       sources.push(e);
     }
     empties = emptied;
