@@ -25,10 +25,15 @@ import type { AllocationInput, Plan, PlanNode, TaskResult } from './types';
 
 /** `ctx`: createContext(input), when the caller compiled it already (to share it with simulateFailover). */
 export function allocate(input: AllocationInput, ctx: Context = createContext(input)): Plan {
+  return allocateState(input, ctx).plan;
+}
+
+/** allocate(), with the state it ends in (which the failover simulator can start from). */
+export function allocateState(input: AllocationInput, ctx: Context): { plan: Plan; st: AllocState } {
   const st = new AllocState(ctx, downMask(ctx, input.down));
   const pending = placeCurrents(ctx, st, input.current);
   runQueue(ctx, st, pending);
-  return toPlan(ctx, st);
+  return { plan: toPlan(ctx, st), st };
 }
 
 export function downMask(ctx: Context, down: ReadonlySet<string> | undefined): Uint8Array {

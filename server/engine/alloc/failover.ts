@@ -101,11 +101,25 @@ export class FailoverSimulator {
   private readonly pending: readonly number[];
   private readonly exact: boolean;
 
+  /**
+   * `planned`: the state allocate(input) ended in when it made `plan` (allocateState); taken over
+   * (phase 1 on the plan would rebuild the same placements).
+   */
   constructor(
     private readonly ctx: Context,
     private readonly input: AllocationInput,
     private readonly plan: Plan,
+    planned?: AllocState,
   ) {
+    if (planned !== undefined) {
+      planned.keepAllAsCurrent();
+      this.st = planned;
+      const pending: number[] = [];
+      for (let k = 0; k < ctx.tasks.length; k++) if (planned.status[k] !== PLACED) pending.push(k);
+      this.pending = pending;
+      this.exact = true;
+      return;
+    }
     const placements = placementsOf(plan);
     this.st = new AllocState(ctx, downMask(ctx, input.down));
     this.pending = placeCurrents(ctx, this.st, placements);

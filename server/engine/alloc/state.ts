@@ -226,6 +226,22 @@ export class AllocState {
     this.journal = --this.depth === 0 ? undefined : j;
   }
 
+  /**
+   * Turns the state allocate() ended in into the one phase 1 builds from its plan (every placement
+   * kept as `current`): placements stay, every other task is pending again, no task has used its
+   * preemption and no eviction is recorded. Not while journaling.
+   */
+  keepAllAsCurrent(): void {
+    if (this.journal !== undefined) throw new Error('AllocState.keepAllAsCurrent while journaling');
+    for (let k = 0; k < this.status.length; k++) {
+      const placed = this.status[k] === PLACED;
+      this.current[k] = placed ? 1 : 0;
+      if (!placed) this.status[k] = PENDING;
+    }
+    this.preempted.fill(0);
+    this.evictions.length = 0;
+  }
+
   addEviction(task: number, by: number): void {
     this.evictions.push({ task, from: this.nodeOf[task], by });
     this.record(OP_EVICT, 0, 0, 0);
