@@ -207,6 +207,7 @@ export function createContext(input: AllocationInput): Context {
   const candsBySignature = new Map<string, { cands: Int32Array; mask: Uint8Array | undefined }>();
   const slotField: number[] = [];
   const universes: GroupByUniverse[] = [];
+  const universeByKey = new Map<string, GroupByUniverse>();
   let unconstrained: { cands: Int32Array; mask: Uint8Array | undefined } | undefined;
   const groups: GroupInfo[] = groupTasks.map((gt, g) => {
     const first = tasks[gt.members[0]];
@@ -247,7 +248,12 @@ export function createContext(input: AllocationInput): Context {
       dynamicSlot[i] = s;
       if (c.dyn === Dyn.GroupBy) {
         dynamicUniverse[i] = universes.length;
-        universes.push(groupByUniverse(c.field, registry.fields[c.field], cands, cap, dem, gt.members[0]));
+        // The same field, candidates and demand give the same universe (tables shared, read only).
+        const k = gt.members[0];
+        const key = `${c.field}|${signature}|${dem.subarray(k * D, k * D + D).join()}`;
+        let u = universeByKey.get(key);
+        if (u === undefined) universeByKey.set(key, (u = groupByUniverse(c.field, registry.fields[c.field], cands, cap, dem, k)));
+        universes.push(u);
       }
     });
     return {
