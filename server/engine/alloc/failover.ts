@@ -8,7 +8,11 @@
  * plan could not place, reads the result and restores the state. That equals the general path
  * because a valid plan's placements on the surviving nodes are exactly what phase 1 keeps (every
  * subset of a valid placement is valid, and phase 1 keeps valid placements in any order); when
- * the plan is not valid for this input, each scenario takes the general path instead.
+ * the plan is not valid for this input, each scenario takes the general path instead. A plan just
+ * made by allocate() on the same compiled input (planAndSimulate) skips phase 1: the state it
+ * ended in already holds those placements and only has to mark them `current`.
+ * Per scenario the lost nodes go down before their tasks are removed (the node orders then leave
+ * them where they are), and every phase that cannot change anything returns early.
  */
 import { allocate, downMask, placeCurrents, runQueue } from './allocate';
 import type { Context } from './context';
