@@ -145,6 +145,8 @@ function fill(ctx: Context, st: AllocState, e: number, order: readonly number[],
     const tasks = [...st.nodeTasks[i]].sort((a, b) => ctx.share[b] - ctx.share[a] || a - b);
     const inner = st.mark();
     let ok = true;
+    // Only nodes i and e change here: their places in the node orders are updated once, after.
+    st.pauseOrders();
     for (const v of tasks) st.remove(v);
     for (const v of tasks) {
       if (!fitsOn(ctx, st, v, e)) {
@@ -158,6 +160,7 @@ function fill(ctx: Context, st: AllocState, e: number, order: readonly number[],
       taken.push(i);
       room -= usedSize[i];
     } else st.rollback(inner);
+    st.resumeOrders([i, e]);
   }
   if (taken.length >= 2) {
     st.commit();

@@ -58,6 +58,8 @@ export class AllocState {
   /** Total capacity of the up nodes per dimension; recomputed when not valid. */
   private readonly totals = new Float64Array(D);
   private totalsValid = false;
+  /** While true, place and remove leave the node orders alone (see pauseOrders). */
+  private ordersPaused = false;
 
   constructor(readonly ctx: Context, down: Uint8Array) {
     const N = ctx.nodes.length;
@@ -86,7 +88,7 @@ export class AllocState {
     this.record(OP_PLACE, k, this.status[k], 0);
     const o = node * D;
     const t = k * D;
-    const up = this.down[node] === 0;
+    const up = this.down[node] === 0 && !this.ordersPaused;
     for (let d = 0; d < D; d++) {
       const x = ctx.dem[t + d];
       if (x === 0) continue;
@@ -115,7 +117,7 @@ export class AllocState {
     this.record(OP_REMOVE, k, node, this.current[k]);
     const o = node * D;
     const t = k * D;
-    const up = this.down[node] === 0;
+    const up = this.down[node] === 0 && !this.ordersPaused;
     for (let d = 0; d < D; d++) {
       const x = ctx.dem[t + d];
       if (x === 0) continue;
@@ -249,6 +251,20 @@ export class AllocState {
 
   private record(op: number, a: number, b: number, c: number): void {
     if (this.journal !== undefined) this.journal.push(op, a, b, c);
+  }
+
+  /**
+   * Until resumeOrders, place and remove (rollbacks too) leave the node orders alone: for moving a
+   * set of tasks from one node to another without asking for an order meanwhile.
+   */
+  pauseOrders(): void {
+    this.ordersPaused = true;
+  }
+
+  /** Brings the node orders up to date for `nodes`, every node changed since pauseOrders. */
+  resumeOrders(nodes: readonly number[]): void {
+    this.ordersPaused = false;
+    for (const i of nodes) if (this.down[i] === 0) for (const o of this.orders) o?.update(i);
   }
 
   /** Nodes by free capacity in dimension d. */
