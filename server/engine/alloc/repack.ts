@@ -5,9 +5,13 @@
  * (least used first) whose tasks were all placed in this call by binpack jobs (not `current`
  * ones, which are pinned). Every task moves through the same filter as any placement (static
  * candidates, resources, fixed ports, counting constraints); a node's set moves in full or not at
- * all, so nothing is unplaced and dependencies stay placed. E is kept only when it emptied at
- * least two nodes (fewer nodes in use); the pass repeats on the nodes it emptied while it gains.
- * Without such a node in use, or without an empty node, it costs a pass over the call's tasks.
+ * all, onto E alone, so nothing is unplaced and dependencies stay placed. E is kept only when it
+ * emptied at least two nodes (fewer nodes in use); the pass repeats on the nodes it emptied while
+ * it gains (at most PASSES times). Before moving anything, a dry run on resources and static
+ * filters tells whether two sets could fit on E at all, and an empty node smaller than the two
+ * least used sets together is not tried. It runs in failover scenarios too (they are allocate()
+ * calls); there the movable tasks are the lost ones, and with fewer than two nodes running only
+ * those it returns after one pass over them, allocating nothing.
  */
 import { type Context, D } from './context';
 import { countChecks, failedCount, fixedPortsFree, resourcesFit } from './search';
