@@ -1,10 +1,11 @@
 /**
- * Allocator benchmark (issue 3 bars): speed beside a plain first-fit-decreasing baseline run on the
- * same instance in the same process, and packing quality against FFD, the exact optimum (small
- * instances) and the per-dimension lower bound (large ones).
+ * Allocator benchmark (issue 3 bars, and the allocator's share of issue 4's edit): speed beside a
+ * plain first-fit-decreasing baseline run on the same instance in the same process, and packing
+ * quality against FFD, the exact optimum (small instances) and the per-dimension lower bound
+ * (large ones).
  *   npx tsc -b && node out/bench/alloc.bench.js [--quick]
  */
-import { allocate, simulateFailover, type AllocationInput, type Plan } from '../server/engine/alloc';
+import { allocate, planAndSimulate, simulateFailover, type AllocationInput, type Plan } from '../server/engine/alloc';
 import { optimumPlaced } from '../test/unit/alloc/optimum';
 import { firstFitDecreasing, firstFitFailover } from './util/ffd';
 import { createRandom, generateSpec, smallInstance, toAllocationInput } from './util/generate';
@@ -63,6 +64,19 @@ const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
   }, quick ? 3 : 7, 1);
   const tFfdFail = time(() => firstFitFailover(input, ffd.assignment), quick ? 3 : 7, 1);
   row(`failover: ${scenarios} single-node scenarios (safe: ${safe})`, ms(tFail), ms(tFfdFail), `${(tFail / tFfdFail).toFixed(2)}×`);
+}
+
+// 1b. What the language server computes on an edit that changes resources (issue 4): the plan and
+// the single-node failover scan of the LSP benchmark's instance, as analyzeCluster(..., { failover:
+// 'nodes' }) computes them; beside FFD and its first-fit failover scan.
+{
+  const input = toAllocationInput(generateSpec({ seed: 11, nodes: 1000, instances: 5000, singleInstances: true }));
+  let safe = false;
+  const tBerth = time(() => {
+    safe = planAndSimulate(input, [{ job: 'bench', tolerate: 1, domains: [], suggest: false }]).reports[0].safe;
+  });
+  const tFfd = time(() => firstFitFailover(input, firstFitDecreasing(input).assignment));
+  row(`5000 tasks / 1000 nodes: plan + single-node scan (safe: ${safe})`, ms(tBerth), ms(tFfd), `${(tBerth / tFfd).toFixed(2)}×`);
 }
 
 // 2. Quality on small random instances (≤10 tasks, ≤5 nodes, equal priorities, no constraints).

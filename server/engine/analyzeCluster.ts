@@ -2,7 +2,7 @@
  * One cluster and every valid job that targets it → the plan and each job's failover report.
  * Shared by the command line and the language server, so both say the same thing.
  */
-import { allocate, explainTask, simulateFailover, type AllocationInput, type Explanation, type FailoverReport, type Plan } from './alloc';
+import { allocate, createContext, explainTask, planAndSimulate, type AllocationInput, type Explanation, type FailoverOptions, type FailoverReport, type Plan } from './alloc';
 import { expandInstances, type ClusterSpec, type JobSpec, type TaskInstance } from './model';
 
 export interface ClusterAnalysis {
@@ -30,16 +30,17 @@ export interface AnalyzeOptions {
 
 export function analyzeCluster(cluster: ClusterSpec, jobs: readonly JobSpec[], options: AnalyzeOptions = {}): ClusterAnalysis {
   const { input, instances, byTask } = toInput(cluster, jobs);
-  const plan = allocate(input);
   const failover = new Map<string, FailoverReport>();
-  if (options.failover !== false) {
-    const nodesOnly = options.failover === 'nodes';
-    for (const job of jobs) {
-      const f = job.failover;
-      const suggest = options.failover !== 'scenarios';
-      failover.set(job.name, simulateFailover(input, plan, nodesOnly ? { job: job.name, tolerate: Math.min(1, f.tolerate), domains: [], suggest: false } : { job: job.name, tolerate: f.tolerate, domains: f.domains, suggest }));
-    }
-  }
+  if (options.failover === false) return { cluster, jobs, input, plan: allocate(input), failover, instances, byTask };
+  const nodesOnly = options.failover === 'nodes';
+  const suggest = options.failover !== 'scenarios';
+  const scans: FailoverOptions[] = jobs.map((job) => {
+    const f = job.failover;
+    return nodesOnly ? { job: job.name, tolerate: Math.min(1, f.tolerate), domains: [], suggest: false } : { job: job.name, tolerate: f.tolerate, domains: f.domains, suggest };
+  });
+  // One compiled input, and the scans start from the plan's own state.
+  const { plan, reports } = planAndSimulate(input, scans, createContext(input));
+  jobs.forEach((job, j) => failover.set(job.name, reports[j]));
   return { cluster, jobs, input, plan, failover, instances, byTask };
 }
 

@@ -7,12 +7,15 @@
  *    cycle; else the best node (search.ts); else, when its job allows, preempt strictly
  *    lower-priority tasks (preempt.ts), which are queued again; else unplaced.
  * 3. When a binpack task of a priority class is left unplaced, the improvement phase (improve.ts);
- *    small classes also try first fit for fewer nodes; at the end, binpack's consolidation
- *    (consolidate.ts) empties lightly loaded nodes into nodes already in use.
+ *    small classes also try first fit for fewer nodes. At the end, two binpack steps for fewer
+ *    nodes in use, moving only tasks placed in this call: the node swap (repack.ts) moves the task
+ *    sets of several used nodes onto one empty larger node, then consolidation (consolidate.ts)
+ *    empties lightly loaded nodes into nodes already in use.
  * 4. Dynamic port numbers, lowest free first, and the plan.
  */
 import { type Context, compareTasks, computeShares, createContext, D } from './context';
 import { consolidate } from './consolidate';
+import { repack } from './repack';
 import { firstFitPass, improveClass, SMALL_CLASS } from './improve';
 import { findPreemption } from './preempt';
 import { assignDynamicPorts } from './ports';
@@ -20,12 +23,17 @@ import { BINPACK, SPREAD, countChecks, failedCount, findBest, fixedPortsFree, re
 import { AllocState, BLOCKED, PLACED, UNPLACED } from './state';
 import type { AllocationInput, Plan, PlanNode, TaskResult } from './types';
 
-export function allocate(input: AllocationInput): Plan {
-  const ctx = createContext(input);
+/** `ctx`: createContext(input), when the caller compiled it already (to share it with simulateFailover). */
+export function allocate(input: AllocationInput, ctx: Context = createContext(input)): Plan {
+  return allocateState(input, ctx).plan;
+}
+
+/** allocate(), with the state it ends in (which the failover simulator can start from). */
+export function allocateState(input: AllocationInput, ctx: Context): { plan: Plan; st: AllocState } {
   const st = new AllocState(ctx, downMask(ctx, input.down));
   const pending = placeCurrents(ctx, st, input.current);
   runQueue(ctx, st, pending);
-  return toPlan(ctx, st);
+  return { plan: toPlan(ctx, st), st };
 }
 
 export function downMask(ctx: Context, down: ReadonlySet<string> | undefined): Uint8Array {
@@ -72,7 +80,7 @@ export function placeCurrents(ctx: Context, st: AllocState, current: ReadonlyMap
       kept.push(k);
     }
   }
-  computeShares(ctx, st.down, kept);
+  computeShares(ctx, st.upTotals(), kept);
   kept.sort((a, b) => compareTasks(ctx, a, b));
   for (const k of kept) if (keepable(ctx, st, k, target[k])) st.place(k, target[k], true);
   const pending: number[] = [];
@@ -91,7 +99,7 @@ export function depsPlaced(ctx: Context, st: AllocState, k: number): boolean {
  * (lower) class starts, and only when one of its binpack tasks was left unplaced.
  */
 export function runQueue(ctx: Context, st: AllocState, queue: number[]): void {
-  computeShares(ctx, st.down, queue);
+  computeShares(ctx, st.upTotals(), queue);
   queue.sort((a, b) => compareTasks(ctx, a, b));
   const requeued = new TaskHeap(ctx);
   let qi = 0;
@@ -125,7 +133,7 @@ export function runQueue(ctx: Context, st: AllocState, queue: number[]): void {
       const p = findPreemption(ctx, st, k);
       if (p !== undefined) {
         st.markPreempted(k);
-        computeShares(ctx, st.down, p.victims);
+        computeShares(ctx, st.upTotals(), p.victims);
         for (const v of p.victims) {
           st.addEviction(v, k);
           st.remove(v);
@@ -139,6 +147,7 @@ export function runQueue(ctx: Context, st: AllocState, queue: number[]): void {
     if (job.binpack) improve = true;
   }
   endClass();
+  repack(ctx, st, queue);
   consolidate(ctx, st, queue);
 }
 

@@ -75,9 +75,13 @@ export interface Context {
   /** Field of each counting slot. */
   readonly slotField: Int32Array;
   readonly universes: readonly GroupByUniverse[];
+  /** Every capacity an integer and their sum exact in doubles (the state then keeps totals incrementally). */
+  readonly integralCap: boolean;
   /** Scratch, per task, written by computeShares for the tasks a run orders. */
   readonly share: Float64Array;
   readonly domDim: Uint8Array;
+  /** Scratch, per node (two arrays), for one phase at a time (repack.ts). */
+  readonly nodeScratch: readonly [Float64Array, Float64Array];
 }
 
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -93,6 +97,10 @@ function canonicalNodes(nodes: readonly ClusterNode[]): ClusterNode[] {
   const sorted = [...nodes].sort((a, b) => byString(a.name, b.name) || (a.name === b.name ? byString(key(a), key(b)) : 0));
   return sorted.filter((n, i) => i === 0 || sorted[i - 1].name !== n.name);
 }
+
+const NONE: readonly CompiledConstraint[] = Object.freeze([]);
+const NO_INTS = new Int32Array(0);
+const NO_SLOTS: readonly number[] = Object.freeze([]);
 
 interface Entry {
   readonly task: TaskInstance;
@@ -199,8 +207,15 @@ export function createContext(input: AllocationInput): Context {
   const candsBySignature = new Map<string, { cands: Int32Array; mask: Uint8Array | undefined }>();
   const slotField: number[] = [];
   const universes: GroupByUniverse[] = [];
+  const universeByKey = new Map<string, GroupByUniverse>();
+  let unconstrained: { cands: Int32Array; mask: Uint8Array | undefined } | undefined;
   const groups: GroupInfo[] = groupTasks.map((gt, g) => {
     const first = tasks[gt.members[0]];
+    if (first.constraints.length === 0) {
+      // Most groups: every node a candidate, nothing to count (shared empty tables).
+      if (unconstrained === undefined) unconstrained = { cands: Int32Array.from({ length: N }, (_, i) => i), mask: undefined };
+      return { job: gt.job, task: gt.task, members: gt.members, deps: deps[g], constraints: NONE, dynamic: NONE, dynamicSlot: NO_INTS, dynamicUniverse: NO_INTS, slots: NO_SLOTS, cands: unconstrained.cands, candMask: undefined };
+    }
     const constraints = first.constraints.map((c) => registry.compile(c));
     const signature = constraints
       .map((c) => JSON.stringify([c.source.field, c.source.operator, c.source.value ?? null]))
@@ -233,7 +248,12 @@ export function createContext(input: AllocationInput): Context {
       dynamicSlot[i] = s;
       if (c.dyn === Dyn.GroupBy) {
         dynamicUniverse[i] = universes.length;
-        universes.push(groupByUniverse(c.field, registry.fields[c.field], cands, cap, dem, gt.members[0]));
+        // The same field, candidates and demand give the same universe (tables shared, read only).
+        const k = gt.members[0];
+        const key = `${c.field}|${signature}|${dem.subarray(k * D, k * D + D).join()}`;
+        let u = universeByKey.get(key);
+        if (u === undefined) universeByKey.set(key, (u = groupByUniverse(c.field, registry.fields[c.field], cands, cap, dem, k)));
+        universes.push(u);
       }
     });
     return {
@@ -250,6 +270,14 @@ export function createContext(input: AllocationInput): Context {
       candMask: found.mask,
     };
   });
+
+  let capSum = 0;
+  let integralCap = true;
+  for (const v of cap) {
+    capSum += v;
+    if (!Number.isInteger(v)) integralCap = false;
+  }
+  if (!(capSum <= Number.MAX_SAFE_INTEGER)) integralCap = false;
 
   const effPrio = new Float64Array(T);
   const level = new Int32Array(T);
@@ -278,8 +306,10 @@ export function createContext(input: AllocationInput): Context {
     fields: registry.fields,
     slotField: Int32Array.from(slotField),
     universes,
+    integralCap,
     share: new Float64Array(T),
     domDim: new Uint8Array(T),
+    nodeScratch: [new Float64Array(N), new Float64Array(N)],
   };
 }
 
@@ -312,13 +342,11 @@ export function fixedPortsInRange(ctx: Context, k: number, node: number): boolea
 }
 
 /**
- * Dominant share of each listed task against the total capacity of the up nodes, and the dimension
- * it is dominant in (cpus first on ties). Written into ctx.share and ctx.domDim.
+ * Dominant share of each listed task against `totals`, the total capacity of the up nodes
+ * (AllocState.upTotals), and the dimension it is dominant in (cpus first on ties). Written into
+ * ctx.share and ctx.domDim.
  */
-export function computeShares(ctx: Context, down: Uint8Array, list: Iterable<number>): void {
-  const totals = new Float64Array(D);
-  const N = ctx.nodes.length;
-  for (let i = 0; i < N; i++) if (down[i] === 0) for (let d = 0; d < D; d++) totals[d] += ctx.cap[i * D + d];
+export function computeShares(ctx: Context, totals: Float64Array, list: Iterable<number>): void {
   for (const k of list) {
     let best = 0;
     let dim = 0;

@@ -8,7 +8,11 @@
  * plan could not place, reads the result and restores the state. That equals the general path
  * because a valid plan's placements on the surviving nodes are exactly what phase 1 keeps (every
  * subset of a valid placement is valid, and phase 1 keeps valid placements in any order); when
- * the plan is not valid for this input, each scenario takes the general path instead.
+ * the plan is not valid for this input, each scenario takes the general path instead. A plan just
+ * made by allocate() on the same compiled input (planAndSimulate) skips phase 1: the state it
+ * ended in already holds those placements and only has to mark them `current`.
+ * Per scenario the lost nodes go down before their tasks are removed (the node orders then leave
+ * them where they are), and every phase that cannot change anything returns early.
  */
 import { allocate, downMask, placeCurrents, runQueue } from './allocate';
 import type { Context } from './context';
@@ -101,11 +105,25 @@ export class FailoverSimulator {
   private readonly pending: readonly number[];
   private readonly exact: boolean;
 
+  /**
+   * `planned`: the state allocate(input) ended in when it made `plan` (allocateState); taken over
+   * (phase 1 on the plan would rebuild the same placements).
+   */
   constructor(
     private readonly ctx: Context,
     private readonly input: AllocationInput,
     private readonly plan: Plan,
+    planned?: AllocState,
   ) {
+    if (planned !== undefined) {
+      planned.keepAllAsCurrent();
+      this.st = planned;
+      const pending: number[] = [];
+      for (let k = 0; k < ctx.tasks.length; k++) if (planned.status[k] !== PLACED) pending.push(k);
+      this.pending = pending;
+      this.exact = true;
+      return;
+    }
     const placements = placementsOf(plan);
     this.st = new AllocState(ctx, downMask(ctx, input.down));
     this.pending = placeCurrents(ctx, this.st, placements);
@@ -126,12 +144,12 @@ export class FailoverSimulator {
     for (const name of lostNames) {
       const i = ctx.nodeIndex.get(name);
       if (i === undefined || st.down[i] === 1) continue;
+      st.setDown(i);
       for (const k of [...st.nodeTasks[i]]) {
         from.set(k, i);
         st.remove(k);
         lost.push(k);
       }
-      st.setDown(i);
     }
     runQueue(ctx, st, [...this.pending, ...lost]);
     const evicted = st.evictions.map((e) => {

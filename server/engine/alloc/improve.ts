@@ -59,6 +59,9 @@ export function firstFitPass(ctx: Context, st: AllocState, tasks: readonly numbe
   const parts = tasks.filter((k) => ctx.jobs[ctx.taskJob[k]].binpack && ctx.cyclic[ctx.taskGroup[k]] === 0 && st.current[k] === 0);
   if (parts.length === 0) return;
   const before = placedCount(st, parts);
+  // With every participant placed, first fit can only win on nodes, and only by emptying a node
+  // that runs participants alone (the others stay where they are): without one, nothing to gain.
+  if (before === parts.length && (!runsAlone(st, parts) || firstFitLoses(ctx, st, parts))) return;
   const nodesBefore = st.nodesUsed();
   const mark = st.mark();
   for (const k of parts) st.remove(k);
@@ -70,6 +73,80 @@ export function firstFitPass(ctx: Context, st: AllocState, tasks: readonly numbe
   const after = placedCount(st, parts);
   if (after > before || (after === before && st.nodesUsed() < nodesBefore)) st.commit();
   else st.rollback(mark);
+}
+
+/** Does some node run only tasks of `tasks` (all placed)? */
+function runsAlone(st: AllocState, tasks: readonly number[]): boolean {
+  const member = tasks.length > 16 ? new Set(tasks) : undefined;
+  for (const k of tasks) {
+    let alone = true;
+    for (const v of st.nodeTasks[st.nodeOf[k]]) {
+      if (member !== undefined ? member.has(v) : tasks.includes(v)) continue;
+      alone = false;
+      break;
+    }
+    if (alone) return true;
+  }
+  return false;
+}
+
+/**
+ * With every participant placed: does first fit (as firstFitPass runs it) end on as many nodes or
+ * more, or leave one unplaced? Worked out on copies of the touched nodes' free capacity, without
+ * changing the state, when it can be: no participant with fixed ports or counting constraints,
+ * none depending on a participant's group. Else false (the pass itself has to tell).
+ */
+function firstFitLoses(ctx: Context, st: AllocState, parts: readonly number[]): boolean {
+  const groups = new Set<number>();
+  for (const k of parts) groups.add(ctx.taskGroup[k]);
+  for (const k of parts) {
+    const group = ctx.groups[ctx.taskGroup[k]];
+    if (ctx.fixed[k].length > 0 || group.dynamic.length > 0) return false;
+    for (const h of group.deps) if (groups.has(h)) return false;
+  }
+  // Free capacity of the nodes touched, with every participant removed.
+  const free = new Map<number, Float64Array>();
+  const partsOn = new Map<number, number>();
+  const touch = (i: number): Float64Array => {
+    let f = free.get(i);
+    if (f === undefined) free.set(i, (f = st.free.slice(i * D, i * D + D)));
+    return f;
+  };
+  for (const k of parts) {
+    const i = st.nodeOf[k];
+    const f = touch(i);
+    for (let d = 0; d < D; d++) f[d] += ctx.dem[k * D + d];
+    partsOn.set(i, (partsOn.get(i) ?? 0) + 1);
+  }
+  const nodesBefore = st.nodesUsed();
+  let used = nodesBefore;
+  for (const [i, n] of partsOn) if (st.nodeTasks[i].length === n) used--;
+  const opened = new Set<number>();
+  for (const k of parts) {
+    // Dependencies outside the participants do not move: placed now, placed then.
+    if (!depsPlaced(ctx, st, k)) return true;
+    const cands = ctx.groups[ctx.taskGroup[k]].cands;
+    const t = k * D;
+    let at = -1;
+    for (let ci = 0; ci < cands.length && at < 0; ci++) {
+      const i = cands[ci];
+      if (st.down[i] === 1) continue;
+      const f = free.get(i);
+      const o = f === undefined ? i * D : 0;
+      const room = f === undefined ? st.free : f;
+      let fits = true;
+      for (let d = 0; d < D; d++) if (room[o + d] < ctx.dem[t + d]) fits = false;
+      if (fits) at = i;
+    }
+    if (at < 0) return true;
+    const f = touch(at);
+    for (let d = 0; d < D; d++) f[d] -= ctx.dem[t + d];
+    if (st.nodeTasks[at].length === (partsOn.get(at) ?? 0) && !opened.has(at)) {
+      opened.add(at);
+      used++;
+    }
+  }
+  return used >= nodesBefore;
 }
 
 /** (b) Depth first over the participants in order, each to a feasible node (binpack's preference first) or nowhere. */

@@ -1,7 +1,9 @@
 /** The embedded allocator and failover simulator (SPEC.md §3): the public API. */
 export { allocate } from './allocate';
+/** An input compiled once for allocate() and simulateFailover() on the same input. */
+export { createContext, type Context as CompiledInput } from './context';
 export { explainTask } from './explain';
-export { simulateFailover } from './simulateFailover';
+export { planAndSimulate, simulateFailover } from './simulateFailover';
 /** The reference re-placement after a loss: what the preview's scenario and the live controller do. */
 export { scenarioByAllocate } from './failover';
 export { formatCpus, formatMiB, formatResources } from './format';

@@ -2,49 +2,57 @@
  * Nodes sorted by free capacity in one dimension, kept sorted as capacity changes: best fit then
  * starts at the first node with enough room in the task's dominant dimension and stops at the
  * first used node that passes the filter, instead of scoring every node.
- * Order: (free ascending, node index ascending), so that ties go to the node first by name.
+ * Order: (key ascending, node index ascending), so that ties go to the node first by name. A node's
+ * key is its free capacity as of its last update: the state updates up nodes on every change and
+ * a down node only when it comes back up (best fit skips down nodes, wherever they sit).
  */
 const D = 5;
 
 export class NodeOrder {
   /** Node indices in order. */
   readonly order: Int32Array;
+  /** Per node: the free capacity it is sorted by. */
+  private readonly key: Float64Array;
 
   constructor(
     private readonly free: Float64Array,
     private readonly dim: number,
   ) {
     const n = free.length / D;
+    const key = new Float64Array(n);
+    for (let i = 0; i < n; i++) key[i] = free[i * D + dim];
     const nodes = Array.from({ length: n }, (_, i) => i);
-    nodes.sort((a, b) => free[a * D + dim] - free[b * D + dim] || a - b);
+    nodes.sort((a, b) => key[a] - key[b] || a - b);
     this.order = Int32Array.from(nodes);
+    this.key = key;
   }
 
-  /** First position whose node has at least `amount` free. */
+  /** First position whose node has at least `amount` free (by key). */
   firstWith(amount: number): number {
-    const { order, free, dim } = this;
+    const { order, key } = this;
     let lo = 0;
     let hi = order.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (free[order[mid] * D + dim] < amount) lo = mid + 1;
+      if (key[order[mid]] < amount) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
 
-  /** Node `node` had `before` free and has its current free now: move it to its place. */
-  moved(node: number, before: number): void {
-    const { order, free, dim } = this;
-    const after = free[node * D + dim];
+  /** Node `node`'s free capacity changed: move it to its place. */
+  update(node: number): void {
+    const { order, key } = this;
+    const before = key[node];
+    const after = this.free[node * D + this.dim];
     if (after === before) return;
-    // Where it is: the position of (before, node) among the others' current values.
+    // Where it is: the position of (before, node).
     let lo = 0;
     let hi = order.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       const m = order[mid];
-      const v = m === node ? before : free[m * D + dim];
+      const v = key[m];
       if (v < before || (v === before && m < node)) lo = mid + 1;
       else hi = mid;
     }
@@ -56,7 +64,7 @@ export class NodeOrder {
       while (l < h) {
         const mid = (l + h) >> 1;
         const m = order[mid];
-        const v = free[m * D + dim];
+        const v = key[m];
         if (v < after || (v === after && m < node)) l = mid + 1;
         else h = mid;
       }
@@ -69,12 +77,13 @@ export class NodeOrder {
       while (l < h) {
         const mid = (l + h) >> 1;
         const m = order[mid];
-        const v = free[m * D + dim];
+        const v = key[m];
         if (v < after || (v === after && m < node)) l = mid + 1;
         else h = mid;
       }
       order.copyWithin(at, at + 1, l);
       order[l - 1] = node;
     }
+    key[node] = after;
   }
 }

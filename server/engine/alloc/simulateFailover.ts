@@ -1,5 +1,6 @@
 /** simulateFailover(): every scenario of SPEC.md §3, whether the job is safe, and what would make it so. */
-import { createContext } from './context';
+import { allocateState } from './allocate';
+import { type Context, createContext } from './context';
 import { enumerateScenarios, FailoverSimulator, isSafe } from './failover';
 import { suggestCapacity } from './suggest';
 import type { AllocationInput, FailoverOptions, FailoverReport, FailoverScenario, Plan } from './types';
@@ -7,10 +8,25 @@ import type { AllocationInput, FailoverOptions, FailoverReport, FailoverScenario
 /** Above this many distinct stranded tasks no capacity suggestion is computed. */
 export const SUGGEST_MAX_STRANDED = 64;
 
-export function simulateFailover(input: AllocationInput, plan: Plan, options: FailoverOptions): FailoverReport {
-  const ctx = createContext(input);
+/** `ctx`: createContext(input), when the caller compiled it already (as for allocate). */
+export function simulateFailover(input: AllocationInput, plan: Plan, options: FailoverOptions, ctx: Context = createContext(input)): FailoverReport {
+  return report(ctx, input, plan, options, new FailoverSimulator(ctx, input, plan));
+}
+
+/**
+ * allocate() and simulateFailover() for each of `scans` on one compiled input: the same results,
+ * but the scenarios start from the state the plan ended in instead of placing the plan again.
+ */
+export function planAndSimulate(input: AllocationInput, scans: readonly FailoverOptions[], ctx: Context = createContext(input)): { plan: Plan; reports: FailoverReport[] } {
+  const { plan, st } = allocateState(input, ctx);
+  if (scans.length === 0) return { plan, reports: [] };
+  // Every scenario rolls the state back, so one simulator serves every scan.
+  const simulator = new FailoverSimulator(ctx, input, plan, st);
+  return { plan, reports: scans.map((options) => report(ctx, input, plan, options, simulator)) };
+}
+
+function report(ctx: Context, input: AllocationInput, plan: Plan, options: FailoverOptions, simulator: FailoverSimulator): FailoverReport {
   const { scenarios: specs, truncated } = enumerateScenarios(ctx, input.down, options);
-  const simulator = new FailoverSimulator(ctx, input, plan);
   const scenarios: FailoverScenario[] = specs.map((s) => ({ ...s, ...simulator.run(s.lost) }));
   const safe = isSafe(input, scenarios, options.job);
   const report: FailoverReport = { safe, scenarios, truncated };

@@ -53,6 +53,13 @@ export class AllocState {
   private journal: number[] | undefined;
   /** Open marks: journaling stops when the last one is rolled back or committed. */
   private depth = 0;
+  /** Nodes running at least one task. */
+  private used = 0;
+  /** Total capacity of the up nodes per dimension; recomputed when not valid. */
+  private readonly totals = new Float64Array(D);
+  private totalsValid = false;
+  /** While true, place and remove leave the node orders alone (see pauseOrders). */
+  private ordersPaused = false;
 
   constructor(readonly ctx: Context, down: Uint8Array) {
     const N = ctx.nodes.length;
@@ -81,12 +88,12 @@ export class AllocState {
     this.record(OP_PLACE, k, this.status[k], 0);
     const o = node * D;
     const t = k * D;
+    const up = this.down[node] === 0 && !this.ordersPaused;
     for (let d = 0; d < D; d++) {
       const x = ctx.dem[t + d];
       if (x === 0) continue;
-      const before = this.free[o + d];
-      this.free[o + d] = before - x;
-      this.orders[d]?.moved(node, before);
+      this.free[o + d] -= x;
+      if (up) this.orders[d]?.update(node);
     }
     const fixed = ctx.fixed[k];
     if (fixed.length > 0) {
@@ -94,7 +101,9 @@ export class AllocState {
       if (h === undefined) h = this.holders[node] = new Map();
       for (const p of fixed) h.set(p, k);
     }
-    this.nodeTasks[node].push(k);
+    const list = this.nodeTasks[node];
+    if (list.length === 0) this.used++;
+    list.push(k);
     this.nodeOf[k] = node;
     this.status[k] = 1;
     this.current[k] = current ? 1 : 0;
@@ -108,12 +117,12 @@ export class AllocState {
     this.record(OP_REMOVE, k, node, this.current[k]);
     const o = node * D;
     const t = k * D;
+    const up = this.down[node] === 0 && !this.ordersPaused;
     for (let d = 0; d < D; d++) {
       const x = ctx.dem[t + d];
       if (x === 0) continue;
-      const before = this.free[o + d];
-      this.free[o + d] = before + x;
-      this.orders[d]?.moved(node, before);
+      this.free[o + d] += x;
+      if (up) this.orders[d]?.update(node);
     }
     const h = this.holders[node];
     if (h !== undefined) for (const p of ctx.fixed[k]) if (h.get(p) === k) h.delete(p);
@@ -121,6 +130,7 @@ export class AllocState {
     const at = list.indexOf(k);
     list[at] = list[list.length - 1];
     list.pop();
+    if (list.length === 0) this.used--;
     this.nodeOf[k] = -1;
     this.status[k] = 0;
     this.current[k] = 0;
@@ -137,12 +147,16 @@ export class AllocState {
     this.preempted[k] = 1;
   }
 
-  /** Marks a node down (its tasks must have been removed) and shrinks the GROUP_BY universes. */
+  /**
+   * Marks a node down and shrinks the GROUP_BY universes. Its tasks are removed after (cheaper:
+   * the node orders skip down nodes) or were before.
+   */
   setDown(node: number): void {
     if (this.down[node] === 1) return;
     this.record(OP_DOWN, node, 0, 0);
     this.down[node] = 1;
     const ctx = this.ctx;
+    this.updateTotals(node, -1);
     ctx.universes.forEach((u, ui) => {
       if (u.member[node] === 1) this.upNodes[ui][ctx.fields[u.field].valueOf[node]]--;
     });
@@ -150,7 +164,9 @@ export class AllocState {
 
   private setUp(node: number): void {
     this.down[node] = 0;
+    for (const o of this.orders) o?.update(node);
     const ctx = this.ctx;
+    this.updateTotals(node, 1);
     ctx.universes.forEach((u, ui) => {
       if (u.member[node] === 1) this.upNodes[ui][ctx.fields[u.field].valueOf[node]]++;
     });
@@ -212,6 +228,22 @@ export class AllocState {
     this.journal = --this.depth === 0 ? undefined : j;
   }
 
+  /**
+   * Turns the state allocate() ended in into the one phase 1 builds from its plan (every placement
+   * kept as `current`): placements stay, every other task is pending again, no task has used its
+   * preemption and no eviction is recorded. Not while journaling.
+   */
+  keepAllAsCurrent(): void {
+    if (this.journal !== undefined) throw new Error('AllocState.keepAllAsCurrent while journaling');
+    for (let k = 0; k < this.status.length; k++) {
+      const placed = this.status[k] === PLACED;
+      this.current[k] = placed ? 1 : 0;
+      if (!placed) this.status[k] = PENDING;
+    }
+    this.preempted.fill(0);
+    this.evictions.length = 0;
+  }
+
   addEviction(task: number, by: number): void {
     this.evictions.push({ task, from: this.nodeOf[task], by });
     this.record(OP_EVICT, 0, 0, 0);
@@ -219,6 +251,20 @@ export class AllocState {
 
   private record(op: number, a: number, b: number, c: number): void {
     if (this.journal !== undefined) this.journal.push(op, a, b, c);
+  }
+
+  /**
+   * Until resumeOrders, place and remove (rollbacks too) leave the node orders alone: for moving a
+   * set of tasks from one node to another without asking for an order meanwhile.
+   */
+  pauseOrders(): void {
+    this.ordersPaused = true;
+  }
+
+  /** Brings the node orders up to date for `nodes`, every node changed since pauseOrders. */
+  resumeOrders(nodes: readonly number[]): void {
+    this.ordersPaused = false;
+    for (const i of nodes) if (this.down[i] === 0) for (const o of this.orders) o?.update(i);
   }
 
   /** Nodes by free capacity in dimension d. */
@@ -230,8 +276,28 @@ export class AllocState {
 
   /** Number of nodes running at least one task. */
   nodesUsed(): number {
-    let n = 0;
-    for (const l of this.nodeTasks) if (l.length > 0) n++;
-    return n;
+    return this.used;
+  }
+
+  /** Total capacity of the up nodes per dimension (read only; valid until the next setDown). */
+  upTotals(): Float64Array {
+    if (!this.totalsValid) {
+      const { cap, nodes } = this.ctx;
+      const totals = this.totals;
+      totals.fill(0);
+      for (let i = 0; i < nodes.length; i++) if (this.down[i] === 0) for (let d = 0; d < D; d++) totals[d] += cap[i * D + d];
+      this.totalsValid = true;
+    }
+    return this.totals;
+  }
+
+  /** A node went down (-1) or up (+1): exact in place on integer capacities, else recomputed. */
+  private updateTotals(node: number, sign: number): void {
+    if (!this.totalsValid) return;
+    if (!this.ctx.integralCap) {
+      this.totalsValid = false;
+      return;
+    }
+    for (let d = 0; d < D; d++) this.totals[d] += sign * this.ctx.cap[node * D + d];
   }
 }

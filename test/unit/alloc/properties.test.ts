@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { allocate, simulateFailover, type AllocationInput, type AllocationJob, type Plan } from '../../../server/engine/alloc';
+import { allocate, planAndSimulate, simulateFailover, type AllocationInput, type AllocationJob, type Plan } from '../../../server/engine/alloc';
 import { scenarioByAllocate } from '../../../server/engine/alloc/failover';
 import type { ClusterNode, ConstraintOperator, TaskInstance } from '../../../server/engine/model';
 import { Gi, job, node, placements, task } from './fixtures';
@@ -305,6 +305,26 @@ describe('allocator invariants (property-based)', () => {
         assert.equal(report.safe, report.scenarios.every((s) => s.unplaced.length === 0));
         // Every single node is a scenario.
         for (const n of input.nodes) assert.ok(report.scenarios.some((s) => s.kind === 'node' && s.lost.length === 1 && s.lost[0] === n.name), `no scenario for ${n.name}`);
+      }),
+      { numRuns: 200, includeErrorInReport: true },
+    );
+  });
+
+  it('planAndSimulate equals allocate() then simulateFailover() apart, for each of several scans', () => {
+    fc.assert(
+      fc.property(inputArb, fc.boolean(), (base, later) => {
+        // Half the time a later call: the first plan running, its first node down.
+        const first = allocate(base);
+        const input: AllocationInput = later ? { ...base, current: new Map(Object.entries(placements(first))), down: new Set([base.nodes[0].name]) } : base;
+        const scans = [
+          { tolerate: 1, domains: [], suggest: false },
+          { job: 'j0', tolerate: 2, domains: ['zone'], suggest: false },
+        ];
+        const together = planAndSimulate(input, scans);
+        const plan = allocate(input);
+        assert.deepEqual(summary(together.plan), summary(plan));
+        assert.deepEqual(together.plan.evicted, plan.evicted);
+        scans.forEach((scan, i) => assert.deepEqual(together.reports[i], simulateFailover(input, plan, scan), `scan ${i}`));
       }),
       { numRuns: 200, includeErrorInReport: true },
     );
