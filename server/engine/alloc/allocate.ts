@@ -10,7 +10,8 @@
  *    small classes also try first fit for fewer nodes. At the end, two binpack steps for fewer
  *    nodes in use, moving only tasks placed in this call: the node swap (repack.ts) moves the task
  *    sets of several used nodes onto one empty larger node, then consolidation (consolidate.ts)
- *    empties lightly loaded nodes into nodes already in use.
+ *    empties lightly loaded nodes into nodes already in use. When these steps moved anything, the
+ *    tasks still without a node are tried once more, in order (`retryFailed`).
  * 4. Dynamic port numbers, lowest free first, and the plan.
  */
 import { type Context, compareTasks, computeShares, createContext, D } from './context';
@@ -106,6 +107,7 @@ export function runQueue(ctx: Context, st: AllocState, queue: number[]): void {
   let classPriority = NaN;
   const classTasks: number[] = [];
   let improve = false;
+  const removalsBefore = st.removals;
   const endClass = (): void => {
     if (improve) improveClass(ctx, st, classTasks);
     else if (classTasks.length <= SMALL_CLASS) firstFitPass(ctx, st, classTasks);
@@ -149,6 +151,28 @@ export function runQueue(ctx: Context, st: AllocState, queue: number[]): void {
   endClass();
   repack(ctx, st, queue);
   consolidate(ctx, st, queue);
+  // Nothing moved off a node since the greedy pass began: no room opened for a failed task.
+  if (st.removals > removalsBefore) retryFailed(ctx, st, queue);
+}
+
+/**
+ * The steps after the greedy pass (improvement, which may trade one task for another; the node
+ * swap; consolidation) move tasks off nodes and may leave room where a task found none. One more
+ * pass over the tasks of this call left without a node, in order, places each that now fits (a
+ * dependency placed here unblocks its dependants after it): no task ends without a node while one
+ * has room for it. The tasks: those of `queue` and the evicted ones (some were `current`).
+ */
+function retryFailed(ctx: Context, st: AllocState, queue: readonly number[]): void {
+  const failed: number[] = [];
+  for (const k of queue) if (st.status[k] !== PLACED) failed.push(k);
+  for (const e of st.evictions) if (st.status[e.task] !== PLACED) failed.push(e.task);
+  const order = [...new Set(failed)].sort((a, b) => compareTasks(ctx, a, b));
+  for (const k of order) {
+    if (ctx.cyclic[ctx.taskGroup[k]] === 1 || !depsPlaced(ctx, st, k)) continue;
+    const node = findBest(ctx, st, k, ctx.jobs[ctx.taskJob[k]].binpack ? BINPACK : SPREAD);
+    if (node >= 0) st.place(k, node, false);
+    else if (st.status[k] === BLOCKED) st.setStatus(k, UNPLACED);
+  }
 }
 
 /** A binary min-heap of tasks in placement order (for evicted tasks queued again). */

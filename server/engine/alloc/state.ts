@@ -29,6 +29,8 @@ export interface EvictionRecord {
 }
 
 export class AllocState {
+  /** Removals so far (moves, evictions, tries undone): room may have opened since a task failed. */
+  removals = 0;
   readonly free: Float64Array;
   readonly down: Uint8Array;
   readonly nodeOf: Int32Array;
@@ -114,6 +116,7 @@ export class AllocState {
     const ctx = this.ctx;
     const node = this.nodeOf[k];
     if (node < 0) return;
+    this.removals++;
     this.record(OP_REMOVE, k, node, this.current[k]);
     const o = node * D;
     const t = k * D;

@@ -152,6 +152,18 @@ function violation(input: AllocationInput, plan: Plan): string | undefined {
     for (const d of ['cpus', 'mem', 'disk', 'gpus'] as const) if (u[d] > cap[d]) return `${name} overcommitted in ${d}: ${u[d]} > ${cap[d]}`;
     if (new Set(u.ports).size !== u.ports.length) return `${name} hands out a port twice: ${u.ports.join(',')}`;
   }
+  // No task is left without a node while an up node has room for it (tasks with no constraints,
+  // ports or dependencies to excuse it; without preemption, which may have queued it behind others).
+  if (input.jobs.every((j) => !j.preemption)) {
+    for (const t of tasks) {
+      if (plan.tasks.get(t.id)?.kind === 'placed' || t.constraints.length > 0 || t.dependsOn.length > 0 || t.ports.dynamic + t.ports.fixed.length > 0) continue;
+      for (const n of nodes.values()) {
+        if (input.down?.has(n.name)) continue;
+        const u = used.get(n.name) ?? { cpus: 0, mem: 0, disk: 0, gpus: 0, ports: [] };
+        if ((['cpus', 'mem', 'disk', 'gpus'] as const).every((d) => n.resources[d] - u[d] >= t.resources[d])) return `${t.id} left without a node though ${n.name} has room`;
+      }
+    }
+  }
   // Counting constraints, per task (all its instances).
   const groups = new Map<string, TaskInstance[]>();
   for (const t of tasks) groups.set(`${t.job}/${t.task}`, [...(groups.get(`${t.job}/${t.task}`) ?? []), t]);
