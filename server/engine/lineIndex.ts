@@ -4,7 +4,14 @@ export interface Position {
   readonly character: number;
 }
 
-export class LineIndex {
+/** What the edges need of a text's lines (also what an editor's open document offers). */
+export interface Lines {
+  readonly lineCount: number;
+  positionAt(offset: number): Position;
+  offsetAt(position: Position): number;
+}
+
+export class LineIndex implements Lines {
   private readonly starts: number[];
 
   constructor(private readonly text: string) {

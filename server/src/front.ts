@@ -62,7 +62,7 @@ export class Front {
   private back: Back;
   private readonly documents = new Map<string, TextDocument>();
   private readonly workspace: Workspace;
-  private readonly positions = new Positions();
+  private readonly positions = new Positions(this.documents);
   private initialize: RequestMessage | undefined;
   private folders: string[] = [];
   private indexed = false;

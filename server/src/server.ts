@@ -27,8 +27,8 @@ export function startServer(connection: Connection, fs: FileSystem, options: Ser
   const log = (message: string): void => connection.console.log(message);
   const workspace = new Workspace(fs, log);
   const analyses = new Analyses(workspace, options.quickFirstAbove);
-  const positions = new Positions();
   const documents = new Map<string, TextDocument>();
+  const positions = new Positions(documents);
 
   const diagnostics = new DiagnosticsScheduler({
     connection,

@@ -10,7 +10,7 @@ import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic
 import { formatResources, type CapacitySuggestion } from '../../engine/alloc';
 import type { ClusterAnalysis } from '../../engine/analyzeCluster';
 import { kindFromPath, type CheckedFile } from '../../engine/checkSpec';
-import type { LineIndex } from '../../engine/lineIndex';
+import type { Lines } from '../../engine/lineIndex';
 import { DIMENSIONS, type ClusterSpec, type Problem, type ProblemData, type Span } from '../../engine/model';
 import { escapePointer, isRecord, pointerOf, unescapePointer, type SpecDocument } from '../../engine/parseSpec';
 import { formatCpus, formatMemory, parseCpus, parseMemory } from '../../engine/units';
@@ -56,7 +56,7 @@ export function codeActions(ctx: FeatureContext, params: CodeActionParams): Code
   return out.filter((a) => !seen.has(a.title) && seen.add(a.title));
 }
 
-function dataFixes(checked: CheckedFile, index: LineIndex, problem: Problem, data: ProblemData, d: Diagnostic): CodeAction[] {
+function dataFixes(checked: CheckedFile, index: Lines, problem: Problem, data: ProblemData, d: Diagnostic): CodeAction[] {
   const text = checked.file.text;
   const uri = pathToUri(checked.path);
   const edit = (span: Span, newText: string): WorkspaceEdit => ({ changes: { [uri]: [{ range: toRange(index, span), newText }] } });

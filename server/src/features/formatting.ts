@@ -11,7 +11,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { CST, Lexer, parseAllDocuments, Parser, type Document } from 'yaml';
 import type { ServerCapabilities, TextEdit } from 'vscode-languageserver';
 import { isBerthFile } from '../../engine/checkSpec';
-import type { LineIndex } from '../../engine/lineIndex';
+import type { Lines } from '../../engine/lineIndex';
 import { toRange, uriToPath } from '../convert';
 import { guarded } from '../guard';
 import type { FeatureContext } from './context';
@@ -154,7 +154,7 @@ function minIndent(body: string): number {
 }
 
 /** The line hunks that turn `before` into `after` (a greedy alignment with a short look-ahead). */
-export function lineEdits(before: string, after: string, index: LineIndex): TextEdit[] {
+export function lineEdits(before: string, after: string, index: Lines): TextEdit[] {
   const a = splitLines(before);
   const b = splitLines(after);
   const offsets = [0];

@@ -5,14 +5,14 @@
 import { SymbolKind, type DocumentSymbol, type ServerCapabilities } from 'vscode-languageserver';
 import type { CheckedCluster, CheckedFile, CheckedJob } from '../../engine/checkSpec';
 import type { ClusterNode, Resources, Span, TaskSpec } from '../../engine/model';
-import type { LineIndex } from '../../engine/lineIndex';
+import type { Lines } from '../../engine/lineIndex';
 import { isRecord, type SpecDocument } from '../../engine/parseSpec';
 import { formatCpus, formatMemory } from '../../engine/units';
 import { toRange, uriToPath } from '../convert';
 import { guarded } from '../guard';
 import type { FeatureContext } from './context';
 
-export function documentSymbols(checked: CheckedFile, index: LineIndex): DocumentSymbol[] {
+export function documentSymbols(checked: CheckedFile, index: Lines): DocumentSymbol[] {
   const jobs = new Map<SpecDocument, CheckedJob>(checked.jobs.map((j) => [j.doc, j]));
   const clusters = new Map<SpecDocument, CheckedCluster>(checked.clusters.map((c) => [c.doc, c]));
   const out: DocumentSymbol[] = [];
@@ -26,14 +26,14 @@ export function documentSymbols(checked: CheckedFile, index: LineIndex): Documen
   return out;
 }
 
-function jobSymbol(job: CheckedJob, index: LineIndex): DocumentSymbol {
+function jobSymbol(job: CheckedJob, index: Lines): DocumentSymbol {
   const { spec, doc } = job;
   const detail = [`job`, spec.cluster.name ? `on ${spec.cluster.name}` : undefined, plural(spec.tasks.length, 'task')].filter(Boolean).join(' · ');
   const children = spec.tasks.map((t) => symbol(index, t.name || '(unnamed task)', taskDetail(t), SymbolKind.Function, t.span, t.nameSpan));
   return symbol(index, spec.name || untitled(doc), detail, SymbolKind.Module, doc.span, spec.nameSpan, children);
 }
 
-function clusterSymbol(cluster: CheckedCluster, index: LineIndex): DocumentSymbol {
+function clusterSymbol(cluster: CheckedCluster, index: Lines): DocumentSymbol {
   const { spec, doc } = cluster;
   const total = spec.nodes.reduce<Resources>((a, n) => ({ cpus: a.cpus + n.resources.cpus, mem: a.mem + n.resources.mem, disk: a.disk + n.resources.disk, gpus: a.gpus + n.resources.gpus }), { cpus: 0, mem: 0, disk: 0, gpus: 0 });
   const detail = ['cluster', plural(spec.nodes.length, 'node'), ...resources(total)].join(' · ');
@@ -68,7 +68,7 @@ function untitled(doc: SpecDocument): string {
 }
 
 /** A symbol whose selection range is kept inside its range, as the protocol requires. */
-function symbol(index: LineIndex, name: string, detail: string, kind: SymbolKind, span: Span, selection: Span, children?: DocumentSymbol[]): DocumentSymbol {
+function symbol(index: Lines, name: string, detail: string, kind: SymbolKind, span: Span, selection: Span, children?: DocumentSymbol[]): DocumentSymbol {
   const inside = selection.start >= span.start && selection.end <= span.end;
   const range = toRange(index, span);
   const selectionRange = toRange(index, inside ? selection : { start: span.start, end: span.start });
