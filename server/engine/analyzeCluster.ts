@@ -3,7 +3,7 @@
  * Shared by the command line and the language server, so both say the same thing.
  */
 import { allocate, createContext, explainTask, planAndSimulate, type AllocationInput, type Explanation, type FailoverOptions, type FailoverReport, type Plan } from './alloc';
-import { expandInstances, type ClusterSpec, type JobSpec, type TaskInstance } from './model';
+import { expandInstances, type ClusterNode, type ClusterSpec, type JobSpec, type TaskInstance, type TaskSpec } from './model';
 
 export interface ClusterAnalysis {
   readonly cluster: ClusterSpec;
@@ -45,26 +45,55 @@ export function analyzeCluster(cluster: ClusterSpec, jobs: readonly JobSpec[], o
 }
 
 /**
- * Everything the plan and the failover scan depend on, as one string: two workspaces with the
- * same key have the same analysis (the allocator is deterministic), whatever else differs between
- * them — commands, images, env, health checks, comments, layout, and so every span.
+ * Do two workspaces give the same plan and failover scan? True when they agree on everything the
+ * allocator reads (the allocator is deterministic), whatever else differs between them: commands,
+ * images, env, health checks, comments, layout, and so every span. Compared field by field, with
+ * objects the two share (an unchanged cluster, an unedited task) skipped: after an edit to one
+ * task of 5,000 this costs a walk over the tasks, not a string of the whole workspace.
  */
-export function allocationKey(cluster: ClusterSpec, jobs: readonly JobSpec[]): string {
-  return JSON.stringify([
-    cluster.nodes.map((n) => [n.name, n.resources, n.ports, n.attributes]),
-    jobs.map((j) => [
-      j.name,
-      j.strategy,
-      j.preemption,
-      j.failover.tolerate,
-      j.failover.domains,
-      j.tasks.map((t) => [t.name, t.instances, t.priority, t.resources, t.ports, t.dependsOn.map((d) => d.name), t.constraints.map((c) => [c.field, c.operator, c.value])]),
-    ]),
-  ]);
+export function sameAllocation(a: ClusterSpec, aJobs: readonly JobSpec[], b: ClusterSpec, bJobs: readonly JobSpec[]): boolean {
+  if (a !== b && !sameList(a.nodes, b.nodes, sameNode)) return false;
+  return sameList(aJobs, bJobs, sameJob);
+}
+
+function sameNode(x: ClusterNode, y: ClusterNode): boolean {
+  return x === y || (x.name === y.name && plainEqual(x.resources, y.resources) && plainEqual(x.ports, y.ports) && plainEqual(x.attributes, y.attributes));
+}
+
+function sameJob(x: JobSpec, y: JobSpec): boolean {
+  if (x === y) return true;
+  if (x.name !== y.name || x.strategy !== y.strategy || x.preemption !== y.preemption) return false;
+  if (x.failover.tolerate !== y.failover.tolerate || !plainEqual(x.failover.domains, y.failover.domains)) return false;
+  return sameList(x.tasks, y.tasks, sameTask);
+}
+
+function sameTask(x: TaskSpec, y: TaskSpec): boolean {
+  if (x === y) return true;
+  if (x.name !== y.name || x.instances !== y.instances || x.priority !== y.priority) return false;
+  if (!plainEqual(x.resources, y.resources) || !plainEqual(x.ports, y.ports)) return false;
+  if (!sameList(x.dependsOn, y.dependsOn, (c, d) => c.name === d.name)) return false;
+  return sameList(x.constraints, y.constraints, (c, d) => c.field === d.field && c.operator === d.operator && c.value === d.value);
+}
+
+function sameList<T>(x: readonly T[], y: readonly T[], same: (a: T, b: T) => boolean): boolean {
+  if (x === y) return true;
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (!same(x[i], y[i])) return false;
+  return true;
+}
+
+/** Equality of plain data (numbers, strings, booleans, arrays and records of them). */
+function plainEqual(x: unknown, y: unknown): boolean {
+  if (x === y) return true;
+  if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
+  if (Array.isArray(x) !== Array.isArray(y)) return false;
+  const xk = Object.keys(x);
+  if (xk.length !== Object.keys(y).length) return false;
+  return xk.every((k) => Object.prototype.hasOwnProperty.call(y, k) && plainEqual((x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k]));
 }
 
 /**
- * `previous` for specs with the same allocation key: its plan and failover reports, with the new
+ * `previous` for specs with the same allocation (`sameAllocation`): its plan and failover reports, with the new
  * specs (and so the new spans) around them. Costs the expansion of instances, not a plan.
  */
 export function rebaseAnalysis(previous: ClusterAnalysis, cluster: ClusterSpec, jobs: readonly JobSpec[]): ClusterAnalysis {

@@ -9,9 +9,9 @@
  * large workspace only the plan and the single-node scan. The diagnostics scheduler asks for
  * `full` once typing pauses.
  */
-import { allocationKey, analyzeCluster, rebaseAnalysis, type ClusterAnalysis } from '../engine/analyzeCluster';
+import { analyzeCluster, rebaseAnalysis, sameAllocation, type ClusterAnalysis } from '../engine/analyzeCluster';
 import type { CheckedFile } from '../engine/checkSpec';
-import type { ClusterSpec, Problem } from '../engine/model';
+import type { ClusterSpec, JobSpec, Problem } from '../engine/model';
 import { clusterFailoverProblems, jobPlacementProblems } from '../engine/placementProblems';
 import type { Workspace } from './workspace';
 
@@ -27,7 +27,9 @@ export const QUICK_FIRST_ABOVE = 200_000;
 
 interface Memo {
   readonly key: string;
-  readonly allocKey: string;
+  /** What the analyses were computed from. */
+  readonly cluster: ClusterSpec;
+  readonly specs: readonly JobSpec[];
   quick?: ClusterAnalysis;
   full?: ClusterAnalysis;
 }
@@ -51,9 +53,8 @@ export class Analyses {
     if (!memo || memo.key !== key) {
       // An edit that changes nothing the allocator reads (a command, an image, a comment) keeps
       // the plan and failover scan, with the new spans around them.
-      const allocKey = allocationKey(cluster, specs);
-      const same = memo?.allocKey === allocKey ? memo : undefined;
-      memo = { key, allocKey };
+      const same = memo !== undefined && sameAllocation(memo.cluster, memo.specs, cluster, specs) ? memo : undefined;
+      memo = { key, cluster, specs };
       if (same?.quick) memo.quick = rebaseAnalysis(same.quick, cluster, specs);
       if (same?.full) memo.full = rebaseAnalysis(same.full, cluster, specs);
       this.memo.set(clusterPath, memo);

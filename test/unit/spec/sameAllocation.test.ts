@@ -1,0 +1,57 @@
+/**
+ * `sameAllocation` decides whether the language server may keep a plan across an edit: true only
+ * when nothing the allocator reads changed. Each edit below is applied to the seed example's text
+ * and checked fresh (no shared objects), so the comparison walks every field.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sameAllocation } from '../../../server/engine/analyzeCluster';
+import { createSpecChecker } from '../../../server/engine/checkSpec';
+import type { ClusterSpec, JobSpec } from '../../../server/engine/model';
+import { repoRoot } from './repoRoot';
+
+const dir = join(repoRoot(), 'examples', 'seed');
+const JOB = readFileSync(join(dir, 'seed.job.yaml'), 'utf8');
+const CLUSTER = readFileSync(join(dir, 'seed.cluster.yaml'), 'utf8');
+
+function specs(job: string, cluster: string): { cluster: ClusterSpec; jobs: JobSpec[] } {
+  const checked = createSpecChecker().check('/ws/seed.job.yaml', job, { readFile: (p) => (p === '/ws/seed.cluster.yaml' ? cluster : undefined) });
+  const j = checked.jobs[0];
+  assert.ok(j?.ok && j.cluster?.ok, JSON.stringify(checked.problems));
+  return { cluster: j.cluster.spec, jobs: [j.spec] };
+}
+
+function same(job: string, cluster = CLUSTER): boolean {
+  const a = specs(JOB, CLUSTER);
+  const b = specs(job, cluster);
+  return sameAllocation(a.cluster, a.jobs, b.cluster, b.jobs);
+}
+
+const edit = (text: string, from: string, to: string): string => {
+  assert.ok(text.includes(from), `no "${from}"`);
+  return text.replace(from, to);
+};
+
+test('edits the allocator does not read keep the plan: commands, env, images, comments, layout', () => {
+  assert.equal(same(JOB), true);
+  assert.equal(same(edit(JOB, 'while true; do sleep 1; done', 'sleep 3600')), true);
+  assert.equal(same(edit(JOB, '  - name: task1\n', '  - name: task1\n    image: busybox:1.37\n    env: { A: b }\n')), true);
+  assert.equal(same(`# a comment that moves every span\n\n${JOB}`), true);
+  assert.equal(same(JOB, edit(CLUSTER, 'attributes: { zone: a }', 'attributes: { zone: a }  # first')), true);
+});
+
+test('edits the allocator reads make a new plan: resources, priority, instances, names, strategy, failover, nodes', () => {
+  assert.equal(same(edit(JOB, 'cpus: 1, mem: 2Gi', 'cpus: 1.5, mem: 2Gi')), false);
+  assert.equal(same(edit(JOB, '  - name: task1\n', '  - name: task1\n    priority: 300\n')), false);
+  assert.equal(same(edit(JOB, '  - name: task1\n', '  - name: task1\n    instances: 2\n')), false);
+  assert.equal(same(edit(JOB, 'cpus: 1, mem: 2Gi, disk: 1Gi }', 'cpus: 1, mem: 2Gi, disk: 1Gi, ports: [31080] }')), false);
+  assert.equal(same(edit(JOB, '  - name: task1\n', '  - name: task1\n    constraints: [[zone, IS, a]]\n')), false);
+  assert.equal(same(edit(JOB, 'name: task3', 'name: task4')), false);
+  assert.equal(same(edit(JOB, 'strategy: binpack', 'strategy: spread')), false);
+  assert.equal(same(edit(JOB, 'failover: { tolerate: 1 }', 'failover: { tolerate: 2 }')), false);
+  assert.equal(same(JOB, edit(CLUSTER, 'attributes: { zone: a }', 'attributes: { zone: d }')), false);
+  assert.equal(same(JOB, edit(CLUSTER, 'cpus: 4, mem: 8Gi', 'cpus: 5, mem: 8Gi')), false);
+  assert.equal(same(JOB, edit(CLUSTER, 'ports: "31000-31099" }\n    attributes: { zone: a }', 'ports: "31000-31098" }\n    attributes: { zone: a }')), false);
+});
