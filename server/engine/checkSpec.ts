@@ -6,7 +6,7 @@
 import type { ClusterSpec, JobSpec, Problem } from './model';
 import { createParseCache, isRecord, parseSpec, type DocumentKind, type ParseCache, type SpecDocument, type SpecFile } from './parseSpec';
 import { looksLikePath, resolveRelative } from './paths';
-import { RULES } from './rules';
+import { RULES, type Rule } from './rules';
 import { closest, didYouMean } from './suggest';
 import { createItemStages, type ItemStages } from './itemStages';
 import { createSchemaValidator, type SchemaValidator } from './validateSchema';
@@ -64,7 +64,16 @@ export function isBerthFile(path: string, text: string): boolean {
 }
 
 /** `schema`: share one compiled validator between checkers (compiling costs about 60 ms). */
-export function createSpecChecker(schema: SchemaValidator = createSchemaValidator()): SpecChecker {
+export interface CheckerOptions {
+  /**
+   * `false`: skip the semantic rules (their problems, and their say in `ok`): for a caller that
+   * reads only the documents and models, such as completion, which runs on every keystroke.
+   */
+  readonly rules?: boolean;
+}
+
+export function createSpecChecker(schema: SchemaValidator = createSchemaValidator(), options: CheckerOptions = {}): SpecChecker {
+  const rules = options.rules === false ? [] : RULES;
   const stages = createItemStages(schema);
   /** Referenced cluster files by path, reused while their text is unchanged. */
   const clusterFiles = new Map<string, { text: string; clusters: CheckedCluster[]; cache: ParseCache }>();
@@ -76,7 +85,7 @@ export function createSpecChecker(schema: SchemaValidator = createSchemaValidato
     const parsed = parseSpec(text, cache);
     const clusters = parsed.documents.flatMap((doc) => {
       const k = kindOf(doc, path);
-      return k === 'Cluster' ? [checkCluster(doc, stages).checked] : [];
+      return k === 'Cluster' ? [checkCluster(doc, stages, rules).checked] : [];
     });
     if (clusterFiles.size > 64) clusterFiles.clear();
     clusterFiles.set(path, { text, clusters, cache });
@@ -96,7 +105,7 @@ export function createSpecChecker(schema: SchemaValidator = createSchemaValidato
           continue;
         }
         if (kind === 'Cluster') {
-          const { checked, problems: ps } = checkCluster(doc, stages);
+          const { checked, problems: ps } = checkCluster(doc, stages, rules);
           clusters.push(checked);
           if (parses(doc)) problems.push(...ps);
         } else {
@@ -109,7 +118,7 @@ export function createSpecChecker(schema: SchemaValidator = createSchemaValidato
         const resolved = resolveCluster(spec, path, clusters, host, checkClusterFile);
         const cluster = resolved.source?.ok ? resolved.source.spec : undefined;
         const ruled: Problem[] = resolved.problem ? [resolved.problem] : [];
-        for (const rule of RULES) if (rule.checkJob) ruled.push(...rule.checkJob({ job: spec, cluster }));
+        for (const rule of rules) if (rule.checkJob) ruled.push(...rule.checkJob({ job: spec, cluster }));
         const ps = firstPerSpan(...stages, ruled);
         if (parses(doc)) problems.push(...ps);
         return { doc, spec, ok: !ps.some(isError) && !doc.problems.some(isError), cluster: resolved.source };
@@ -176,10 +185,10 @@ function unknownKind(doc: SpecDocument): Problem {
   };
 }
 
-function checkCluster(doc: SpecDocument, stages: ItemStages): { checked: CheckedCluster; problems: Problem[] } {
+function checkCluster(doc: SpecDocument, stages: ItemStages, rules: readonly Rule[]): { checked: CheckedCluster; problems: Problem[] } {
   const built = stages.cluster(doc);
   const ruled: Problem[] = [];
-  for (const rule of RULES) if (rule.checkCluster) ruled.push(...rule.checkCluster({ cluster: built.spec }));
+  for (const rule of rules) if (rule.checkCluster) ruled.push(...rule.checkCluster({ cluster: built.spec }));
   const problems = firstPerSpan(stages.schema(doc, 'Cluster'), built.problems, ruled);
   const ok = !problems.some(isError) && !doc.problems.some(isError);
   return { checked: { doc, spec: built.spec, ok }, problems };

@@ -78,7 +78,8 @@ export class Front {
     /** Called once the back has handled `exit` (with its exit code). */
     private readonly onExit: (code: number) => void,
   ) {
-    this.workspace = new Workspace(fs, (m) => this.log(m));
+    // Completion reads documents and models, never problems: the front's checks skip the rules.
+    this.workspace = new Workspace(fs, (m) => this.log(m), { rules: false });
     this.back = this.connect();
   }
 

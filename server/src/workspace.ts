@@ -3,7 +3,7 @@
  * disk (found at start and kept fresh by file-watch events), and each file's check result,
  * memoised on the texts it was computed from (its own and the cluster file it read).
  */
-import { createSpecChecker, isBerthFile, type CheckedFile, type CheckedJob, type SpecChecker, type SpecHost } from '../engine/checkSpec';
+import { createSpecChecker, isBerthFile, type CheckedFile, type CheckedJob, type CheckerOptions, type SpecChecker, type SpecHost } from '../engine/checkSpec';
 import { createParseCache, type ParseCache } from '../engine/parseSpec';
 import type { FileSystem } from './fileSystem';
 import { guarded } from './guard';
@@ -24,10 +24,14 @@ export class Workspace {
   private checker: SpecChecker | undefined;
   private nextRevision = 1;
 
-  /** `log` hears of a bug met while checking one file for another's sake (see jobsTargeting). */
+  /**
+   * `log` hears of a bug met while checking one file for another's sake (see jobsTargeting);
+   * `checker` tunes the checks (the front's completion skips the rules).
+   */
   constructor(
     private readonly fs: FileSystem,
     private readonly log: (message: string) => void,
+    private readonly checkerOptions: CheckerOptions = {},
   ) {}
 
   /** Indexes the Berth files under the workspace folders (read from disk, not opened). */
@@ -136,7 +140,7 @@ export class Workspace {
         return s?.text;
       },
     };
-    this.checker ??= createSpecChecker();
+    this.checker ??= createSpecChecker(undefined, this.checkerOptions);
     const result = this.checker.check(path, state.text, host, state.cache);
     state.checked = { result, reads };
     return result;

@@ -229,6 +229,16 @@ describe('results', () => {
     assert.deepEqual(starts, [...starts].sort((a, b) => a - b));
   });
 
+  test('without rules (what completion asks for), the same documents and models but no rule problems', () => {
+    const text = `${jobText('dev', '    dependsOn: [db]\n  - name: api\n    resources: { cpus: 1, mem: 1Gi }\n')}---\n${DEV}`;
+    const full = createSpecChecker().check('/w/all.yaml', text, fakeHost({}));
+    const lean = createSpecChecker(undefined, { rules: false }).check('/w/all.yaml', text, fakeHost({}));
+    assert.deepEqual(codes(full.problems).sort(), ['spec/duplicate-name', 'spec/unknown-dependency']);
+    assert.deepEqual(lean.problems, []);
+    assert.deepEqual(lean.jobs.map((j) => j.spec), full.jobs.map((j) => j.spec));
+    assert.deepEqual(lean.clusters.map((c) => c.spec), full.clusters.map((c) => c.spec));
+  });
+
   test('an empty file or a file of comments has no documents and no problems', () => {
     for (const text of ['', '\n', '# nothing here\n', '---\n', '---\n...\n']) {
       const checked = createSpecChecker().check('/w/web.job.yaml', text, fakeHost({}));
