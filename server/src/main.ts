@@ -6,7 +6,15 @@
  * The worker is started before this thread loads the rest of the server, so that the two load in
  * parallel: `require` (not `import`) keeps the bundle's modules from being evaluated up front.
  */
+import { setFlagsFromString } from 'node:v8';
 import { isMainThread, Worker } from 'node:worker_threads';
+
+// V8 lets a heap grow to about twice what survived its last full collection before collecting
+// again; an edit of a 5,000-task workspace leaves tens of MiB behind on each thread, and two
+// threads then went past 300 MiB resident. Growing by half keeps them near 250-280 MiB, at no cost
+// in edit latency we could measure (`node out/bench/lsp.bench.js`). Process-wide, so it also holds
+// for the worker, started below.
+if (isMainThread) setFlagsFromString('--heap-growing-percent=50');
 
 type Threads = typeof import('./threads');
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- evaluated after the worker starts (see above)
@@ -15,12 +23,8 @@ const load = (): Threads => require('./threads') as Threads;
 if (process.argv.includes('--single-thread')) load().startSingleThread();
 else if (!isMainThread) load().startBack();
 else {
-  // The back's young generation is kept small: each of V8's defaults (16 MiB semi-spaces) would
-  // hold tens of MiB of a plan's garbage per thread, and two threads went past 300 MiB resident on
-  // a 5,000-task workspace; at 6 MiB the plan's speed is the same within what we can measure.
-  const resourceLimits = { maxYoungGenerationSizeMb: 6 };
   const spawnBack = (): Worker => {
-    const worker = new Worker(__filename, { argv: process.argv.slice(2), stdout: true, resourceLimits });
+    const worker = new Worker(__filename, { argv: process.argv.slice(2), stdout: true });
     // stdout is the protocol: whatever the back might print goes to stderr instead.
     worker.stdout.pipe(process.stderr);
     return worker;
