@@ -21,6 +21,7 @@ import {
   InitializedNotification,
   InitializeRequest,
   LogMessageNotification,
+  PublishDiagnosticsNotification,
   Message,
   MessageType,
   type CompletionParams,
@@ -31,6 +32,7 @@ import {
   type InitializeParams,
   type MessageReader,
   type MessageWriter,
+  type PublishDiagnosticsParams,
   type NotificationMessage,
   type RequestMessage,
   type ResponseMessage,
@@ -69,6 +71,8 @@ export class Front {
   /** Client requests forwarded to the back and not yet answered, by id. */
   private readonly pending = new Set<string | number>();
   private exiting = false;
+  /** Open Berth files the front has not checked yet, by URI. */
+  private readonly unwarmed = new Set<string>();
   private restarts = 0;
 
   constructor(
@@ -118,6 +122,14 @@ export class Front {
       if (message.id !== null) this.pending.delete(message.id);
     }
     void this.writer.write(message);
+    if (Message.isNotification(message) && message.method === PublishDiagnosticsNotification.method) this.warm((message.params as PublishDiagnosticsParams).uri);
+  }
+
+  /** The first check of a file the back has just published for (see `track`). */
+  private warm(uri: string): void {
+    if (!this.unwarmed.delete(uri)) return;
+    const path = uriToPath(uri);
+    setImmediate(() => guard((m) => this.log(m), `front: checking ${path}`, () => this.workspace.check(path)));
   }
 
   private backExited(back: Back, code: number): void {
@@ -170,9 +182,10 @@ export class Front {
         const path = uriToPath(d.uri);
         if (!isBerthFile(path, d.text)) return;
         this.workspace.open(path, d.text, d.version);
-        // Check it once now, between messages: the first completion then re-checks only what an
-        // edit changed (a first check of a 5,000-task file costs most of a second).
-        setImmediate(() => guard((m) => this.log(m), `front: checking ${path}`, () => this.workspace.check(path)));
+        // Check it once, so that the first completion re-checks only what an edit changed (a first
+        // check of a 5,000-task file costs most of a second): once the back has published the
+        // file's first diagnostics, so as not to compete with them for a core.
+        this.unwarmed.add(d.uri);
         return;
       }
       case DidChangeTextDocumentNotification.method: {
@@ -189,6 +202,7 @@ export class Front {
       case DidCloseTextDocumentNotification.method: {
         const { textDocument: d } = message.params as DidCloseTextDocumentParams;
         this.documents.delete(d.uri);
+        this.unwarmed.delete(d.uri);
         const path = uriToPath(d.uri);
         this.workspace.close(path);
         this.positions.forget(path);

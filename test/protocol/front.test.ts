@@ -142,3 +142,28 @@ test('a back that stops because the editor process is gone is not restarted', ()
   assert.deepEqual(exits, [1]);
   assert.equal(backs.length, 1);
 });
+
+test('the front checks an opened file once the back has published its diagnostics, not before', async () => {
+  const reads: string[] = [];
+  const fs = new MemoryFileSystem(files);
+  const read = fs.readFile.bind(fs);
+  fs.readFile = (path: string): string | undefined => (reads.push(path), read(path));
+  const backs: FakeBack[] = [];
+  const writer = { write: () => Promise.resolve() } as unknown as MessageWriter;
+  const front = new Front(writer, fs, () => {
+    const b = new FakeBack();
+    backs.push(b);
+    return b;
+  }, () => undefined);
+  front.fromClient({ jsonrpc: '2.0', method: 'textDocument/didOpen', params: { textDocument: { uri: JOB, languageId: 'yaml', version: 1, text: files['/ws/seed.job.yaml'] } } } as NotificationMessage);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(reads, [], 'no check before the back has published');
+  const back = backs[0];
+  back.send({ jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri: JOB, diagnostics: [] } } as NotificationMessage);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(reads, ['/ws/seed.cluster.yaml'], 'the check read the cluster the job names');
+  // Once only.
+  back.send({ jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri: JOB, diagnostics: [] } } as NotificationMessage);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(reads.length, 1);
+});
