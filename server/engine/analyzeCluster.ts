@@ -3,7 +3,7 @@
  * Shared by the command line and the language server, so both say the same thing.
  */
 import { allocate, createContext, explainTask, planAndSimulate, type AllocationInput, type Explanation, type FailoverOptions, type FailoverReport, type Plan } from './alloc';
-import { expandInstances, type ClusterNode, type ClusterSpec, type JobSpec, type TaskInstance, type TaskSpec } from './model';
+import { taskInstances, type ClusterNode, type ClusterSpec, type JobSpec, type TaskInstance, type TaskSpec } from './model';
 
 export interface ClusterAnalysis {
   readonly cluster: ClusterSpec;
@@ -97,23 +97,31 @@ function plainEqual(x: unknown, y: unknown): boolean {
  * specs (and so the new spans) around them. Costs the expansion of instances, not a plan.
  */
 export function rebaseAnalysis(previous: ClusterAnalysis, cluster: ClusterSpec, jobs: readonly JobSpec[]): ClusterAnalysis {
-  const { input, instances, byTask } = toInput(cluster, jobs);
+  // A task whose spec object is the previous one (an item the edit did not touch or move) keeps
+  // its instances: they are built from nothing else.
+  const kept = new Map<TaskSpec, readonly TaskInstance[]>();
+  for (const job of previous.jobs) for (const t of job.tasks) kept.set(t, instancesOf(previous, job.name, t.name));
+  const { input, instances, byTask } = toInput(cluster, jobs, kept);
   return { ...previous, cluster, jobs, input, instances, byTask };
 }
 
-function toInput(cluster: ClusterSpec, jobs: readonly JobSpec[]): Pick<ClusterAnalysis, 'input' | 'instances' | 'byTask'> {
+function toInput(cluster: ClusterSpec, jobs: readonly JobSpec[], kept?: ReadonlyMap<TaskSpec, readonly TaskInstance[]>): Pick<ClusterAnalysis, 'input' | 'instances' | 'byTask'> {
   const instances = new Map<string, TaskInstance>();
   const byTask = new Map<string, TaskInstance[]>();
   const input: AllocationInput = {
     nodes: cluster.nodes,
     jobs: jobs.map((job) => {
-      const tasks = expandInstances(job);
-      for (const t of tasks) {
-        instances.set(t.id, t);
-        const key = `${t.job}/${t.task}`;
-        const list = byTask.get(key);
-        if (list) list.push(t);
-        else byTask.set(key, [t]);
+      const tasks: TaskInstance[] = [];
+      for (const spec of job.tasks) {
+        const list = kept?.get(spec) ?? taskInstances(job.name, spec);
+        const key = `${job.name}/${spec.name}`;
+        for (const t of list) {
+          tasks.push(t);
+          instances.set(t.id, t);
+        }
+        const known = byTask.get(key);
+        if (known) known.push(...list);
+        else byTask.set(key, [...list]);
       }
       return { name: job.name, strategy: job.strategy, preemption: job.preemption, tasks };
     }),

@@ -163,23 +163,26 @@ export function instanceName(task: string, index: number, instances: number): st
 
 /** Expands a job's tasks into their instances, in spec order. */
 export function expandInstances(job: JobSpec): TaskInstance[] {
+  return job.tasks.flatMap((t) => taskInstances(job.name, t));
+}
+
+/** The instances of one task of job `job`, in index order. */
+export function taskInstances(job: string, t: TaskSpec): TaskInstance[] {
   const out: TaskInstance[] = [];
-  for (const t of job.tasks) {
-    for (let i = 0; i < t.instances; i++) {
-      const name = instanceName(t.name, i, t.instances);
-      out.push({
-        id: `${job.name}/${name}`,
-        job: job.name,
-        task: t.name,
-        name,
-        index: i,
-        priority: t.priority,
-        resources: t.resources,
-        ports: t.ports,
-        dependsOn: t.dependsOn.map((d) => d.name),
-        constraints: t.constraints,
-      });
-    }
+  for (let i = 0; i < t.instances; i++) {
+    const name = instanceName(t.name, i, t.instances);
+    out.push({
+      id: `${job}/${name}`,
+      job,
+      task: t.name,
+      name,
+      index: i,
+      priority: t.priority,
+      resources: t.resources,
+      ports: t.ports,
+      dependsOn: t.dependsOn.map((d) => d.name),
+      constraints: t.constraints,
+    });
   }
   return out;
 }

@@ -56,7 +56,11 @@ export class Analyses {
       const same = memo !== undefined && sameAllocation(memo.cluster, memo.specs, cluster, specs) ? memo : undefined;
       memo = { key, cluster, specs };
       if (same?.quick) memo.quick = rebaseAnalysis(same.quick, cluster, specs);
-      if (same?.full) memo.full = rebaseAnalysis(same.full, cluster, specs);
+      if (same?.full) {
+        // The two share the plan's input: re-base it once.
+        const q = memo.quick;
+        memo.full = q ? { ...same.full, cluster, jobs: specs, input: q.input, instances: q.instances, byTask: q.byTask } : rebaseAnalysis(same.full, cluster, specs);
+      }
       this.memo.set(clusterPath, memo);
     }
     if (memo.full) return memo.full;

@@ -7,8 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sameAllocation } from '../../../server/engine/analyzeCluster';
+import { analyzeCluster, rebaseAnalysis, sameAllocation } from '../../../server/engine/analyzeCluster';
 import { createSpecChecker } from '../../../server/engine/checkSpec';
+import { createParseCache } from '../../../server/engine/parseSpec';
 import type { ClusterSpec, JobSpec } from '../../../server/engine/model';
 import { repoRoot } from './repoRoot';
 
@@ -54,4 +55,27 @@ test('edits the allocator reads make a new plan: resources, priority, instances,
   assert.equal(same(JOB, edit(CLUSTER, 'attributes: { zone: a }', 'attributes: { zone: d }')), false);
   assert.equal(same(JOB, edit(CLUSTER, 'cpus: 4, mem: 8Gi', 'cpus: 5, mem: 8Gi')), false);
   assert.equal(same(JOB, edit(CLUSTER, 'ports: "31000-31099" }\n    attributes: { zone: a }', 'ports: "31000-31098" }\n    attributes: { zone: a }')), false);
+});
+
+test('a kept plan is re-based onto the new specs: the same instances as a fresh analysis, reused for tasks the edit did not touch', () => {
+  const checker = createSpecChecker();
+  const cache = createParseCache();
+  const host = { readFile: (p: string) => (p === '/ws/seed.cluster.yaml' ? CLUSTER : undefined) };
+  const before = checker.check('/ws/seed.job.yaml', JOB, host, cache).jobs[0];
+  // An edit inside task3's command: task1 and task2 keep their spec objects (the parse cache hands
+  // back their chunks), task3 gets a new one.
+  const edited = edit(JOB, 'while true; do sleep 1; done"]\n    resources: { cpus: 3', 'while true; do sleep 2; done"]\n    resources: { cpus: 3');
+  const after = checker.check('/ws/seed.job.yaml', edited, host, cache).jobs[0];
+  assert.ok(before?.cluster && after?.cluster);
+  assert.equal(after.spec.tasks[0], before.spec.tasks[0]);
+  assert.notEqual(after.spec.tasks[2], before.spec.tasks[2]);
+  const previous = analyzeCluster(before.cluster.spec, [before.spec]);
+  const rebased = rebaseAnalysis(previous, after.cluster.spec, [after.spec]);
+  const fresh = analyzeCluster(after.cluster.spec, [after.spec]);
+  assert.deepEqual(rebased.input, fresh.input);
+  assert.deepEqual([...rebased.byTask], [...fresh.byTask]);
+  assert.deepEqual(rebased.plan, fresh.plan);
+  assert.equal(rebased.instances.get('seed/task1'), previous.instances.get('seed/task1'));
+  assert.notEqual(rebased.instances.get('seed/task3'), previous.instances.get('seed/task3'));
+  assert.equal(rebased.jobs[0], after.spec);
 });
