@@ -7,15 +7,23 @@ import type { FailoverScenario } from './alloc';
 import { explain, instancesOf, type ClusterAnalysis } from './analyzeCluster';
 import type { ClusterSpec, JobSpec, Problem, TaskSpec } from './model';
 
-/** How a scenario is named to people: "node2", "node1 and node2", "zone=a". */
+/** Nodes a failure domain's name lists; a larger domain is named by its size. */
+const DOMAIN_NODES_LISTED = 3;
+/** Tasks that get their own failover warning, per job; the rest are counted in one warning. */
+export const FAILOVER_WARNINGS_PER_JOB = 100;
+
+/** How a scenario is named to people: "node2", "node1 and node2", "zone=a (node1, node4)", "zone=c (333 nodes)". */
 export function scenarioName(s: FailoverScenario): string {
-  if (s.kind === 'domain' && s.domain) return `${s.domain.attribute}=${s.domain.value} (${s.lost.join(', ')})`;
+  if (s.kind === 'domain' && s.domain) {
+    const nodes = s.lost.length <= DOMAIN_NODES_LISTED ? s.lost.join(', ') : `${s.lost.length} nodes`;
+    return `${s.domain.attribute}=${s.domain.value} (${nodes})`;
+  }
   return s.lost.length <= 2 ? s.lost.join(' and ') : `${s.lost.slice(0, -1).join(', ')} and ${s.lost[s.lost.length - 1] ?? ''}`;
 }
 
 /** The verb after a scenario's name: "node2 fails", "zone=c (node3) fails", "node1 and node2 fail". */
 export function scenarioVerb(s: FailoverScenario): 'fail' | 'fails' {
-  return s.lost.length > 1 ? 'fail' : 'fails';
+  return s.lost.length > 1 && s.kind !== 'domain' ? 'fail' : 'fails';
 }
 
 /** Task id (`job/instance`) → the instance name people read. */
@@ -55,7 +63,12 @@ function taskProblem(analysis: ClusterAnalysis, job: JobSpec, task: TaskSpec): P
   return undefined;
 }
 
-/** One warning per task that some scenario leaves without a node, naming the first such scenario. */
+/**
+ * One warning per task that some scenario leaves without a node, naming the first such scenario,
+ * for the first FAILOVER_WARNINGS_PER_JOB such tasks in file order; past that, one warning on the
+ * job's name counts the rest (a lost zone can strand thousands of tasks: thousands of warnings
+ * help no one, and would be sent again on every keystroke). Hover and the plan show them all.
+ */
 function failoverProblems(analysis: ClusterAnalysis, job: JobSpec): Problem[] {
   const report = analysis.failover.get(job.name);
   if (!report || report.safe) return [];
@@ -71,16 +84,29 @@ function failoverProblems(analysis: ClusterAnalysis, job: JobSpec): Problem[] {
   }
   const out: Problem[] = [];
   const suggestion = report.suggestion ? `; ${report.suggestion.summary}` : '';
+  let unlisted = 0;
   for (const task of job.tasks) {
     const loss = losses.get(task.name);
     if (!loss) continue;
     losses.delete(task.name);
+    if (out.length >= FAILOVER_WARNINGS_PER_JOB) {
+      unlisted++;
+      continue;
+    }
     const more = loss.count > 1 ? ` (and ${loss.count - 1} more scenario${loss.count > 2 ? 's' : ''})` : '';
     out.push({
       code: 'failover/no-capacity',
       severity: 'warning',
       message: `if ${scenarioName(loss.scenario)} ${scenarioVerb(loss.scenario)}, ${loss.reason}${more}${suggestion}`,
       span: task.nameSpan,
+    });
+  }
+  if (unlisted > 0) {
+    out.push({
+      code: 'failover/no-capacity',
+      severity: 'warning',
+      message: `${unlisted} more task${unlisted > 1 ? 's' : ''} of job ${job.name} ${unlisted > 1 ? 'are' : 'is'} left without a node by some failover scenario (warnings are shown on the first ${FAILOVER_WARNINGS_PER_JOB}; the plan lists every one)${suggestion}`,
+      span: job.nameSpan,
     });
   }
   return out;
@@ -96,7 +122,8 @@ export function clusterFailoverProblems(analysis: ClusterAnalysis, cluster: Clus
       const tasks = s.unplaced.filter((u) => analysis.instances.get(u.task)?.job === jobName).map((u) => shortName(u.task));
       if (tasks.length === 0) continue;
       const list = broken.get(node) ?? [];
-      list.push(`job ${jobName} loses ${tasks.join(', ')}`);
+      const named = tasks.length <= 5 ? tasks.join(', ') : `${tasks.slice(0, 4).join(', ')} and ${tasks.length - 4} more`;
+      list.push(`job ${jobName} loses ${named}`);
       broken.set(node, list);
     }
   }
