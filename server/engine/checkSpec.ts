@@ -7,6 +7,7 @@ import type { ClusterSpec, JobSpec, Problem } from './model';
 import { createParseCache, isRecord, parseSpec, type DocumentKind, type ParseCache, type SpecDocument, type SpecFile } from './parseSpec';
 import { looksLikePath, resolveRelative } from './paths';
 import { RULES, type Rule } from './rules';
+import { kindFromPath } from './specKinds';
 import { closest, didYouMean } from './suggest';
 import { createItemStages, type ItemStages } from './itemStages';
 import { createSchemaValidator, type SchemaValidator } from './validateSchema';
@@ -51,17 +52,7 @@ export interface SpecChecker {
   check(path: string, text: string, host: SpecHost, cache?: ParseCache): CheckedFile;
 }
 
-/** The kind a file's name implies, for documents that do not say. */
-export function kindFromPath(path: string): DocumentKind | undefined {
-  if (/\.cluster\.ya?ml$/i.test(path)) return 'Cluster';
-  if (/\.job\.ya?ml$/i.test(path)) return 'Job';
-  return undefined;
-}
-
-/** Is this a Berth file, by name or by content (`apiVersion: berth/v1` with a known kind)? */
-export function isBerthFile(path: string, text: string): boolean {
-  return kindFromPath(path) !== undefined || /^apiVersion:\s*["']?berth\/v1["']?\s*$/m.test(text);
-}
+export { isBerthFile, kindFromPath } from './specKinds';
 
 /** `schema`: share one compiled validator between checkers (compiling costs about 60 ms). */
 export interface CheckerOptions {

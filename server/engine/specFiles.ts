@@ -1,5 +1,5 @@
 /** Finding Berth files under folders, through an injected directory reader (no fs here). */
-import { isBerthFile, kindFromPath } from './checkSpec';
+import { isBerthFile, kindFromPath } from './specKinds';
 
 export interface DirectoryReader {
   /** Entries of a directory; undefined when it cannot be read. */

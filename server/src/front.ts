@@ -37,12 +37,11 @@ import {
   type RequestMessage,
   type ResponseMessage,
 } from 'vscode-languageserver/node';
-import { isBerthFile } from '../engine/checkSpec';
+import { isBerthFile } from '../engine/specKinds';
 import { Positions, uriToPath } from './convert';
-import { completeAt } from './features/completion';
 import type { FileSystem } from './fileSystem';
 import { guard, guarded } from './guard';
-import { Workspace } from './workspace';
+import type { Workspace } from './workspace';
 
 /** The back as the front sees it: a worker thread in production, a message channel in tests. */
 export interface Back {
@@ -51,6 +50,26 @@ export interface Back {
   /** The back stopped (its `exit` handling, or a crash). */
   onExit(listener: (code: number) => void): void;
   terminate(): void;
+}
+
+/**
+ * The spec checker and completion, loaded on first use (the first completion, or the first check
+ * after the back has published): this thread starts with message routing only, and does not
+ * compete with the back's start for a core. `require` keeps the bundle from evaluating them early.
+ */
+interface Engine {
+  readonly Workspace: typeof import('./workspace').Workspace;
+  readonly completeAt: typeof import('./features/completion').completeAt;
+}
+let engine: Engine | undefined;
+function loadEngine(): Engine {
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use (see above) */
+  engine ??= {
+    Workspace: (require('./workspace') as typeof import('./workspace')).Workspace,
+    completeAt: (require('./features/completion') as typeof import('./features/completion')).completeAt,
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return engine;
 }
 
 /** Requests the front answers itself. */
@@ -63,7 +82,8 @@ const MAX_RESTARTS = 5;
 export class Front {
   private back: Back;
   private readonly documents = new Map<string, TextDocument>();
-  private readonly workspace: Workspace;
+  /** Made on first use from the open documents (see loadEngine). */
+  private workspaceMade: Workspace | undefined;
   private readonly positions = new Positions(this.documents);
   private initialize: RequestMessage | undefined;
   private folders: string[] = [];
@@ -77,14 +97,26 @@ export class Front {
 
   constructor(
     private readonly writer: MessageWriter,
-    fs: FileSystem,
+    private readonly fs: FileSystem,
     private readonly startBack: () => Back,
     /** Called once the back has handled `exit` (with its exit code). */
     private readonly onExit: (code: number) => void,
   ) {
-    // Completion reads documents and models, never problems: the front's checks skip the rules.
-    this.workspace = new Workspace(fs, (m) => this.log(m), { rules: false });
     this.back = this.connect();
+  }
+
+  /** The front's workspace, made on first use with the Berth files open by then. */
+  private workspace(): Workspace {
+    if (this.workspaceMade) return this.workspaceMade;
+    // Completion reads documents and models, never problems: the front's checks skip the rules.
+    const ws = new (loadEngine().Workspace)(this.fs, (m) => this.log(m), { rules: false });
+    for (const doc of this.documents.values()) {
+      const path = uriToPath(doc.uri);
+      const text = doc.getText();
+      if (isBerthFile(path, text)) ws.open(path, text, doc.version);
+    }
+    this.workspaceMade = ws;
+    return ws;
   }
 
   /** Reads the client's messages until its stream closes. */
@@ -129,7 +161,7 @@ export class Front {
   private warm(uri: string): void {
     if (!this.unwarmed.delete(uri)) return;
     const path = uriToPath(uri);
-    setImmediate(() => guard((m) => this.log(m), `front: checking ${path}`, () => this.workspace.check(path)));
+    setImmediate(() => guard((m) => this.log(m), `front: checking ${path}`, () => this.workspace().check(path)));
   }
 
   private backExited(back: Back, code: number): void {
@@ -181,7 +213,7 @@ export class Front {
         this.documents.set(d.uri, TextDocument.create(d.uri, d.languageId, d.version, d.text));
         const path = uriToPath(d.uri);
         if (!isBerthFile(path, d.text)) return;
-        this.workspace.open(path, d.text, d.version);
+        this.workspaceMade?.open(path, d.text, d.version);
         // Check it once, so that the first completion re-checks only what an edit changed (a first
         // check of a 5,000-task file costs most of a second): once the back has published the
         // file's first diagnostics, so as not to compete with them for a core.
@@ -196,7 +228,8 @@ export class Front {
         this.documents.set(d.uri, updated);
         const path = uriToPath(d.uri);
         const text = updated.getText();
-        if (this.workspace.isOpen(path) || isBerthFile(path, text)) this.workspace.change(path, text, d.version);
+        const ws = this.workspaceMade;
+        if (ws && (ws.isOpen(path) || isBerthFile(path, text))) ws.change(path, text, d.version);
         return;
       }
       case DidCloseTextDocumentNotification.method: {
@@ -204,13 +237,13 @@ export class Front {
         this.documents.delete(d.uri);
         this.unwarmed.delete(d.uri);
         const path = uriToPath(d.uri);
-        this.workspace.close(path);
+        this.workspaceMade?.close(path);
         this.positions.forget(path);
         return;
       }
       case DidChangeWatchedFilesNotification.method: {
         const { changes } = message.params as DidChangeWatchedFilesParams;
-        for (const c of changes) this.workspace.refreshFromDisk(uriToPath(c.uri));
+        for (const c of changes) this.workspaceMade?.refreshFromDisk(uriToPath(c.uri));
         return;
       }
     }
@@ -221,10 +254,12 @@ export class Front {
     if (!this.indexed) {
       // Cluster files for `cluster:` completion; indexed on first use, not at start.
       this.indexed = true;
-      guard(log, 'front: indexing the workspace', () => this.workspace.indexFolders(this.folders));
+      guard(log, 'front: indexing the workspace', () => this.workspace().indexFolders(this.folders));
     }
-    const ctx = { workspace: this.workspace, positions: this.positions, documents: this.documents, log };
-    const result = guarded(log, 'completion', null, () => completeAt(ctx, request.params as CompletionParams));
+    const result = guarded(log, 'completion', null, () => {
+      const ctx = { workspace: this.workspace(), positions: this.positions, documents: this.documents, log };
+      return loadEngine().completeAt(ctx, request.params as CompletionParams);
+    });
     this.respond({ jsonrpc: '2.0', id: request.id, result });
   }
 

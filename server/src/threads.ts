@@ -19,7 +19,10 @@ import {
 } from 'vscode-languageserver/node';
 import { nodeFileSystem } from './fileSystem';
 import { Front, type Back } from './front';
-import { startServer } from './server';
+
+/** The whole server, loaded where it runs: the front thread never evaluates it. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on use (see above)
+const loadServer = (): typeof import('./server') => require('./server') as typeof import('./server');
 
 class PortReader extends AbstractMessageReader implements MessageReader {
   constructor(private readonly port: MessagePort) {
@@ -48,7 +51,7 @@ class PortWriter extends AbstractMessageWriter implements MessageWriter {
 export function startBack(): void {
   if (!parentPort) throw new Error('the back runs in a worker thread');
   const connection = createConnection(ProposedFeatures.all, new PortReader(parentPort), new PortWriter(parentPort));
-  startServer(connection, nodeFileSystem);
+  loadServer().startServer(connection, nodeFileSystem);
   connection.listen();
 }
 
@@ -77,6 +80,6 @@ export function startFront(first: Worker, spawn: () => Worker): void {
 /** One thread, as before the split (`--single-thread`): for editors that run the server in a sandbox. */
 export function startSingleThread(): void {
   const connection = createConnection(ProposedFeatures.all);
-  startServer(connection, nodeFileSystem);
+  loadServer().startServer(connection, nodeFileSystem);
   connection.listen();
 }
