@@ -152,7 +152,9 @@ export class Workspace {
    */
   jobsTargeting(clusterPath: string): { path: string; job: CheckedJob }[] {
     const out: { path: string; job: CheckedJob }[] = [];
+    const name = clusterPath.slice(Math.max(clusterPath.lastIndexOf('/'), clusterPath.lastIndexOf('\\')) + 1);
     for (const path of this.knownPaths()) {
+      if (path !== clusterPath && !mayReference(this.files.get(path)?.text ?? '', name)) continue;
       const checked = guarded(this.log, `checking ${path}`, undefined, () => this.check(path));
       for (const job of checked?.jobs ?? []) if (job.cluster?.path === clusterPath) out.push({ path, job });
     }
@@ -169,4 +171,15 @@ export class Workspace {
   private newState(text: string, open: boolean, version: number | undefined): FileState {
     return { text, revision: this.nextRevision++, cache: createParseCache(), open, version };
   }
+}
+
+/**
+ * Can a file with this text hold a job whose cluster reference resolves to a file named `name`?
+ * A reference to another file is a path, resolved segment by segment, so its text ends with the
+ * file's name, unless a double-quoted escape spells it (then the text holds a backslash). Files
+ * that cannot are not checked when planning that cluster: in a workspace of many Berth files, the
+ * first plan then checks the few that name the cluster, not all of them.
+ */
+function mayReference(text: string, name: string): boolean {
+  return text.includes(name) || text.includes('\\');
 }

@@ -55,6 +55,25 @@ test('a job that is not open, read from disk, takes the room an open job needs o
   await client.shutdown();
 });
 
+test('jobs that name the cluster from another folder, or through a YAML escape, are in its plan; others are not', async () => {
+  // beta in a subfolder (`../seed.cluster.yaml`), gamma spelling the name with an escape (`\x2e` is
+  // "."), and delta on another cluster: only delta stays out of seed's plan.
+  const gamma = jobText('gamma', 'g', 'cpus: 1, mem: 1Gi, disk: 1Gi').replace('cluster: ./seed.cluster.yaml', 'cluster: "./seed\\x2ecluster.yaml"');
+  const delta = jobText('delta', 'd', 'cpus: 1, mem: 1Gi, disk: 1Gi').replace('./seed.cluster.yaml', './other.cluster.yaml');
+  const files = {
+    '/ws/seed.cluster.yaml': seedCluster,
+    '/ws/other.cluster.yaml': seedCluster.replace('name: seed', 'name: other'),
+    '/ws/alpha.job.yaml': alpha,
+    '/ws/sub/beta.job.yaml': beta.replace('./seed.cluster.yaml', '../seed.cluster.yaml'),
+    '/ws/gamma.job.yaml': gamma,
+    '/ws/delta.job.yaml': delta,
+  };
+  const { client } = await startInMemory('/ws', files);
+  const reports = await plan(client, '/ws/seed.cluster.yaml');
+  assert.deepEqual(reports.map((r) => r.job), ['alpha', 'beta', 'gamma']);
+  await client.shutdown();
+});
+
 test('two open jobs on one cluster: an edit to one re-places the other', async () => {
   const files = { '/ws/seed.cluster.yaml': seedCluster, '/ws/alpha.job.yaml': alpha, '/ws/beta.job.yaml': beta };
   const { client } = await startInMemory('/ws', files);
