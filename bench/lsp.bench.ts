@@ -28,7 +28,10 @@ interface LoopResult {
   replans: number[];
   /** Edits of a command once the full analysis is at hand (empty if it never came). */
   afterPause: number[];
+  /** Completion of a key, right after a keystroke. */
   completions: number[];
+  /** Completion of task names in `dependsOn` (needs the spec check), right after a keystroke. */
+  valueCompletions: number[];
   rssMiB: number;
   taskEntries: number;
 }
@@ -70,14 +73,24 @@ async function run(nodes: number, instances: number, edits: number): Promise<Loo
     const at = positionOf(job, 'sleep 3600', Math.floor(spec.tasks.length / 2));
     const digit = { line: at.line, character: at.character + 'sleep 360'.length };
     const afterPriority = positionOf(job, '    priority:', Math.floor(spec.tasks.length / 3));
+    // Completion alternates between a key (from the schema and the text) and a value that needs the
+    // spec check (task names in a `dependsOn` list), each right after a keystroke.
+    const dependsCount = job.split('dependsOn: [').length - 1;
+    const inDepends = dependsCount > 0 ? positionOf(job, 'dependsOn: [', Math.floor(dependsCount / 2)) : undefined;
+    const completionAt = (i: number): { line: number; character: number } =>
+      i % 2 === 1 && inDepends ? { line: inDepends.line, character: inDepends.character + 'dependsOn: ['.length } : { line: afterPriority.line, character: 4 };
+    const valueCompletionTimes: number[] = [];
+    const timeCompletion = async (i: number): Promise<void> => {
+      const c0 = performance.now();
+      await complete(client, jobPath, completionAt(i));
+      (i % 2 === 1 && inDepends ? valueCompletionTimes : completionTimes).push(performance.now() - c0);
+    };
     for (let i = 0; i < edits; i++) {
       const text = i % 2 === 0 ? '1' : '0';
       const start = performance.now();
       const version = await client.change(jobPath, [{ range: { start: digit, end: { line: digit.line, character: digit.character + 1 } }, text }]);
       // Completion right after the keystroke, as an editor asks while the user types.
-      const c0 = performance.now();
-      await complete(client, jobPath, { line: afterPriority.line, character: 4 });
-      completionTimes.push(performance.now() - c0);
+      await timeCompletion(i);
       await client.diagnostics(jobPath, (p) => p.version === version);
       editTimes.push(performance.now() - start);
       if (i % 10 === 0) maxRss = Math.max(maxRss, rssOf(child.pid ?? 0));
@@ -92,9 +105,7 @@ async function run(nodes: number, instances: number, edits: number): Promise<Loo
       const length = i % 2 === 0 ? cpusText.length : cpusText.length + 1;
       const start = performance.now();
       const version = await client.change(jobPath, [{ range: { start: cpusValue, end: { line: cpusValue.line, character: cpusValue.character + length } }, text }]);
-      const c0 = performance.now();
-      await complete(client, jobPath, { line: afterPriority.line, character: 4 });
-      completionTimes.push(performance.now() - c0);
+      await timeCompletion(i);
       await client.diagnostics(jobPath, (p) => p.version === version);
       replanTimes.push(performance.now() - start);
     }
@@ -113,7 +124,7 @@ async function run(nodes: number, instances: number, edits: number): Promise<Loo
       pausedTimes.push(performance.now() - start);
     }
     maxRss = Math.max(maxRss, rssOf(child.pid ?? 0));
-    return { first, edits: editTimes, replans: replanTimes, afterPause: pausedTimes, completions: completionTimes, rssMiB: maxRss, taskEntries: spec.tasks.length };
+    return { first, edits: editTimes, replans: replanTimes, afterPause: pausedTimes, completions: completionTimes, valueCompletions: valueCompletionTimes, rssMiB: maxRss, taskEntries: spec.tasks.length };
   } finally {
     await client.shutdown();
     rmSync(dir, { recursive: true, force: true });
@@ -130,7 +141,10 @@ function report(label: string, r: LoopResult): void {
   console.log(`  edit of a command → diagnostics (plan kept) p50 ${ms(median(r.edits))}  p95 ${ms(percentile(r.edits, 95))}  (goal p50 <= 30, p95 <= 100)`);
   console.log(`  edit of cpus → diagnostics (new plan+scan) p50 ${ms(median(r.replans))}  p95 ${ms(percentile(r.replans, 95))}  (goal p50 <= 30, p95 <= 100)`);
   console.log(r.afterPause.length > 0 ? `  edit of a command after a pause (full analysis at hand) p50 ${ms(median(r.afterPause))}  p95 ${ms(percentile(r.afterPause, 95))}` : '  after a pause: the full analysis published nothing new within 60 s');
-  console.log(`  completion during the edits                p50 ${ms(median(r.completions))}  p95 ${ms(percentile(r.completions, 95))}  (goal p95 <= 50)`);
+  const all = [...r.completions, ...r.valueCompletions];
+  console.log(`  completion during the edits, all           p50 ${ms(median(all))}  p95 ${ms(percentile(all, 95))}  (goal p95 <= 50)`);
+  console.log(`    of a key                                 p50 ${ms(median(r.completions))}  p95 ${ms(percentile(r.completions, 95))}`);
+  if (r.valueCompletions.length > 0) console.log(`    of task names in dependsOn (spec check)  p50 ${ms(median(r.valueCompletions))}  p95 ${ms(percentile(r.valueCompletions, 95))}`);
   console.log(`  server resident memory (max)               ${r.rssMiB.toFixed(0)} MiB  (goal < 300)`);
 }
 

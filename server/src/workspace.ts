@@ -92,6 +92,11 @@ export class Workspace {
     return false;
   }
 
+  /** Is `path` a file of the workspace (a Berth file, open or on disk, or one a check read)? */
+  knows(path: string): boolean {
+    return this.files.has(path);
+  }
+
   isOpen(path: string): boolean {
     return this.files.get(path)?.open === true;
   }

@@ -166,3 +166,25 @@ test('in a cluster file: node attribute names and values that other nodes use', 
   assert.deepEqual(labels(items), ['a', 'b', 'c']);
   await client.shutdown();
 });
+
+test('a long list is cut to the items matching what is typed, and marked incomplete so the editor asks again', async () => {
+  const tasks = Array.from({ length: 450 }, (_, i) => `  - name: t${i}\n    resources: { cpus: 0.01, mem: 8Mi }\n`).join('');
+  const job = `apiVersion: berth/v1\nkind: Job\nname: many\ncluster: ./seed.cluster.yaml\ntasks:\n${tasks}  - name: last\n    resources: { cpus: 0.01, mem: 8Mi }\n    dependsOn: [t12¦]\n`;
+  const { client } = await startInMemory('/ws', { '/ws/seed.cluster.yaml': seedCluster });
+  const text = job.replace('¦', '');
+  const at = job.indexOf('¦');
+  await client.open('/ws/many.job.yaml', text);
+  const position = (offset: number): { line: number; character: number } => {
+    const before = text.slice(0, offset);
+    return { line: before.split('\n').length - 1, character: offset - (before.lastIndexOf('\n') + 1) };
+  };
+  const typed = await client.request<CompletionList>('textDocument/completion', { textDocument: { uri: uriOf('/ws/many.job.yaml') }, position: position(at) });
+  // t12, t120..t129: what "t12" can still become.
+  assert.deepEqual(typed.items.map((i) => i.label).sort(), ['t12', ...Array.from({ length: 10 }, (_, i) => `t12${i}`)].sort());
+  assert.equal(typed.isIncomplete, true);
+  const empty = await client.request<CompletionList>('textDocument/completion', { textDocument: { uri: uriOf('/ws/many.job.yaml') }, position: position(at - 3) });
+  assert.equal(empty.items.length, 200);
+  assert.equal(empty.isIncomplete, true);
+  await client.diagnostics('/ws/many.job.yaml');
+  await client.shutdown();
+});

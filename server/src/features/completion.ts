@@ -45,25 +45,62 @@ export type CompletionContext = Pick<FeatureContext, 'workspace' | 'positions' |
 export function completeAt(ctx: CompletionContext, params: CompletionParams): CompletionList | null {
   const path = uriToPath(params.textDocument.uri);
   const text = ctx.documents.get(params.textDocument.uri)?.getText() ?? ctx.workspace.text(path);
-  const checked = ctx.workspace.check(path);
-  if (text === undefined || !checked) return null;
+  if (text === undefined || !ctx.workspace.knows(path)) return null;
   const index = ctx.positions.index(path, text);
   const offset = toOffset(index, params.position);
   const slot = slotAt(text, offset);
   if (slot.kind === 'none') return null;
-  const doc = checked.file.text === text ? documentAt(checked.file.documents, offset) : undefined;
-  const kind = doc?.kind ?? kindInText(text, offset) ?? kindFromPath(path);
-  const cluster = kind === 'Cluster' ? checked.clusters.find((c) => c.doc === doc)?.spec : (checked.jobs.find((j) => j.doc === doc) ?? checked.jobs[0])?.cluster?.spec;
-  const scope: Scope = { kind, path, checked, doc, cluster, clusterFiles: () => ctx.workspace.knownPaths().filter((p) => kindFromPath(p) === 'Cluster') };
-  const items = slot.kind === 'key' ? keyItems(scope, slot) : valueItems(scope, slot);
+  // The spec check only when an item needs it (names, attributes, the cluster): keys come from the
+  // schema and the text, so a key typed in a large file does not wait for a re-check of it.
+  let checkedScope: Pick<Scope, 'checked' | 'doc'> | undefined;
+  const check = (): Pick<Scope, 'checked' | 'doc'> => {
+    if (checkedScope) return checkedScope;
+    const checked = ctx.workspace.check(path) as CheckedFile;
+    const doc = checked.file.text === text ? documentAt(checked.file.documents, offset) : undefined;
+    return (checkedScope = { checked, doc });
+  };
+  const kind = kindInText(text, offset) ?? check().doc?.kind ?? kindFromPath(path);
+  const clusterOf = (): ClusterSpec | undefined => {
+    const { checked, doc } = check();
+    return kind === 'Cluster' ? checked.clusters.find((c) => c.doc === doc)?.spec : (checked.jobs.find((j) => j.doc === doc) ?? checked.jobs[0])?.cluster?.spec;
+  };
+  const scope: Scope = {
+    kind,
+    path,
+    get checked() {
+      return check().checked;
+    },
+    get doc() {
+      return check().doc;
+    },
+    get cluster() {
+      return clusterOf();
+    },
+    clusterFiles: () => ctx.workspace.knownPaths().filter((p) => kindFromPath(p) === 'Cluster'),
+  };
+  const { items, isIncomplete } = capped(slot.kind === 'key' ? keyItems(scope, slot) : valueItems(scope, slot), slot.prefix);
   const range = toRange(index, slot.range);
   // After `key:`, `,` or `-` with no space yet, a value needs one in front.
   const before = text[slot.range.start - 1];
   const pad = slot.range.start === offset && (before === ':' || before === ',' || (before === '-' && slot.kind === 'key')) ? ' ' : '';
   return {
-    isIncomplete: false,
+    isIncomplete,
     items: items.map(({ newText, ...item }) => ({ ...item, filterText: item.filterText ?? item.label, textEdit: { range, newText: pad + (newText ?? item.label) } })),
   };
+}
+
+/** Items per answer: task names of a 5,000-task job or node names of a 1,000-node cluster are more. */
+export const MAX_ITEMS = 200;
+
+/**
+ * At most MAX_ITEMS items, those matching what is typed so far first (the editor filters further).
+ * A cut list is marked incomplete, so that the editor asks again as the user types on.
+ */
+function capped(items: Item[], prefix: string): { items: Item[]; isIncomplete: boolean } {
+  if (items.length <= MAX_ITEMS) return { items, isIncomplete: false };
+  const p = prefix.toLowerCase();
+  const matching = p === '' ? items : items.filter((i) => (i.filterText ?? i.label).toLowerCase().includes(p));
+  return { items: matching.slice(0, MAX_ITEMS), isIncomplete: true };
 }
 
 /** The kind a document says in its text (`kind: Job`), for documents that do not parse yet. */
