@@ -17,6 +17,7 @@
 import { type Context, compareTasks, computeShares, createContext, D } from './context';
 import { consolidate } from './consolidate';
 import { repack } from './repack';
+import { Heap } from './heap';
 import { firstFitPass, improveClass, SMALL_CLASS } from './improve';
 import { findPreemption } from './preempt';
 import { assignDynamicPorts } from './ports';
@@ -102,7 +103,8 @@ export function depsPlaced(ctx: Context, st: AllocState, k: number): boolean {
 export function runQueue(ctx: Context, st: AllocState, queue: number[]): void {
   computeShares(ctx, st.upTotals(), queue);
   queue.sort((a, b) => compareTasks(ctx, a, b));
-  const requeued = new TaskHeap(ctx);
+  // Evicted tasks queued again, in placement order.
+  const requeued = new Heap((a, b) => compareTasks(ctx, a, b) < 0);
   let qi = 0;
   let classPriority = NaN;
   const classTasks: number[] = [];
@@ -172,49 +174,6 @@ function retryFailed(ctx: Context, st: AllocState, queue: readonly number[]): vo
     const node = findBest(ctx, st, k, ctx.jobs[ctx.taskJob[k]].binpack ? BINPACK : SPREAD);
     if (node >= 0) st.place(k, node, false);
     else if (st.status[k] === BLOCKED) st.setStatus(k, UNPLACED);
-  }
-}
-
-/** A binary min-heap of tasks in placement order (for evicted tasks queued again). */
-class TaskHeap {
-  private readonly items: number[] = [];
-  constructor(private readonly ctx: Context) {}
-  get size(): number {
-    return this.items.length;
-  }
-  peek(): number {
-    return this.items[0];
-  }
-  push(k: number): void {
-    const a = this.items;
-    a.push(k);
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (compareTasks(this.ctx, a[i], a[p]) >= 0) break;
-      [a[i], a[p]] = [a[p], a[i]];
-      i = p;
-    }
-  }
-  pop(): number {
-    const a = this.items;
-    const top = a[0];
-    const last = a.pop() as number;
-    if (a.length > 0) {
-      a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && compareTasks(this.ctx, a[l], a[m]) < 0) m = l;
-        if (r < a.length && compareTasks(this.ctx, a[r], a[m]) < 0) m = r;
-        if (m === i) break;
-        [a[i], a[m]] = [a[m], a[i]];
-        i = m;
-      }
-    }
-    return top;
   }
 }
 

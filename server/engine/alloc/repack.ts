@@ -15,6 +15,7 @@
  */
 import { type Context, D } from './context';
 import { countChecks, failedCount, fixedPortsFree, resourcesFit } from './search';
+import { Heap } from './heap';
 import type { AllocState } from './state';
 
 /** Passes over the empty nodes (each after a pass that gained). */
@@ -97,8 +98,8 @@ export function repack(ctx: Context, st: AllocState, placed: readonly number[]):
       capSize[e] = sizeOf(e);
       if (capSize[e] >= least) candidates.push(e);
     }
-    // Largest first, through a heap: a failover scenario usually stops at the first one.
-    const heap = new LargestFirst(candidates, capSize);
+    // Largest first (then by index), through a heap: a failover scenario usually stops at the first one.
+    const heap = new Heap((a, b) => capSize[a] > capSize[b] || (capSize[a] === capSize[b] && a < b), candidates);
     const emptied: number[] = [];
     const opened: number[] = [];
     while (heap.size > 0 && order.length >= 2) {
@@ -188,50 +189,4 @@ function staticOk(ctx: Context, st: AllocState, i: number, e: number): boolean {
     if (ctx.fixed[v].length > 0 && !fixedPortsFree(ctx, st, v, e)) return false;
   }
   return true;
-}
-
-/** A binary heap of nodes, popped by size descending, then index ascending (a total order). */
-class LargestFirst {
-  private readonly items: number[];
-  constructor(
-    items: number[],
-    private readonly size_: Float64Array,
-  ) {
-    this.items = items;
-    for (let i = (items.length >> 1) - 1; i >= 0; i--) this.down(i);
-  }
-  get size(): number {
-    return this.items.length;
-  }
-  pop(): number {
-    const a = this.items;
-    const top = a[0];
-    const last = a.pop() as number;
-    if (a.length > 0) {
-      a[0] = last;
-      this.down(0);
-    }
-    return top;
-  }
-  /** Does node a come before node b? */
-  private before(a: number, b: number): boolean {
-    const sa = this.size_[a];
-    const sb = this.size_[b];
-    return sa > sb || (sa === sb && a < b);
-  }
-  private down(i: number): void {
-    const a = this.items;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < a.length && this.before(a[l], a[m])) m = l;
-      if (r < a.length && this.before(a[r], a[m])) m = r;
-      if (m === i) return;
-      const t = a[i];
-      a[i] = a[m];
-      a[m] = t;
-      i = m;
-    }
-  }
 }
