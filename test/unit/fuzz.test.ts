@@ -6,38 +6,21 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { createSpecChecker, type SpecHost } from '../../server/engine/checkSpec';
 import type { Problem, Span } from '../../server/engine/model';
-import { repoPath } from './spec/repoRoot';
+import { exampleSpecs, repoPath, type SpecText } from './spec/repoRoot';
 
 const SEVERITIES = new Set(['error', 'warning', 'information', 'hint']);
 
 /** Iterations per property; all together stay well under 20 s on two cores. */
 const RUNS = { examples: 2500, lines: 1000, tokens: 1500, specShaped: 800, clusterShaped: 400 };
 
-interface Example {
-  readonly path: string;
-  readonly text: string;
-}
+type Example = SpecText;
 
-function findExamples(): Example[] {
-  const out: Example[] = [];
-  const walk = (dir: string): void => {
-    for (const e of readdirSync(dir).sort()) {
-      const p = join(dir, e);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (/\.ya?ml$/.test(e)) out.push({ path: p, text: readFileSync(p, 'utf8') });
-    }
-  };
-  walk(repoPath('examples'));
-  return out;
-}
-
-const examples = findExamples();
+const examples = exampleSpecs();
 /** The real files, so that mutated jobs are checked against their real clusters. */
 const host: SpecHost = {
   readFile: (path) => examples.find((e) => e.path === path)?.text,

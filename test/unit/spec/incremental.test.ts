@@ -8,8 +8,6 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { createSpecChecker, type CheckedFile, type SpecHost } from '../../../server/engine/checkSpec';
 import type { Problem } from '../../../server/engine/model';
@@ -17,25 +15,7 @@ import { createParseCache, listItemsOf, parseSpec, type ParseCache } from '../..
 import { tooDeepAt } from '../../../server/engine/yamlText';
 import { toCluster, toJob } from '../../../server/engine/toModel';
 import { createSchemaValidator, LIST_KEY } from '../../../server/engine/validateSchema';
-import { repoPath } from './repoRoot';
-
-interface SpecText {
-  readonly path: string;
-  readonly text: string;
-}
-
-function examples(): SpecText[] {
-  const out: SpecText[] = [];
-  const walk = (dir: string): void => {
-    for (const e of readdirSync(dir).sort()) {
-      const p = join(dir, e);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (/\.ya?ml$/.test(e)) out.push({ path: p, text: readFileSync(p, 'utf8') });
-    }
-  };
-  walk(repoPath('examples'));
-  return out;
-}
+import { exampleSpecs, type SpecText } from './repoRoot';
 
 /** A job of 40 tasks in the benchmark's shape (bench/util/generate.ts), with dependencies, ports and constraints. */
 function generatedJob(): string {
@@ -57,7 +37,7 @@ function generatedCluster(): string {
   return `${lines.join('\n')}\n`;
 }
 
-const files: SpecText[] = [...examples(), { path: '/gen/bench.job.yaml', text: generatedJob() }, { path: '/gen/bench.cluster.yaml', text: generatedCluster() }];
+const files: SpecText[] = [...exampleSpecs(), { path: '/gen/bench.job.yaml', text: generatedJob() }, { path: '/gen/bench.cluster.yaml', text: generatedCluster() }];
 const host: SpecHost = { readFile: (path) => files.find((f) => f.path === path)?.text };
 const validator = createSchemaValidator();
 

@@ -1,5 +1,5 @@
 /** Locates the repository from compiled tests (out/test/...): the nearest folder up with a package.json. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { SpecHost } from '../../../server/engine/checkSpec';
 
@@ -40,4 +40,23 @@ export function lineOf(text: string, offset: number): number {
     if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) line++;
   }
   return line;
+}
+
+export interface SpecText {
+  readonly path: string;
+  readonly text: string;
+}
+
+/** Every YAML file under examples/, with its text, in path order. */
+export function exampleSpecs(): SpecText[] {
+  const out: SpecText[] = [];
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir).sort()) {
+      const p = join(dir, e);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (/\.ya?ml$/.test(e)) out.push({ path: p, text: readFileSync(p, 'utf8') });
+    }
+  };
+  walk(repoPath('examples'));
+  return out;
 }
