@@ -19,8 +19,7 @@ import { registerRestartServerCommand, registerShowLogCommand, SHOW_LOG_COMMAND 
 import { registerRefreshClusterCommand } from './commands/refreshCluster';
 import { registerShowFailoverScenarioCommand } from './commands/showFailoverScenario';
 import { registerShowTaskLogsCommand } from './commands/showTaskLogs';
-import { registerStartNodeCommand } from './commands/startNode';
-import { registerStopNodeCommand } from './commands/stopNode';
+import { registerNodeCommands } from './commands/nodeCommands';
 import { PlacementView, type PlacementMessage } from './placementView';
 import { ServerStatusBar } from './statusBar';
 
@@ -66,8 +65,7 @@ export function activate(context: vscode.ExtensionContext): BerthApi {
     registerClusterUpCommand(session, log),
     registerDeployJobCommand(session, log),
     registerClusterDownCommand(session, log),
-    registerStopNodeCommand(session, log),
-    registerStartNodeCommand(session, log),
+    ...registerNodeCommands(session, log),
     registerShowTaskLogsCommand(session, log),
     registerRefreshClusterCommand(session),
     // A failover shows as it happens: which node was lost, where each task went, and where the preview said it would.
