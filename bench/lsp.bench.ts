@@ -13,6 +13,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { PublishDiagnosticsParams } from 'vscode-languageserver';
 import { parseDocument } from 'yaml';
 import { startStdio, uriOf, type TestClient } from '../test/protocol/harness';
 import { clusterYaml, generateSpec, jobYaml } from './util/generate';
@@ -69,9 +70,13 @@ async function run(nodes: number, instances: number, edits: number): Promise<Loo
     maxRss = Math.max(maxRss, rssOf(child.pid ?? 0));
     const editTimes: number[] = [];
     const completionTimes: number[] = [];
-    // Edit the `sleep 3600` of a task in the middle of the file, toggling one digit.
+    // Edit the `sleep 3600` of a task in the middle of the file: a new number each time (3601,
+    // 3602, …), so that no edit brings back a text the server has seen.
     const at = positionOf(job, 'sleep 3600', Math.floor(spec.tasks.length / 2));
-    const digit = { line: at.line, character: at.character + 'sleep 360'.length };
+    const seconds = { line: at.line, character: at.character + 'sleep '.length };
+    let commandEdits = 0;
+    const editCommand = async (): Promise<number> =>
+      client.change(jobPath, [{ range: { start: seconds, end: { line: seconds.line, character: seconds.character + 4 } }, text: String(3601 + commandEdits++) }]);
     const afterPriority = positionOf(job, '    priority:', Math.floor(spec.tasks.length / 3));
     // Completion alternates between a key (from the schema and the text) and a value that needs the
     // spec check (task names in a `dependsOn` list), each right after a keystroke.
@@ -80,48 +85,47 @@ async function run(nodes: number, instances: number, edits: number): Promise<Loo
     const completionAt = (i: number): { line: number; character: number } =>
       i % 2 === 1 && inDepends ? { line: inDepends.line, character: inDepends.character + 'dependsOn: ['.length } : { line: afterPriority.line, character: 4 };
     const valueCompletionTimes: number[] = [];
+    // When the publish arrived, not when it was read: a completion awaited first must not add to it.
+    const arrival = (p: PublishDiagnosticsParams): number => client.arrivedAt.get(p) ?? performance.now();
     const timeCompletion = async (i: number): Promise<void> => {
       const c0 = performance.now();
       await complete(client, jobPath, completionAt(i));
       (i % 2 === 1 && inDepends ? valueCompletionTimes : completionTimes).push(performance.now() - c0);
     };
     for (let i = 0; i < edits; i++) {
-      const text = i % 2 === 0 ? '1' : '0';
       const start = performance.now();
-      const version = await client.change(jobPath, [{ range: { start: digit, end: { line: digit.line, character: digit.character + 1 } }, text }]);
+      const version = await editCommand();
       // Completion right after the keystroke, as an editor asks while the user types.
       await timeCompletion(i);
-      await client.diagnostics(jobPath, (p) => p.version === version);
-      editTimes.push(performance.now() - start);
+      editTimes.push(arrival(await client.diagnostics(jobPath, (p) => p.version === version)) - start);
       if (i % 10 === 0) maxRss = Math.max(maxRss, rssOf(child.pid ?? 0));
     }
-    // Then the cpus of a task in the middle: 0.25 ↔ 0.26 cores, a real change to the plan's input.
+    // Then the cpus of a task in the middle, a real change to the plan's input: a new value each
+    // time, one millicpu apart (0.211, 0.212, … cores when it was 0.21), never one seen before.
     const replanTimes: number[] = [];
     const cpusAt = positionOf(job, 'cpus: ', Math.floor(spec.tasks.length / 2));
     const cpusValue = { line: cpusAt.line, character: cpusAt.character + 'cpus: '.length };
-    const cpusText = job.split('\n')[cpusAt.line]?.slice(cpusValue.character).split(',')[0] ?? '1';
+    let length = (job.split('\n')[cpusAt.line]?.slice(cpusValue.character).split(',')[0] ?? '1').length;
+    const millicpus = Math.round(Number(job.split('\n')[cpusAt.line]?.slice(cpusValue.character).split(',')[0]) * 1000);
     for (let i = 0; i < edits; i++) {
-      const text = i % 2 === 0 ? `${cpusText}1` : cpusText;
-      const length = i % 2 === 0 ? cpusText.length : cpusText.length + 1;
+      const text = ((millicpus + i + 1) / 1000).toFixed(3);
       const start = performance.now();
       const version = await client.change(jobPath, [{ range: { start: cpusValue, end: { line: cpusValue.line, character: cpusValue.character + length } }, text }]);
+      length = text.length;
       await timeCompletion(i);
-      await client.diagnostics(jobPath, (p) => p.version === version);
-      replanTimes.push(performance.now() - start);
+      replanTimes.push(arrival(await client.diagnostics(jobPath, (p) => p.version === version)) - start);
     }
     // A pause in typing brings the full analysis (failure domains, sets, the capacity suggestion);
     // the edits after it keep that plan too, and publish what it found.
     const pausedTimes: number[] = [];
-    const toggle = async (i: number): Promise<number> => client.change(jobPath, [{ range: { start: digit, end: { line: digit.line, character: digit.character + 1 } }, text: i % 2 === 0 ? '1' : '0' }]);
-    const v0 = await toggle(0);
+    const v0 = await editCommand();
     const fullArrived = client.nextDiagnostics(jobPath, (p) => p.version === v0);
     await client.diagnostics(jobPath, (p) => p.version === v0);
     const full = await Promise.race([fullArrived.then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), 60_000).unref())]);
     for (let i = 1; full && i <= edits; i++) {
       const start = performance.now();
-      const version = await toggle(i);
-      await client.diagnostics(jobPath, (p) => p.version === version);
-      pausedTimes.push(performance.now() - start);
+      const version = await editCommand();
+      pausedTimes.push(arrival(await client.diagnostics(jobPath, (p) => p.version === version)) - start);
     }
     maxRss = Math.max(maxRss, rssOf(child.pid ?? 0));
     return { first, edits: editTimes, replans: replanTimes, afterPause: pausedTimes, completions: completionTimes, valueCompletions: valueCompletionTimes, rssMiB: maxRss, taskEntries: spec.tasks.length };

@@ -49,10 +49,15 @@ export class DiagnosticsScheduler {
   private stopped = false;
   private lastChange = -Infinity;
 
+  /** How long the last flush took: changes that come faster than this are coalesced. */
+  private lastFlushMs = 0;
+
   /**
-   * A file's text changed (open, edit, close or on disk): re-analyse soon. The first change after
-   * a quiet spell is analysed at once (after the messages already received); changes that follow
-   * within `debounceMs` of the last one wait until the burst is over (leading and trailing edge).
+   * A file's text changed (open, edit, close or on disk): re-analyse soon. A change is analysed at
+   * once (after the messages already received) unless changes are coming faster than they can be
+   * analysed: one that follows the last within `debounceMs` and within the time the last analysis
+   * took waits until the burst is over (leading and trailing edge). So a user who types slower
+   * than the server analyses never waits for the debounce, and a flood of edits is analysed once.
    */
   changed(_path: string): void {
     if (this.stopped) return;
@@ -60,7 +65,7 @@ export class DiagnosticsScheduler {
     if (this.fullTimer) clearTimeout(this.fullTimer);
     this.fullTimer = undefined;
     const now = performance.now();
-    const quiet = this.timer === undefined && now - this.lastChange >= this.deps.debounceMs;
+    const quiet = this.timer === undefined && now - this.lastChange >= Math.min(this.deps.debounceMs, this.lastFlushMs);
     this.lastChange = now;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(
@@ -86,6 +91,7 @@ export class DiagnosticsScheduler {
    * met on one is logged and does not keep the others' diagnostics from being published.
    */
   flush(): void {
+    const started = performance.now();
     const open = new Set(this.deps.workspace.openPaths());
     for (const path of [...this.published.keys()]) if (!open.has(path)) this.published.delete(path);
     const incomplete: string[] = [];
@@ -94,6 +100,7 @@ export class DiagnosticsScheduler {
         if (this.publish(path, 'quick') === 'partial') incomplete.push(path);
       });
     }
+    this.lastFlushMs = performance.now() - started;
     if (incomplete.length > 0 && !this.stopped) this.fullTimer = setTimeout(() => this.fullPass(incomplete, this.generation), this.deps.fullDelayMs ?? FULL_DELAY_MS);
   }
 

@@ -47,6 +47,8 @@ export class TestClient {
   readonly latest = new Map<string, PublishDiagnosticsParams>();
   /** Every publish, in order of arrival. */
   readonly published: PublishDiagnosticsParams[] = [];
+  /** When each publish arrived (performance.now()), for benchmarks that read it after other awaits. */
+  readonly arrivedAt = new WeakMap<PublishDiagnosticsParams, number>();
   readonly logs: string[] = [];
   private readonly logWaiters: { test: (m: string) => boolean; resolve: (m: string) => void }[] = [];
   private readonly versions = new Map<string, number>();
@@ -56,6 +58,7 @@ export class TestClient {
     private readonly onClose: () => void,
   ) {
     rpc.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+      this.arrivedAt.set(p, performance.now());
       this.latest.set(p.uri, p);
       this.published.push(p);
       for (let i = this.waiters.length - 1; i >= 0; i--) {
