@@ -50,7 +50,10 @@ export class Analyses {
     const byName = new Map(jobs.reverse().map((j) => [j.job.spec.name, j.job.spec]));
     const specs = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
     let memo = this.memo.get(clusterPath);
+    // The analysis before this edit: its failover scenarios that the edit cannot change are kept.
+    let before: ClusterAnalysis | undefined;
     if (!memo || memo.key !== key) {
+      before = memo?.quick ?? memo?.full;
       // An edit that changes nothing the allocator reads (a command, an image, a comment) keeps
       // the plan and failover scan, with the new spans around them.
       const same = memo !== undefined && sameAllocation(memo.cluster, memo.specs, cluster, specs) ? memo : undefined;
@@ -66,7 +69,7 @@ export class Analyses {
     if (memo.full) return memo.full;
     if (depth !== 'full' && memo.quick) return memo.quick;
     const size = cluster.nodes.length * specs.reduce((n, j) => n + j.tasks.reduce((m, t) => m + t.instances, 0), 0);
-    if (depth !== 'full') return (memo.quick = analyzeCluster(cluster, specs, { failover: size > this.quickFirstAbove ? 'nodes' : 'scenarios' }));
+    if (depth !== 'full') return (memo.quick = analyzeCluster(cluster, specs, { failover: size > this.quickFirstAbove ? 'nodes' : 'scenarios', ...(before === undefined ? {} : { previous: before }) }));
     return (memo.full = analyzeCluster(cluster, specs));
   }
 

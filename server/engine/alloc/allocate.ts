@@ -134,6 +134,7 @@ export function runQueue(ctx: Context, st: AllocState, queue: number[]): void {
       continue;
     }
     if (job.preemption && st.preempted[k] === 0) {
+      st.readsAll();
       const p = findPreemption(ctx, st, k);
       if (p !== undefined) {
         st.markPreempted(k);

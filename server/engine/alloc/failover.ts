@@ -17,6 +17,7 @@
 import { allocate, downMask, placeCurrents, runQueue } from './allocate';
 import type { Context } from './context';
 import { explainIn, explainTask } from './explain';
+import type { ReadLog } from './reads';
 import { AllocState, PLACED } from './state';
 import type { AllocationInput, Eviction, FailoverLoss, FailoverMove, FailoverOptions, Plan } from './types';
 
@@ -102,7 +103,8 @@ export function enumerateScenarios(
 /** Runs scenarios against one plan; incremental when the plan is valid for the input. */
 export class FailoverSimulator {
   private readonly st: AllocState;
-  private readonly pending: readonly number[];
+  /** Tasks the plan left without a node: every scenario tries them again. */
+  readonly pending: readonly number[];
   private readonly exact: boolean;
 
   /**
@@ -135,9 +137,19 @@ export class FailoverSimulator {
     this.exact = kept === placements.size;
   }
 
-  run(lostNames: readonly string[]): ScenarioOutcome {
-    if (!this.exact) return scenarioByAllocate(this.input, this.plan, lostNames);
+  /** The state the scenarios start from (the plan's placements); read only. */
+  get state(): AllocState | undefined {
+    return this.exact ? this.st : undefined;
+  }
+
+  /** `reads`: records what the scenario reads of the state (reads.ts), when given. */
+  run(lostNames: readonly string[], reads?: ReadLog): ScenarioOutcome {
+    if (!this.exact) {
+      if (reads !== undefined) reads.all = true;
+      return scenarioByAllocate(this.input, this.plan, lostNames);
+    }
     const { ctx, st } = this;
+    st.reads = reads;
     const mark = st.mark();
     const lost: number[] = [];
     const from = new Map<number, number>();
@@ -168,10 +180,12 @@ export class FailoverSimulator {
         continue;
       }
       const by = evictedBy.get(k);
+      st.readsAll();
       const why = explained++ < EXPLAINED_PER_SCENARIO ? explainIn(ctx, st, k).summary : UNEXPLAINED;
       unplaced.push({ task, from: fromName, reason: by === undefined ? why : `evicted by ${ctx.tasks[by].id}; ${why}` });
     }
     st.rollback(mark);
+    st.reads = undefined;
     return { moves, evicted, unplaced };
   }
 }

@@ -43,6 +43,7 @@ function placedCount(st: AllocState, parts: readonly number[]): number {
 
 /** `tasks`: the class's tasks processed by the greedy pass, in placement order. */
 export function improveClass(ctx: Context, st: AllocState, tasks: readonly number[]): void {
+  st.readsAll();
   const parts = tasks.filter((k) => ctx.jobs[ctx.taskJob[k]].binpack && ctx.cyclic[ctx.taskGroup[k]] === 0 && st.current[k] === 0);
   if (parts.length === 0) return;
   firstFitPass(ctx, st, parts);
@@ -122,9 +123,14 @@ function firstFitLoses(ctx: Context, st: AllocState, parts: readonly number[]): 
   let used = nodesBefore;
   for (const [i, n] of partsOn) if (st.nodeTasks[i].length === n) used--;
   const opened = new Set<number>();
+  // Every node up to the last one first fit took was read (scanReuse.ts).
+  let last = -1;
   for (const k of parts) {
     // Dependencies outside the participants do not move: placed now, placed then.
-    if (!depsPlaced(ctx, st, k)) return true;
+    if (!depsPlaced(ctx, st, k)) {
+      st.readsUpTo(last);
+      return true;
+    }
     const cands = ctx.groups[ctx.taskGroup[k]].cands;
     const t = k * D;
     let at = -1;
@@ -138,7 +144,11 @@ function firstFitLoses(ctx: Context, st: AllocState, parts: readonly number[]): 
       for (let d = 0; d < D; d++) if (room[o + d] < ctx.dem[t + d]) fits = false;
       if (fits) at = i;
     }
-    if (at < 0) return true;
+    if (at < 0) {
+      st.readsAll();
+      return true;
+    }
+    if (at > last) last = at;
     const f = touch(at);
     for (let d = 0; d < D; d++) f[d] -= ctx.dem[t + d];
     if (st.nodeTasks[at].length === (partsOn.get(at) ?? 0) && !opened.has(at)) {
@@ -146,6 +156,7 @@ function firstFitLoses(ctx: Context, st: AllocState, parts: readonly number[]): 
       used++;
     }
   }
+  st.readsUpTo(last);
   return used >= nodesBefore;
 }
 

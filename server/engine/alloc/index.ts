@@ -3,7 +3,9 @@ export { allocate } from './allocate';
 /** An input compiled once for allocate() and simulateFailover() on the same input. */
 export { createContext, type Context as CompiledInput } from './context';
 export { explainTask } from './explain';
-export { planAndSimulate, simulateFailover } from './simulateFailover';
+export { planAndSimulate, simulateFailover, type PlanAndScans } from './simulateFailover';
+/** What lets a plan after an edit keep the failover scenarios of the plan before (opaque). */
+export type { ScanMemo } from './scanReuse';
 /** The reference re-placement after a loss: what the preview's scenario and the live controller do. */
 export { scenarioByAllocate } from './failover';
 export { formatCpus, formatMiB, formatResources } from './format';

@@ -58,6 +58,8 @@ export function repack(ctx: Context, st: AllocState, placed: readonly number[]):
     first = i;
   }
   if (!two) return;
+  // Which nodes are empty, all of them (the nodes a swap could open).
+  st.readsEmpties();
   const N = ctx.nodes.length;
   const isSource = new Set<number>();
   const sources: number[] = [];

@@ -166,14 +166,20 @@ function bestFit(ctx: Context, st: AllocState, k: number, exclude: number): numb
     if (free[o] < d0 || free[o + 1] < d1 || free[o + 2] < d2 || free[o + 3] < d3 || free[o + 4] < d4) continue;
     if (hasFixed && !fixedPortsFree(ctx, st, k, i)) continue;
     if (checks.n > 0 && failedCount(checks, i) >= 0) continue;
-    if (nodeTasks[i].length > 0) return i;
+    if (nodeTasks[i].length > 0) {
+      if (st.reads !== undefined) st.reads.ranges.push(dom, dem[t + dom], free[o + dom], i, d0, d1, d2, d3, d4);
+      return i;
+    }
     if (empty < 0) empty = i;
   }
+  if (st.reads !== undefined) st.reads.ranges.push(dom, dem[t + dom], Infinity, -1, d0, d1, d2, d3, d4);
   return empty;
 }
 
 /** Spread (least allocated) and first fit: every candidate node in name order. */
 function scan(ctx: Context, st: AllocState, k: number, mode: number, exclude: number): number {
+  // Spread scores every candidate; first fit reads them in index order up to the one it takes.
+  if (mode !== FIRST_FIT) st.readsAll();
   const cands = ctx.groups[ctx.taskGroup[k]].cands;
   const checks = countChecks(ctx, st, k);
   const hasFixed = ctx.fixed[k].length > 0;
@@ -196,7 +202,10 @@ function scan(ctx: Context, st: AllocState, k: number, mode: number, exclude: nu
     if (free[o] < d0 || free[o + 1] < d1 || free[o + 2] < d2 || free[o + 3] < d3 || free[o + 4] < d4) continue;
     if (hasFixed && !fixedPortsFree(ctx, st, k, i)) continue;
     if (checks.n > 0 && failedCount(checks, i) >= 0) continue;
-    if (mode === FIRST_FIT) return i;
+    if (mode === FIRST_FIT) {
+      st.readsUpTo(i);
+      return i;
+    }
     let score = 0;
     for (let d = 0; d < D; d++) {
       const inv = invCap[o + d];
@@ -209,5 +218,6 @@ function scan(ctx: Context, st: AllocState, k: number, mode: number, exclude: nu
       best = i;
     }
   }
+  if (mode === FIRST_FIT) st.readsAll();
   return best;
 }

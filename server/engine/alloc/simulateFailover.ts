@@ -2,6 +2,7 @@
 import { allocateState } from './allocate';
 import { type Context, createContext } from './context';
 import { enumerateScenarios, FailoverSimulator, isSafe } from './failover';
+import { ScenarioCache, type ScanMemo } from './scanReuse';
 import { suggestCapacity } from './suggest';
 import type { AllocationInput, FailoverOptions, FailoverReport, FailoverScenario, Plan } from './types';
 
@@ -10,24 +11,36 @@ export const SUGGEST_MAX_STRANDED = 64;
 
 /** `ctx`: createContext(input), when the caller compiled it already (as for allocate). */
 export function simulateFailover(input: AllocationInput, plan: Plan, options: FailoverOptions, ctx: Context = createContext(input)): FailoverReport {
-  return report(ctx, input, plan, options, new FailoverSimulator(ctx, input, plan));
+  return report(ctx, input, plan, options, new ScenarioCache(ctx, input.nodes, input.down, new FailoverSimulator(ctx, input, plan), undefined));
+}
+
+export interface PlanAndScans {
+  readonly plan: Plan;
+  readonly reports: FailoverReport[];
+  /** For the next call on an edited input (`previous`): what lets it keep scenarios. */
+  readonly memo: ScanMemo | undefined;
+  /** Scenarios kept from `previous`, and run. */
+  readonly scenarios: { readonly kept: number; readonly run: number };
 }
 
 /**
  * allocate() and simulateFailover() for each of `scans` on one compiled input: the same results,
- * but the scenarios start from the state the plan ended in instead of placing the plan again.
+ * but the scenarios start from the state the plan ended in instead of placing the plan again, a
+ * scenario two scans share runs once, and with `previous` (the memo of a call on the input before
+ * an edit) the scenarios the edit cannot have changed are kept (scanReuse.ts).
  */
-export function planAndSimulate(input: AllocationInput, scans: readonly FailoverOptions[], ctx: Context = createContext(input)): { plan: Plan; reports: FailoverReport[] } {
+export function planAndSimulate(input: AllocationInput, scans: readonly FailoverOptions[], ctx: Context = createContext(input), previous?: ScanMemo): PlanAndScans {
   const { plan, st } = allocateState(input, ctx);
-  if (scans.length === 0) return { plan, reports: [] };
+  if (scans.length === 0) return { plan, reports: [], memo: undefined, scenarios: { kept: 0, run: 0 } };
   // Every scenario rolls the state back, so one simulator serves every scan.
-  const simulator = new FailoverSimulator(ctx, input, plan, st);
-  return { plan, reports: scans.map((options) => report(ctx, input, plan, options, simulator)) };
+  const cache = new ScenarioCache(ctx, input.nodes, input.down, new FailoverSimulator(ctx, input, plan, st), previous);
+  const reports = scans.map((options) => report(ctx, input, plan, options, cache));
+  return { plan, reports, memo: cache.memo(), scenarios: { ...cache.counts } };
 }
 
-function report(ctx: Context, input: AllocationInput, plan: Plan, options: FailoverOptions, simulator: FailoverSimulator): FailoverReport {
+function report(ctx: Context, input: AllocationInput, plan: Plan, options: FailoverOptions, cache: ScenarioCache): FailoverReport {
   const { scenarios: specs, truncated } = enumerateScenarios(ctx, input.down, options);
-  const scenarios: FailoverScenario[] = specs.map((s) => ({ ...s, ...simulator.run(s.lost) }));
+  const scenarios: FailoverScenario[] = specs.map((s) => ({ ...s, ...cache.outcome(s.lost) }));
   const safe = isSafe(input, scenarios, options.job);
   const report: FailoverReport = { safe, scenarios, truncated };
   if (safe || options.suggest === false) return report;

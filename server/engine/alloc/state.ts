@@ -9,6 +9,7 @@
  */
 import { type Context, D } from './context';
 import { NodeOrder } from './nodeOrder';
+import type { ReadLog } from './reads';
 
 export const PENDING = 0;
 export const PLACED = 1;
@@ -31,6 +32,8 @@ export interface EvictionRecord {
 export class AllocState {
   /** Removals so far (moves, evictions, tries undone): room may have opened since a task failed. */
   removals = 0;
+  /** While a failover scenario runs: what it reads (reads.ts). */
+  reads: ReadLog | undefined = undefined;
   readonly free: Float64Array;
   readonly down: Uint8Array;
   readonly nodeOf: Int32Array;
@@ -183,6 +186,21 @@ export class AllocState {
       const v = ctx.fields[ctx.slotField[s]].valueOf[node];
       if (v >= 0) this.counts[s][v] += delta;
     }
+  }
+
+  /** The run reads more of the state than a log's ranges can say (see ReadLog). */
+  readsAll(): void {
+    if (this.reads !== undefined) this.reads.all = true;
+  }
+
+  /** The run read which nodes are empty (see ReadLog.empties). */
+  readsEmpties(): void {
+    if (this.reads !== undefined) this.reads.empties = true;
+  }
+
+  /** The run read every node with an index up to `node` (see ReadLog.upTo). */
+  readsUpTo(node: number): void {
+    if (this.reads !== undefined && node > this.reads.upTo) this.reads.upTo = node;
   }
 
   /** Starts journaling (if not yet) and returns a mark to roll back to. */
