@@ -114,7 +114,9 @@ function compare(prev: ScanMemo, ctx: Context, st: AllocState, nodes: readonly C
   const groupKey = (c: Context, g: number): string => `${c.jobs[c.groups[g].job].name}\n${c.groups[g].task}`;
   let newGroups: Map<string, number> | undefined;
   for (let k = 0; k < T; k++) {
-    const j = old.taskIndex.get(ctx.tasks[k].id);
+    // Most tasks keep their index (an edit adds or removes few): try it before the map.
+    const id = ctx.tasks[k].id;
+    const j = k < old.tasks.length && old.tasks[k].id === id ? k : old.taskIndex.get(id);
     if (j !== undefined) seen[j] = 1;
     if (j !== undefined && sameTask(old, j, ctx, k) && prev.nodeOf[j] === st.nodeOf[k] && prev.status[j] === st.status[k]) continue;
     dirtyTask[k] = 1;
