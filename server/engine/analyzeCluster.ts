@@ -2,7 +2,7 @@
  * One cluster and every valid job that targets it → the plan and each job's failover report.
  * Shared by the command line and the language server, so both say the same thing.
  */
-import { allocate, createContext, explainTask, planAndSimulate, type ScanMemo, type AllocationInput, type Explanation, type FailoverOptions, type FailoverReport, type Plan } from './alloc';
+import { allocate, createContext, explainTask, planAndSimulate, type PlanScanMemo, type AllocationInput, type Explanation, type FailoverOptions, type FailoverReport, type Plan } from './alloc';
 import { taskInstances, type ClusterNode, type ClusterSpec, type JobSpec, type TaskInstance, type TaskSpec } from './model';
 
 export interface ClusterAnalysis {
@@ -16,8 +16,8 @@ export interface ClusterAnalysis {
   readonly instances: ReadonlyMap<string, TaskInstance>;
   /** By `job/task`: the task's instances in index order. */
   readonly byTask: ReadonlyMap<string, readonly TaskInstance[]>;
-  /** What lets the analysis after an edit keep this one's failover scenarios (scanReuse.ts). */
-  readonly scan?: ScanMemo;
+  /** What lets the analysis after an edit keep this one's choices and failover scenarios (replay.ts, scanReuse.ts). */
+  readonly memo?: PlanScanMemo;
 }
 
 export interface AnalyzeOptions {
@@ -46,9 +46,9 @@ export function analyzeCluster(cluster: ClusterSpec, jobs: readonly JobSpec[], o
     return nodesOnly ? { job: job.name, tolerate: Math.min(1, f.tolerate), domains: [], suggest: false } : { job: job.name, tolerate: f.tolerate, domains: f.domains, suggest };
   });
   // One compiled input, and the scans start from the plan's own state.
-  const { plan, reports, memo } = planAndSimulate(input, scans, createContext(input), options.previous?.scan);
+  const { plan, reports, memo } = planAndSimulate(input, scans, createContext(input), options.previous?.memo);
   jobs.forEach((job, j) => failover.set(job.name, reports[j]));
-  return { cluster, jobs, input, plan, failover, instances, byTask, ...(memo === undefined ? {} : { scan: memo }) };
+  return { cluster, jobs, input, plan, failover, instances, byTask, memo };
 }
 
 /**

@@ -22,6 +22,8 @@ import { firstFitPass, improveClass, SMALL_CLASS } from './improve';
 import { findPreemption } from './preempt';
 import { assignDynamicPorts } from './ports';
 import { BINPACK, SPREAD, countChecks, failedCount, findBest, fixedPortsFree, resourcesFit } from './search';
+import { PlanHints, type PlanMemo } from './replay';
+import { downKey } from './scanReuse';
 import { AllocState, BLOCKED, PLACED, UNPLACED } from './state';
 import type { AllocationInput, Plan, PlanNode, TaskResult } from './types';
 
@@ -31,12 +33,16 @@ export function allocate(input: AllocationInput, ctx: Context = createContext(in
 }
 
 /** allocate(), with the state it ends in (which the failover simulator can start from). */
-export function allocateState(input: AllocationInput, ctx: Context): { plan: Plan; st: AllocState } {
+export function allocateState(input: AllocationInput, ctx: Context, previous?: PlanMemo): { plan: Plan; st: AllocState; memo: PlanMemo | undefined; hints: PlanHints | undefined } {
   const st = new AllocState(ctx, downMask(ctx, input.down));
   const pending = placeCurrents(ctx, st, input.current);
-  runQueue(ctx, st, pending);
-  return { plan: toPlan(ctx, st), st };
+  // With the previous plan of an edited input as hints (replay.ts); not with running placements,
+  // which the greedy pass would start from.
+  const hints = input.current === undefined || input.current.size === 0 ? new PlanHints(ctx, st, input.nodes, downKey(input.down), previous) : undefined;
+  runQueue(ctx, st, pending, hints);
+  return { plan: toPlan(ctx, st), st, memo: hints?.memo(), hints };
 }
+
 
 export function downMask(ctx: Context, down: ReadonlySet<string> | undefined): Uint8Array {
   const mask = new Uint8Array(ctx.nodes.length);
@@ -100,7 +106,7 @@ export function depsPlaced(ctx: Context, st: AllocState, k: number): boolean {
  * The improvement phase of a priority class runs when its greedy pass is over, before the next
  * (lower) class starts, and only when one of its binpack tasks was left unplaced.
  */
-export function runQueue(ctx: Context, st: AllocState, queue: number[]): void {
+export function runQueue(ctx: Context, st: AllocState, queue: number[], hints?: PlanHints): void {
   computeShares(ctx, st.upTotals(), queue);
   queue.sort((a, b) => compareTasks(ctx, a, b));
   // Evicted tasks queued again, in placement order.
@@ -125,10 +131,12 @@ export function runQueue(ctx: Context, st: AllocState, queue: number[]): void {
     classTasks.push(k);
     if (ctx.cyclic[ctx.taskGroup[k]] === 1 || !depsPlaced(ctx, st, k)) {
       st.setStatus(k, BLOCKED);
+      hints?.blocked(k);
       continue;
     }
     const job = ctx.jobs[ctx.taskJob[k]];
-    const node = findBest(ctx, st, k, job.binpack ? BINPACK : SPREAD);
+    const mode = job.binpack ? BINPACK : SPREAD;
+    const node = hints === undefined ? findBest(ctx, st, k, mode) : hints.place(k, mode);
     if (node >= 0) {
       st.place(k, node, false);
       continue;

@@ -72,8 +72,10 @@ export function firstFitPass(ctx: Context, st: AllocState, tasks: readonly numbe
     if (i >= 0) st.place(k, i, false);
   }
   const after = placedCount(st, parts);
-  if (after > before || (after === before && st.nodesUsed() < nodesBefore)) st.commit();
-  else st.rollback(mark);
+  if (after > before || (after === before && st.nodesUsed() < nodesBefore)) {
+    st.commit();
+    st.moved++;
+  } else st.rollback(mark);
 }
 
 /** Does some node run only tasks of `tasks` (all placed)? */

@@ -3,9 +3,8 @@ export { allocate } from './allocate';
 /** An input compiled once for allocate() and simulateFailover() on the same input. */
 export { createContext, type Context as CompiledInput } from './context';
 export { explainTask } from './explain';
-export { planAndSimulate, simulateFailover, type PlanAndScans } from './simulateFailover';
-/** What lets a plan after an edit keep the failover scenarios of the plan before (opaque). */
-export type { ScanMemo } from './scanReuse';
+/** PlanScanMemo: what lets a plan after an edit keep the choices and failover scenarios of the plan before (opaque). */
+export { planAndSimulate, simulateFailover, type PlanAndScans, type PlanScanMemo } from './simulateFailover';
 /** The reference re-placement after a loss: what the preview's scenario and the live controller do. */
 export { scenarioByAllocate } from './failover';
 export { formatCpus, formatMiB, formatResources } from './format';

@@ -93,7 +93,8 @@ export class ScenarioCache {
   }
 }
 
-function downKey(down: ReadonlySet<string> | undefined): string {
+/** The down set as a key (a memo holds for the same one only). */
+export function downKey(down: ReadonlySet<string> | undefined): string {
   return down === undefined ? '' : [...down].sort().join('\n');
 }
 
@@ -197,7 +198,7 @@ function inRange(r: readonly number[], at: number, i: number, free: number): boo
 }
 
 /** Is task j of `a` compiled as task k of `b` (the same instance, order keys, job settings and dependencies)? */
-function sameTask(a: Context, j: number, b: Context, k: number): boolean {
+export function sameTask(a: Context, j: number, b: Context, k: number): boolean {
   if (a.tasks[j] !== b.tasks[k] || a.effPrio[j] !== b.effPrio[k] || a.level[j] !== b.level[k]) return false;
   const ga = a.taskGroup[j];
   const gb = b.taskGroup[k];

@@ -2,6 +2,7 @@
 import { allocateState } from './allocate';
 import { type Context, createContext } from './context';
 import { enumerateScenarios, FailoverSimulator, isSafe } from './failover';
+import type { PlanMemo } from './replay';
 import { ScenarioCache, type ScanMemo } from './scanReuse';
 import { suggestCapacity } from './suggest';
 import type { AllocationInput, FailoverOptions, FailoverReport, FailoverScenario, Plan } from './types';
@@ -14,13 +15,20 @@ export function simulateFailover(input: AllocationInput, plan: Plan, options: Fa
   return report(ctx, input, plan, options, new ScenarioCache(ctx, input.nodes, input.down, new FailoverSimulator(ctx, input, plan), undefined));
 }
 
+/** What a call on an edited input (`previous`) can keep of this one: the greedy pass's choices and the scenarios. */
+export interface PlanScanMemo {
+  readonly plan: PlanMemo | undefined;
+  readonly scan: ScanMemo | undefined;
+}
+
 export interface PlanAndScans {
   readonly plan: Plan;
   readonly reports: FailoverReport[];
-  /** For the next call on an edited input (`previous`): what lets it keep scenarios. */
-  readonly memo: ScanMemo | undefined;
-  /** Scenarios kept from `previous`, and run. */
+  /** For the next call on an edited input (`previous`). */
+  readonly memo: PlanScanMemo;
+  /** Scenarios kept from `previous`, and run; greedy choices kept from it, and searched. */
   readonly scenarios: { readonly kept: number; readonly run: number };
+  readonly choices: { readonly kept: number; readonly searched: number };
 }
 
 /**
@@ -29,13 +37,14 @@ export interface PlanAndScans {
  * scenario two scans share runs once, and with `previous` (the memo of a call on the input before
  * an edit) the scenarios the edit cannot have changed are kept (scanReuse.ts).
  */
-export function planAndSimulate(input: AllocationInput, scans: readonly FailoverOptions[], ctx: Context = createContext(input), previous?: ScanMemo): PlanAndScans {
-  const { plan, st } = allocateState(input, ctx);
-  if (scans.length === 0) return { plan, reports: [], memo: undefined, scenarios: { kept: 0, run: 0 } };
+export function planAndSimulate(input: AllocationInput, scans: readonly FailoverOptions[], ctx: Context = createContext(input), previous?: PlanScanMemo): PlanAndScans {
+  const { plan, st, memo: planMemo, hints } = allocateState(input, ctx, previous?.plan);
+  const choices = hints === undefined ? { kept: 0, searched: 0 } : { ...hints.counts };
+  if (scans.length === 0) return { plan, reports: [], memo: { plan: planMemo, scan: undefined }, scenarios: { kept: 0, run: 0 }, choices };
   // Every scenario rolls the state back, so one simulator serves every scan.
-  const cache = new ScenarioCache(ctx, input.nodes, input.down, new FailoverSimulator(ctx, input, plan, st), previous);
+  const cache = new ScenarioCache(ctx, input.nodes, input.down, new FailoverSimulator(ctx, input, plan, st), previous?.scan);
   const reports = scans.map((options) => report(ctx, input, plan, options, cache));
-  return { plan, reports, memo: cache.memo(), scenarios: { ...cache.counts } };
+  return { plan, reports, memo: { plan: planMemo, scan: cache.memo() }, scenarios: { ...cache.counts }, choices };
 }
 
 function report(ctx: Context, input: AllocationInput, plan: Plan, options: FailoverOptions, cache: ScenarioCache): FailoverReport {

@@ -32,6 +32,8 @@ export interface EvictionRecord {
 export class AllocState {
   /** Removals so far (moves, evictions, tries undone): room may have opened since a task failed. */
   removals = 0;
+  /** Times a phase kept a move of placed tasks (first fit's pass; replay.ts stops its hints). */
+  moved = 0;
   /** While a failover scenario runs: what it reads (reads.ts). */
   reads: ReadLog | undefined = undefined;
   readonly free: Float64Array;

@@ -1,0 +1,231 @@
+/**
+ * The greedy pass of a plan after an edit, with the previous plan's choices as hints. The language
+ * server plans again on every keystroke that changes what the allocator reads; an edit to one task
+ * usually leaves almost every other choice as it was, but finding that out by searching costs as
+ * much as the first plan. Here each task's previous choice is taken without a search when the
+ * search provably gives it again; otherwise the task is searched as usual. The result is exactly
+ * the plan a fresh call makes: a hint only ever stands in for a search whose outcome it equals.
+ *
+ * Why a hint holds. Tasks the edit did not touch (`sameTask`, scanReuse.ts) keep their order
+ * relative to each other. Before task k, the previous run's state and this one differ only on
+ * `changed` nodes: the previous nodes of the touched or removed tasks, the new nodes of the
+ * touched ones, and both nodes of every untouched task whose choice differs; and only in `dirty`
+ * task groups (a touched, removed or differently placed member). Best fit walks one node order
+ * from the first node with room in the task's dominant dimension to the used node it takes (the
+ * range its search recorded, reads.ts). When k's group and the groups it depends on are clean and
+ * no changed node can change that walk (`mayChange`: it was the node taken, or it now lies in the
+ * range in use and with room), the walk takes the same node. Anything else, a spread task (it
+ * scores every node), or a run that moves a placed task during the pass (preemption and the
+ * improvement phase, which follow a task left without a node, or first fit at the end of a small
+ * class keeping its result) stops the hints for the rest of the call.
+ */
+import { type Context, D } from './context';
+import { findBest } from './search';
+import { RANGE, ReadLog } from './reads';
+import { sameTask } from './scanReuse';
+import type { AllocState } from './state';
+import type { ClusterNode } from '../model';
+
+/** What the next plan needs from this one's greedy pass. Opaque to callers. */
+export interface PlanMemo {
+  readonly nodes: readonly ClusterNode[];
+  readonly down: string;
+  readonly ctx: Context;
+  /** Per step of the greedy pass: the task searched, the node taken (-1: none), its range (NaN: read everything). */
+  readonly tasks: Int32Array;
+  readonly choices: Int32Array;
+  readonly ranges: Float64Array;
+}
+
+/** Above this many changed nodes the hints stop (checking each search would cost about as much as searching). */
+const MAX_CHANGED = 64;
+
+export class PlanHints {
+  private readonly tasks: number[] = [];
+  private readonly choices: number[] = [];
+  private readonly ranges: number[] = [];
+  private readonly log = new ReadLog();
+  private readonly moved: number;
+  /** Set when the pass moved a placed task or left one without a node: no memo for the next call. */
+  private tainted = false;
+  private readonly prev: Previous | undefined;
+  /** Searches the hints stood in for, and searches run (for tests and benchmarks). */
+  readonly counts = { kept: 0, searched: 0 };
+
+  constructor(
+    private readonly ctx: Context,
+    private readonly st: AllocState,
+    private readonly nodes: readonly ClusterNode[],
+    private readonly down: string,
+    previous: PlanMemo | undefined,
+  ) {
+    this.moved = st.moved;
+    this.prev = previous !== undefined && previous.nodes === nodes && previous.down === down ? new Previous(previous, ctx) : undefined;
+  }
+
+  /** The node for task k in the greedy pass: the previous choice when it provably holds, else a search. */
+  place(k: number, mode: number): number {
+    const { ctx, st } = this;
+    // A kept move (first fit at the end of a small class) changes placements the hints assume.
+    // Every other phase that moves a task in the pass (preemption, the improvement phase) follows
+    // a task left without a node, which stops the hints too.
+    if (st.moved !== this.moved) this.tainted = true;
+    const hinted = this.tainted ? undefined : this.prev?.choice(k, st);
+    let node: number;
+    if (hinted !== undefined) {
+      this.counts.kept++;
+      node = hinted.node;
+      this.record(k, node, hinted.ranges, hinted.at);
+    } else {
+      this.counts.searched++;
+      const log = this.log;
+      log.all = false;
+      log.ranges.length = 0;
+      st.reads = log;
+      node = findBest(ctx, st, k, mode);
+      st.reads = undefined;
+      if (log.all || log.ranges.length !== RANGE) this.record(k, node, undefined, 0);
+      else this.record(k, node, log.ranges, 0);
+    }
+    if (node < 0) this.tainted = true;
+    this.prev?.placed(k, node);
+    return node;
+  }
+
+  private record(k: number, node: number, ranges: ArrayLike<number> | undefined, at: number): void {
+    this.tasks.push(k);
+    this.choices.push(node);
+    for (let x = 0; x < RANGE; x++) this.ranges.push(ranges === undefined ? NaN : ranges[at + x]);
+  }
+
+  /** Task k was blocked (a dependency without a node, or a cycle) in the greedy pass. */
+  blocked(k: number): void {
+    this.prev?.placed(k, -1);
+  }
+
+  /**
+   * For the next call; undefined when this one moved a placed task during the pass (what the steps
+   * after the pass do, the node swap and consolidation, runs anew in every call).
+   */
+  memo(): PlanMemo | undefined {
+    if (this.tainted) return undefined;
+    return { nodes: this.nodes, down: this.down, ctx: this.ctx, tasks: Int32Array.from(this.tasks), choices: Int32Array.from(this.choices), ranges: Float64Array.from(this.ranges) };
+  }
+}
+
+/** The previous pass, matched to this call's tasks, and what differs so far. */
+class Previous {
+  /** Per task of this call: its step in the previous pass, -1 when touched (or new). */
+  private readonly stepOf: Int32Array;
+  private readonly changed: Uint8Array;
+  private readonly changedList: number[] = [];
+  private readonly dirtyGroup: Uint8Array;
+  /** Per changed node: the previous pass's steps on it and the demands placed there (built on first use). */
+  private readonly history = new Map<number, { steps: number[]; tasks: number[] }>();
+  private stopped = false;
+
+  constructor(
+    private readonly memo: PlanMemo,
+    private readonly ctx: Context,
+  ) {
+    const old = memo.ctx;
+    const T = ctx.tasks.length;
+    const stepOfOld = new Int32Array(old.tasks.length).fill(-1);
+    memo.tasks.forEach((j, s) => (stepOfOld[j] = s));
+    this.stepOf = new Int32Array(T).fill(-1);
+    this.changed = new Uint8Array(ctx.nodes.length);
+    this.dirtyGroup = new Uint8Array(ctx.groups.length);
+    const seen = new Uint8Array(old.tasks.length);
+    for (let k = 0; k < T; k++) {
+      const id = ctx.tasks[k].id;
+      const j = k < old.tasks.length && old.tasks[k].id === id ? k : old.taskIndex.get(id);
+      if (j !== undefined) seen[j] = 1;
+      if (j !== undefined && stepOfOld[j] >= 0 && sameTask(old, j, ctx, k)) {
+        this.stepOf[k] = stepOfOld[j];
+        continue;
+      }
+      // Touched or new: its group is dirty, and where it was before is a changed node.
+      this.dirtyGroup[ctx.taskGroup[k]] = 1;
+      if (j !== undefined && stepOfOld[j] >= 0) this.change(memo.choices[stepOfOld[j]]);
+    }
+    let groups: Map<string, number> | undefined;
+    for (let j = 0; j < old.tasks.length; j++) {
+      if (seen[j] === 1) continue;
+      if (stepOfOld[j] >= 0) this.change(memo.choices[stepOfOld[j]]);
+      groups ??= new Map(ctx.groups.map((g, i) => [`${ctx.jobs[g.job].name}\n${g.task}`, i]));
+      const og = old.groups[old.taskGroup[j]];
+      const g = groups.get(`${old.jobs[og.job].name}\n${og.task}`);
+      if (g !== undefined) this.dirtyGroup[g] = 1;
+    }
+  }
+
+  private change(node: number): void {
+    if (node < 0 || this.changed[node] === 1) return;
+    this.changed[node] = 1;
+    this.changedList.push(node);
+    if (this.changedList.length > MAX_CHANGED) this.stopped = true;
+  }
+
+  /** Task k was placed on `node` (-1: on none) in this pass: record what now differs. */
+  placed(k: number, node: number): void {
+    const s = this.stepOf[k];
+    if (s >= 0 && this.memo.choices[s] === node) return;
+    this.dirtyGroup[this.ctx.taskGroup[k]] = 1;
+    this.change(node);
+    if (s >= 0) this.change(this.memo.choices[s]);
+  }
+
+  /** The previous choice for task k when the search would make it again now, else undefined. */
+  choice(k: number, st: AllocState): { node: number; ranges: Float64Array; at: number } | undefined {
+    if (this.stopped) return undefined;
+    const s = this.stepOf[k];
+    if (s < 0) return undefined;
+    const ctx = this.ctx;
+    const g = ctx.taskGroup[k];
+    if (this.dirtyGroup[g] === 1) return undefined;
+    for (const h of ctx.groups[g].deps) if (this.dirtyGroup[h] === 1) return undefined;
+    const r = this.memo.ranges;
+    const at = s * RANGE;
+    if (Number.isNaN(r[at])) return undefined;
+    const node = this.memo.choices[s];
+    if (node < 0) return undefined;
+    const dim = r[at];
+    for (const i of this.changedList) {
+      if (i === node || r[at + 3] === i) return undefined;
+      if (r[at + 2] === Infinity) {
+        if (inRange(r, at, i, this.previousFree(i, s, dim)) || inRange(r, at, i, st.free[i * D + dim])) return undefined;
+        continue;
+      }
+      if (!inRange(r, at, i, st.free[i * D + dim]) || st.nodeTasks[i].length === 0) continue;
+      let fits = true;
+      for (let d = 0; d < D; d++) if (st.free[i * D + d] < r[at + 4 + d]) fits = false;
+      if (fits) return undefined;
+    }
+    return { node, ranges: r, at };
+  }
+
+  /** Node i's free capacity in dimension `dim` in the previous pass just before step `step`. */
+  private previousFree(i: number, step: number, dim: number): number {
+    let h = this.history.get(i);
+    if (h === undefined) {
+      h = { steps: [], tasks: [] };
+      const { choices, tasks } = this.memo;
+      for (let s = 0; s < choices.length; s++) {
+        if (choices[s] !== i) continue;
+        h.steps.push(s);
+        h.tasks.push(tasks[s]);
+      }
+      this.history.set(i, h);
+    }
+    const old = this.memo.ctx;
+    let free = old.cap[i * D + dim];
+    for (let x = 0; x < h.steps.length && h.steps[x] < step; x++) free -= old.dem[h.tasks[x] * D + dim];
+    return free;
+  }
+}
+
+/** Does node i, with `free` in the range's dimension, lie in range `at` of `r` (see ReadLog)? */
+export function inRange(r: ArrayLike<number>, at: number, i: number, free: number): boolean {
+  const hiKey = r[at + 2];
+  return free >= r[at + 1] && (free < hiKey || (free === hiKey && i <= r[at + 3]));
+}
