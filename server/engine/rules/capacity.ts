@@ -31,6 +31,10 @@ export const capacity: Rule = {
       const out: Problem[] = [];
       const { largest, maxPorts } = summary(cluster);
       for (const t of job.tasks) {
+        // Most tasks fit the largest nodes: one comparison per dimension, without looking up by name.
+        const r = t.resources;
+        const ports = t.ports.dynamic + t.ports.fixed.length;
+        if (r.cpus <= largest.cpus.v && r.mem <= largest.mem.v && r.disk <= largest.disk.v && r.gpus <= largest.gpus.v && ports <= maxPorts) continue;
         for (const d of DIMENSIONS) {
           const need = t.resources[d];
           const best = largest[d];
@@ -45,7 +49,6 @@ export const capacity: Rule = {
             });
           }
         }
-        const ports = t.ports.dynamic + t.ports.fixed.length;
         if (ports > maxPorts) {
           out.push({ code: 'spec/task-too-large', severity: 'error', message: `task "${t.name}" needs ${ports} ports; the largest node range offers ${maxPorts}`, span: t.resourceSpans.ports ?? t.nameSpan });
         }
