@@ -26,3 +26,19 @@ export function time(fn: () => void, runs = 7, warmup = 2): number {
 export function ms(x: number): string {
   return `${x.toFixed(1)} ms`;
 }
+
+/** Median ms of `runs` timed calls of `measure`, each after an untimed `prepare(i)`; `warmup` pairs first. */
+export function timeEach(prepare: (i: number) => void, measure: () => void, runs = 7, warmup = 2): number {
+  for (let i = 0; i < warmup; i++) {
+    prepare(i);
+    measure();
+  }
+  const xs: number[] = [];
+  for (let i = warmup; i < warmup + runs; i++) {
+    prepare(i);
+    const t0 = performance.now();
+    measure();
+    xs.push(performance.now() - t0);
+  }
+  return median(xs);
+}

@@ -6,7 +6,7 @@
 import type { ClusterSpec, JobSpec, Problem } from './model';
 import { createParseCache, isRecord, parseSpec, type DocumentKind, type ParseCache, type SpecDocument, type SpecFile } from './parseSpec';
 import { looksLikePath, resolveRelative } from './paths';
-import { RULES, type Rule } from './rules';
+import { RULES, type JobCheck, type Rule } from './rules';
 import { kindFromPath } from './specKinds';
 import { closest, didYouMean } from './suggest';
 import { createItemStages, type ItemStages } from './itemStages';
@@ -68,6 +68,16 @@ export function createSpecChecker(schema: SchemaValidator = createSchemaValidato
   const stages = createItemStages(schema);
   /** Referenced cluster files by path, reused while their text is unchanged. */
   const clusterFiles = new Map<string, { text: string; clusters: CheckedCluster[]; cache: ParseCache }>();
+  /**
+   * The rules' job checks per file (by its parse cache) and job document, kept between checks:
+   * a check reuses what it derived from inputs that an edit left equal (see JobCheck).
+   */
+  const jobChecks = new WeakMap<ParseCache, (JobCheck | undefined)[][]>();
+  const jobChecksOf = (cache: ParseCache | undefined, job: number): (JobCheck | undefined)[] => {
+    const perFile = cache ? (jobChecks.get(cache) ?? []) : [];
+    if (cache && !jobChecks.has(cache)) jobChecks.set(cache, perFile);
+    return (perFile[job] ??= rules.map((rule) => rule.createJobCheck?.()));
+  };
 
   const checkClusterFile = (path: string, text: string): CheckedCluster[] => {
     const cached = clusterFiles.get(path);
@@ -105,11 +115,11 @@ export function createSpecChecker(schema: SchemaValidator = createSchemaValidato
           jobDocs.push({ doc, spec: built.spec, stages: [ps, built.problems] });
         }
       }
-      const jobs: CheckedJob[] = jobDocs.map(({ doc, spec, stages }) => {
+      const jobs: CheckedJob[] = jobDocs.map(({ doc, spec, stages }, j) => {
         const resolved = resolveCluster(spec, path, clusters, host, checkClusterFile);
         const cluster = resolved.source?.ok ? resolved.source.spec : undefined;
         const ruled: Problem[] = resolved.problem ? [resolved.problem] : [];
-        for (const rule of rules) if (rule.checkJob) ruled.push(...rule.checkJob({ job: spec, cluster }));
+        for (const check of jobChecksOf(cache, j)) if (check) ruled.push(...check({ job: spec, cluster }));
         const ps = firstPerSpan(...stages, ruled);
         if (parses(doc)) problems.push(...ps);
         return { doc, spec, ok: !ps.some(isError) && !doc.problems.some(isError), cluster: resolved.source };

@@ -3,13 +3,14 @@
  * Never throws: syntax errors become problems.
  *
  * Large specs are parsed in chunks: each item of a top-level `tasks:` or `nodes:` block sequence
- * is parsed on its own and kept in a `ParseCache` by its exact text, so that after an edit only
- * the items whose text changed are parsed again (a full `yaml` parse of a 5,000-task job costs
- * about 450 ms; one item about 0.07 ms). Text the chunker cannot split safely (anchors and
+ * is parsed on its own and kept in a `ParseCache`, so that after an edit only the items whose text
+ * changed are parsed again (a full `yaml` parse of a 5,000-task job costs about 450 ms; one item
+ * about 0.07 ms). Text the chunker cannot split safely (anchors and
  * aliases, directives, flow-style lists) is parsed whole; both paths give the same result.
  */
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type Alias, type Document, type Node } from 'yaml';
 import type { Problem, Span } from './model';
+import { diffTexts, layoutOf, movedLayout, type Layout, type ListSplit, type Region, type TextDiff } from './chunkLayout';
 import { atOpeningQuote, cleanYamlMessage, MAX_TEXT_DEPTH, scanItemDepth, tooDeepAt, tooDeepInPieces, withoutNextIndent, type DepthList, type ItemDepth } from './yamlText';
 
 export interface SpecNodeInfo {
@@ -44,16 +45,25 @@ export interface SpecFile {
   readonly problems: readonly Problem[];
 }
 
-/** Parsed list items by their exact text, reused across parses of the same file. */
+/** Parsed list items, reused across parses of the same file. */
 export interface ParseCache {
-  /** Items seen in the previous parse; items not seen again are dropped. */
-  items: Map<string, ParsedChunk>;
+  /** The previous chunked parse: its text and its list items (see previousChunks); items not seen again are dropped. */
+  last: LastParse | undefined;
   /** The nesting guard's scan of each item (see tooDeepInPieces). */
   readonly depths: WeakMap<ParsedChunk, ItemDepth>;
 }
 
+/** A parse's text and layout, and the items of all its lists in text order: item k is [starts[k], ends[k]), parsed as chunks[k]. */
+interface LastParse {
+  readonly text: string;
+  readonly layout: Layout;
+  readonly starts: number[];
+  readonly ends: number[];
+  readonly chunks: ParsedChunk[];
+}
+
 export function createParseCache(): ParseCache {
-  return { items: new Map(), depths: new WeakMap() };
+  return { last: undefined, depths: new WeakMap() };
 }
 
 /** Caps alias expansion so that a "billion laughs" document cannot exhaust memory. */
@@ -234,39 +244,36 @@ function chunkable(text: string): boolean {
   return (!text.includes('%') || !/^%/m.test(text)) && (!text.includes('\t') || !/^\t/m.test(text));
 }
 
-interface Region {
-  readonly start: number;
-  readonly end: number;
-}
-
-/** A region of the text and, when it holds a block list, the list's items' texts and any cached chunks. */
+/** A region of the text and, when it holds a block list, the chunks of the items parsed before. */
 interface PlannedRegion {
   readonly region: Region;
   readonly split: ListSplit | undefined;
-  readonly texts: readonly string[];
   readonly chunks: readonly (ParsedChunk | undefined)[];
   /** Guard scans of items not cached, for their new chunks. */
   readonly depths: (ItemDepth | undefined)[];
 }
 
 interface ChunkPlan {
+  readonly layout: Layout;
   readonly regions: readonly PlannedRegion[];
   readonly lists: readonly DepthList[];
   readonly itemDepth: (list: number, item: number, outer: number) => ItemDepth;
 }
 
-/** Regions, lists and items found in the text alone, before the library parses anything. */
+/** Regions, lists and items found in the text alone (or moved from the last parse's), before the library parses anything. */
 function planChunks(text: string, cache: ParseCache): ChunkPlan | undefined {
-  const split = splitDocuments(text);
-  if (!split) return undefined;
+  const last = cache.last;
+  const diff = last ? diffTexts(last.text, text) : undefined;
+  const layout = (last && diff ? movedLayout(last.layout, last.text, text, diff) : undefined) ?? layoutOf(text);
+  if (!layout) return undefined;
+  const previous = previousChunks(last, text, diff);
   const regions: PlannedRegion[] = [];
   const lists: DepthList[] = [];
   const withList: PlannedRegion[] = [];
-  for (const region of split) {
+  for (const [r, region] of layout.regions.entries()) {
     if (isBlank(text.slice(region.start, region.end))) continue;
-    const list = findList(text, region);
-    const texts = list ? list.items.map((item) => text.slice(item.start, item.end)) : [];
-    const planned: PlannedRegion = { region, split: list, texts, chunks: texts.map((t) => cache.items.get(t)), depths: [] };
+    const list = layout.lists[r];
+    const planned: PlannedRegion = { region, split: list, chunks: list ? list.items.map((item) => previous(item.start, item.end)) : [], depths: [] };
     regions.push(planned);
     if (list) {
       lists.push({ start: list.start, end: list.end, indent: list.dash - list.start, items: list.items });
@@ -286,47 +293,63 @@ function planChunks(text: string, cache: ParseCache): ChunkPlan | undefined {
     else planned.depths[k] = d;
     return d;
   };
-  return { regions, lists, itemDepth };
+  return { layout, regions, lists, itemDepth };
 }
 
 function parseChunked(text: string, plan: ChunkPlan, cache: ParseCache): SpecFile | undefined {
-  const next = new Map<string, ParsedChunk>();
+  const next: LastParse = { text, layout: plan.layout, starts: [], ends: [], chunks: [] };
   const documents: SpecDocument[] = [];
   for (const planned of plan.regions) {
     const doc = parseRegion(text, planned, cache, next, documents.length);
     if (doc === 'fallback') return undefined;
     documents.push(doc);
   }
-  cache.items = next;
+  cache.last = next;
   return { text, documents, problems: documents.flatMap((d) => d.problems) };
 }
 
-/** Document regions between `---` marker lines; undefined when a marker carries content. */
-function splitDocuments(text: string): Region[] | undefined {
-  const regions: Region[] = [];
-  let start = 0;
-  const re = /^(---|\.\.\.)(.*)$/gm;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const rest = m[2] ?? '';
-    if (rest !== '' && !/^\s*(#.*)?\r?$/.test(rest)) return undefined;
-    regions.push({ start, end: m.index });
-    start = m.index + m[0].length;
-  }
-  regions.push({ start, end: text.length });
-  return regions;
+/**
+ * The chunk of the previous parse (`last`) for the item at [start, end) of `text`, when the
+ * previous text held the same item text: an item in the text before the edit (the common prefix)
+ * is found where it was, one in the text after it (the common suffix) where it was less the change
+ * of length, and others (those the edit touched, or moved) by their text among the previous items
+ * the edit touched. After a small edit of a large file only a few items' texts are hashed.
+ */
+function previousChunks(last: LastParse | undefined, text: string, diff: TextDiff | undefined): (start: number, end: number) => ParsedChunk | undefined {
+  if (!last || !diff) return () => undefined;
+  const old = last.text;
+  const { prefix, suffix } = diff;
+  const delta = text.length - old.length;
+  const at = (start: number, end: number): ParsedChunk | undefined => {
+    let lo = 0;
+    let hi = last.starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((last.starts[mid] ?? 0) < start) lo = mid + 1;
+      else hi = mid;
+    }
+    return last.starts[lo] === start && last.ends[lo] === end ? last.chunks[lo] : undefined;
+  };
+  let touched: Map<string, ParsedChunk> | undefined;
+  const byText = (itemText: string): ParsedChunk | undefined => {
+    if (!touched) {
+      touched = new Map();
+      last.chunks.forEach((chunk, k) => {
+        const s = last.starts[k] ?? 0;
+        const e = last.ends[k] ?? 0;
+        if (e > prefix && s < old.length - suffix) touched?.set(old.slice(s, e), chunk);
+      });
+    }
+    return touched.get(itemText);
+  };
+  return (start, end) => {
+    if (end <= prefix) return at(start, end);
+    if (start >= text.length - suffix) return at(start - delta, end - delta);
+    return byText(text.slice(start, end));
+  };
 }
 
-interface ListSplit {
-  readonly key: 'tasks' | 'nodes';
-  /** Offset of the first item's dash. */
-  readonly dash: number;
-  /** The items region (first item's line start to the last item's end). */
-  readonly start: number;
-  readonly end: number;
-  readonly items: readonly Region[];
-}
-
-function parseRegion(text: string, planned: PlannedRegion, cache: ParseCache, next: Map<string, ParsedChunk>, index: number): SpecDocument | 'fallback' {
+function parseRegion(text: string, planned: PlannedRegion, cache: ParseCache, next: LastParse, index: number): SpecDocument | 'fallback' {
   const { region, split } = planned;
   const body = text.slice(region.start, region.end);
   // The skeleton is the document without the list items; parse it whole (it is small).
@@ -347,16 +370,18 @@ function parseRegion(text: string, planned: PlannedRegion, cache: ParseCache, ne
   if (split) {
     if (!isRecord(value) || value[split.key] !== null) return 'fallback';
     const items: unknown[] = [];
-    for (const [k, item] of split.items.entries()) {
-      const itemText = planned.texts[k] ?? '';
-      let chunk = planned.chunks[k] ?? next.get(itemText);
+    for (let k = 0; k < split.items.length; k++) {
+      const item = split.items[k];
+      let chunk = planned.chunks[k];
       if (!chunk) {
-        chunk = parseItem(itemText);
+        chunk = parseItem(text.slice(item.start, item.end));
         if (!chunk) return 'fallback';
         const depth = planned.depths[k];
         if (depth) cache.depths.set(chunk, depth);
       }
-      next.set(itemText, chunk);
+      next.starts.push(item.start);
+      next.ends.push(item.end);
+      next.chunks.push(chunk);
       chunks.push({ base: item.start, chunk });
       items.push(chunk.value);
       for (const p of chunk.problems) problems.push({ ...p, span: { start: p.span.start + item.start, end: p.span.end + item.start } });
@@ -370,69 +395,6 @@ function parseRegion(text: string, planned: PlannedRegion, cache: ParseCache, ne
   const span = { start: region.start, end: region.end };
   const index2 = new ChunkedIndex(nodes, split?.key, chunks, span);
   return toSpecDocument(index, span, value, index2, problems);
-}
-
-/** Finds a top-level `tasks:` or `nodes:` block sequence and its items by indentation. */
-function findList(text: string, region: Region): ListSplit | undefined {
-  const re = /^(tasks|nodes):[ \t]*(#.*)?\r?$/gm;
-  re.lastIndex = region.start;
-  const m = re.exec(text);
-  if (!m || m.index >= region.end) return undefined;
-  const key = m[1] as 'tasks' | 'nodes';
-  let pos = m.index + m[0].length + 1;
-  let indent = -1;
-  const items: { start: number; end: number }[] = [];
-  let listEnd = pos;
-  while (pos < region.end) {
-    const nl = text.indexOf('\n', pos);
-    const lineEnd = nl < 0 || nl > region.end ? region.end : nl;
-    const { indent: lineIndent, kind } = lineShape(text, pos, lineEnd);
-    if (kind === 'blank') {
-      pos = lineEnd + 1;
-      continue;
-    }
-    const isItem = kind === 'item';
-    if (indent < 0) {
-      if (!isItem) return undefined; // not a block sequence (a flow list, or a mapping)
-      indent = lineIndent;
-    }
-    if (lineIndent < indent || (lineIndent === indent && !isItem)) break;
-    if (lineIndent === indent && isItem) {
-      const last = items[items.length - 1];
-      if (last) last.end = pos;
-      items.push({ start: pos, end: lineEnd });
-    }
-    listEnd = Math.min(region.end, lineEnd + 1);
-    const current = items[items.length - 1];
-    if (current) current.end = listEnd;
-    pos = lineEnd + 1;
-  }
-  const firstItem = items[0];
-  if (!firstItem) return undefined;
-  return { key, dash: firstItem.start + indent, start: firstItem.start, end: listEnd, items };
-}
-
-/**
- * A line's indentation (leading whitespace) and whether it is blank (or a comment), a list item
- * (`-` then whitespace or the end) or other content. Reads characters in place; lines that do not
- * start with spaces then printable ASCII take the general path.
- */
-function lineShape(text: string, start: number, end: number): { indent: number; kind: 'blank' | 'item' | 'other' } {
-  let i = start;
-  while (i < end && text.charCodeAt(i) === 32) i++;
-  const c = i < end ? text.charCodeAt(i) : -1;
-  if (c > 32 && c < 127) {
-    if (c === 35) return { indent: i - start, kind: 'blank' };
-    if (c !== 45) return { indent: i - start, kind: 'other' };
-    const after = i + 1 < end ? text.charCodeAt(i + 1) : -1;
-    if (after === -1 || after === 32 || after === 9 || after === 13) return { indent: i - start, kind: 'item' };
-    if (after > 32 && after < 127) return { indent: i - start, kind: 'other' };
-  }
-  const line = text.slice(start, end);
-  const content = line.trimStart();
-  const indent = line.length - content.length;
-  if (content === '' || content === '\r' || content.startsWith('#')) return { indent, kind: 'blank' };
-  return { indent, kind: /^-(\s|$)/.test(content) ? 'item' : 'other' };
 }
 
 /** One `- ...` item, parsed alone; undefined when it does not parse as exactly one item. */

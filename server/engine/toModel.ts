@@ -297,13 +297,16 @@ export function shiftProblem(p: Problem, by: number): Problem {
   return { ...p, span, data: { ...p.data, span: shiftSpan(p.data.span, by) } };
 }
 
+// Models are never mutated: an empty list is shared, not copied (most tasks have no dependencies,
+// constraints or fixed ports, and a length-changing edit moves thousands of tasks).
+
 export function shiftTask(t: TaskSpec, by: number): TaskSpec {
   return {
     ...t,
-    dependsOn: t.dependsOn.map((d) => ({ name: d.name, span: shiftSpan(d.span, by) })),
-    constraints: t.constraints.map((c) => ({ ...c, span: shiftSpan(c.span, by) })),
+    dependsOn: t.dependsOn.length === 0 ? t.dependsOn : t.dependsOn.map((d) => ({ name: d.name, span: shiftSpan(d.span, by) })),
+    constraints: t.constraints.length === 0 ? t.constraints : t.constraints.map((c) => ({ ...c, span: shiftSpan(c.span, by) })),
     resourceSpans: shiftSpans(t.resourceSpans, by),
-    fixedPortSpans: t.fixedPortSpans.map((s) => shiftSpan(s, by)),
+    fixedPortSpans: t.fixedPortSpans.length === 0 ? t.fixedPortSpans : t.fixedPortSpans.map((s) => shiftSpan(s, by)),
     nameSpan: shiftSpan(t.nameSpan, by),
     span: shiftSpan(t.span, by),
   };
@@ -320,5 +323,5 @@ export function shiftNode(n: ClusterNode, by: number): ClusterNode {
 }
 
 export function shiftBuilt<T>(built: Built<T>, by: number, shift: (spec: T, by: number) => T): Built<T> {
-  return by === 0 ? built : { spec: shift(built.spec, by), problems: built.problems.map((p) => shiftProblem(p, by)) };
+  return by === 0 ? built : { spec: shift(built.spec, by), problems: built.problems.length === 0 ? built.problems : built.problems.map((p) => shiftProblem(p, by)) };
 }

@@ -4,7 +4,7 @@
  */
 import type { ClusterSpec, Constraint, Problem } from '../model';
 import { closest, didYouMean } from '../suggest';
-import type { Rule } from './rule';
+import { perCluster, type Rule } from './rule';
 
 const NEEDS_VALUE = new Set(['LIKE', 'UNLIKE', 'IS', 'MAX_PER']);
 const NO_VALUE = new Set(['UNIQUE']);
@@ -26,22 +26,31 @@ function shape(c: Constraint): Problem | undefined {
   return undefined;
 }
 
-function attributes(cluster: ClusterSpec): Map<string, Set<string>> {
-  const out = new Map<string, Set<string>>();
+/** What constraints may name: each attribute's values, and the node names. */
+interface Names {
+  readonly attrs: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly nodes: readonly string[];
+  readonly nodeSet: ReadonlySet<string>;
+}
+
+function namesOf(cluster: ClusterSpec): Names {
+  const attrs = new Map<string, Set<string>>();
   for (const n of cluster.nodes) {
     for (const [k, v] of Object.entries(n.attributes)) {
-      let s = out.get(k);
-      if (!s) out.set(k, (s = new Set()));
+      let s = attrs.get(k);
+      if (!s) attrs.set(k, (s = new Set()));
       s.add(v);
     }
   }
-  return out;
+  const nodes = cluster.nodes.map((n) => n.name);
+  return { attrs, nodes, nodeSet: new Set(nodes) };
 }
 
-function reference(c: Constraint, cluster: ClusterSpec, attrs: Map<string, Set<string>>): Problem | undefined {
+function reference(c: Constraint, cluster: ClusterSpec, names: Names): Problem | undefined {
+  const attrs = names.attrs;
   if (c.field === 'hostname') {
-    if ((c.operator === 'IS' || c.operator === 'CLUSTER') && c.value !== undefined && !cluster.nodes.some((n) => n.name === c.value)) {
-      const candidates = closest(c.value, cluster.nodes.map((n) => n.name));
+    if ((c.operator === 'IS' || c.operator === 'CLUSTER') && c.value !== undefined && !names.nodeSet.has(c.value)) {
+      const candidates = closest(c.value, names.nodes);
       return { code: 'spec/unknown-node', severity: 'error', message: `no node named "${c.value}" in cluster "${cluster.name}"${didYouMean(candidates)}`, span: c.span };
     }
     return undefined;
@@ -66,27 +75,30 @@ function reference(c: Constraint, cluster: ClusterSpec, attrs: Map<string, Set<s
 
 export const constraints: Rule = {
   codes: ['spec/constraint-value', 'spec/bad-regex', 'spec/unknown-attribute', 'spec/unknown-attribute-value', 'spec/unknown-node'],
-  checkJob: ({ job, cluster }) => {
-    const out: Problem[] = [];
-    const attrs = cluster ? attributes(cluster) : undefined;
-    for (const t of job.tasks) {
-      for (const c of t.constraints) {
-        const bad = shape(c);
-        if (bad) {
-          out.push(bad);
-          continue;
+  createJobCheck: () => {
+    const namesIn = perCluster(namesOf);
+    return ({ job, cluster }) => {
+      const out: Problem[] = [];
+      const names = cluster ? namesIn(cluster) : undefined;
+      for (const t of job.tasks) {
+        for (const c of t.constraints) {
+          const bad = shape(c);
+          if (bad) {
+            out.push(bad);
+            continue;
+          }
+          const ref = cluster && names ? reference(c, cluster, names) : undefined;
+          if (ref) out.push(ref);
         }
-        const ref = cluster && attrs ? reference(c, cluster, attrs) : undefined;
-        if (ref) out.push(ref);
       }
-    }
-    if (cluster && attrs) {
-      job.failover.domains.forEach((d, i) => {
-        if (attrs.has(d) || d === 'hostname') return;
-        const candidates = closest(d, attrs.keys());
-        out.push({ code: 'spec/unknown-attribute', severity: 'warning', message: `failover domain "${d}" is not an attribute of any node${didYouMean(candidates)}`, span: job.failover.domainSpans[i] ?? job.nameSpan });
-      });
-    }
-    return out;
+      if (names) {
+        job.failover.domains.forEach((d, i) => {
+          if (names.attrs.has(d) || d === 'hostname') return;
+          const candidates = closest(d, names.attrs.keys());
+          out.push({ code: 'spec/unknown-attribute', severity: 'warning', message: `failover domain "${d}" is not an attribute of any node${didYouMean(candidates)}`, span: job.failover.domainSpans[i] ?? job.nameSpan });
+        });
+      }
+      return out;
+    };
   },
 };

@@ -7,4 +7,4 @@ import { ports } from './ports';
 import type { Rule } from './rule';
 
 export const RULES: readonly Rule[] = [duplicateNames, dependencies, constraints, capacity, ports];
-export type { Rule, JobContext, ClusterContext } from './rule';
+export { checkJob, type Rule, type JobCheck, type JobContext, type ClusterContext } from './rule';

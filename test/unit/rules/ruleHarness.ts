@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import type { ClusterSpec, JobSpec, Problem, Span } from '../../../server/engine/model';
 import { parseSpec } from '../../../server/engine/parseSpec';
-import type { Rule } from '../../../server/engine/rules';
+import { checkJob as runJobCheck, type Rule } from '../../../server/engine/rules';
 import { toCluster, toJob } from '../../../server/engine/toModel';
 
 export function jobOf(text: string): JobSpec {
@@ -20,8 +20,8 @@ export function clusterOf(text: string): ClusterSpec {
 /** The rule's problems for a job (and its cluster, if given); every code must be one the rule declares. */
 /** `clusterText` null: the job's cluster did not resolve. */
 export function checkJob(rule: Rule, jobText: string, clusterText: string | null): Problem[] {
-  assert.ok(rule.checkJob, 'the rule has no job check');
-  const problems = rule.checkJob({ job: jobOf(jobText), cluster: clusterText === null ? undefined : clusterOf(clusterText) });
+  assert.ok(rule.createJobCheck, 'the rule has no job check');
+  const problems = runJobCheck(rule, { job: jobOf(jobText), cluster: clusterText === null ? undefined : clusterOf(clusterText) });
   for (const p of problems) assert.ok(rule.codes.includes(p.code), `${p.code} is not among the rule's codes ${rule.codes.join(', ')}`);
   return problems;
 }

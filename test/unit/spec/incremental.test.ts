@@ -17,13 +17,21 @@ import { toCluster, toJob } from '../../../server/engine/toModel';
 import { createSchemaValidator, LIST_KEY } from '../../../server/engine/validateSchema';
 import { exampleSpecs, type SpecText } from './repoRoot';
 
-/** A job of 40 tasks in the benchmark's shape (bench/util/generate.ts), with dependencies, ports and constraints. */
+/**
+ * A job of 40 tasks in the benchmark's shape (bench/util/generate.ts), with dependencies, dynamic
+ * and fixed ports, instances and constraints (on attributes and on node names).
+ */
 function generatedJob(): string {
   const lines = ['apiVersion: berth/v1', 'kind: Job', 'name: bench', 'cluster: ./bench.cluster.yaml', 'strategy: binpack', 'failover: { tolerate: 1, domains: [zone] }', 'tasks:'];
   for (let i = 0; i < 40; i++) {
-    lines.push(`  - name: t${i}`, '    command: ["sh", "-c", "sleep 3600"]', `    resources: { cpus: ${(i % 4) + 0.5}, mem: ${256 * (i % 5 + 1)}Mi${i % 3 === 0 ? ', ports: 1' : ''}${i % 7 === 0 ? ', disk: 2Gi' : ''} }`, `    priority: ${i % 2 === 0 ? 100 : 50}`);
+    const ports = i % 3 === 0 ? ', ports: 1' : i % 11 === 10 ? ', ports: [31005, 31050]' : '';
+    // t25 is named as an instance of t19, which has 3 instances: a collision an edit can undo.
+    lines.push(`  - name: ${i === 25 ? 't19-2' : `t${i}`}`, '    command: ["sh", "-c", "sleep 3600"]', `    resources: { cpus: ${(i % 4) + 0.5}, mem: ${256 * (i % 5 + 1)}Mi${ports}${i % 7 === 0 ? ', disk: 2Gi' : ''} }`, `    priority: ${i % 2 === 0 ? 100 : 50}`);
     if (i % 6 === 5) lines.push(`    dependsOn: [t${i - 3}]`);
     if (i % 8 === 4) lines.push('    constraints: [[zone, GROUP_BY], [rack, LIKE, "r[1-9]"]]');
+    if (i % 10 === 7) lines.push('    constraints: [[hostname, IS, node3]]');
+    if (i % 13 === 6) lines.push('    instances: 3');
+    if (i === 33) lines.push('    dependsOn: [t30, nope]');
     if (i % 9 === 2) lines.push('    env: { A: "1" }', '    healthCheck: { command: "true", interval: 5s }');
   }
   return `${lines.join('\n')}\n`;
@@ -56,6 +64,13 @@ const LINES = [
   '    constraints: [[zone, IS, a], [rack, LIKE, "r[1"]]',
   '    priority: 2000',
   '    unknown: 1',
+  '  - name: t6-1',
+  '    instances: 2',
+  '    dependsOn: [t35, t11]',
+  '    resources: { cpus: 64, mem: 1Gi, ports: [8080, 8080, 31000] }',
+  '    constraints: [[hostname, IS, node7], [rack, IS, r9]]',
+  '  - name: node1',
+  '    attributes: { zone: d, rack: r1 }',
   '  -',
   '- name: outdented',
   'tasks:',
@@ -75,7 +90,27 @@ type Edit =
   | { kind: 'line-insert'; line: number; text: string }
   | { kind: 'line-delete'; line: number; count: number }
   | { kind: 'line-move'; from: number; count: number; to: number }
-  | { kind: 'number'; which: number; value: number };
+  | { kind: 'number'; which: number; value: number }
+  | { kind: 'name'; which: number; value: number }
+  | { kind: 'field'; field: number; which: number; value: number };
+
+/** A `key: value` (the value a scalar or a flow list), in a block or a flow mapping. */
+function field(key: string): RegExp {
+  return new RegExp(`\\b${key}: (\\[[^\\]\\n]*\\]|[^,}\\n]+)`, 'g');
+}
+
+/** Values that change what a rule reports: names, instance counts, sizes against the nodes', ports, attributes. */
+const FIELDS: readonly { readonly at: RegExp; readonly values: readonly string[] }[] = [
+  { at: /^name: (.+)$/gm, values: ['bench', 'other'] },
+  { at: field('instances'), values: ['0', '1', '2', '3', '5'] },
+  { at: field('cpus'), values: ['0.5', '2', '16', '64', '0'] },
+  { at: field('mem'), values: ['1Gi', '64Gi', '1Ti', '0'] },
+  { at: field('gpus'), values: ['0', '1'] },
+  { at: field('ports'), values: ['0', '1', '150', '[8080]', '[31005, 31005]', '"31000-31009"', '"1-65535"'] },
+  { at: field('zone'), values: ['a', 'b', 'd'] },
+  { at: field('rack'), values: ['r1', 'r9', 'x'] },
+  { at: field('domains'), values: ['[zone]', '[rack, zone]', '[zonx]'] },
+];
 
 const token = fc.oneof(fc.constantFrom(...TOKENS), fc.string({ maxLength: 4 }));
 const editArb: fc.Arbitrary<Edit> = fc.oneof(
@@ -86,6 +121,8 @@ const editArb: fc.Arbitrary<Edit> = fc.oneof(
   fc.record({ kind: fc.constant('line-delete' as const), line: fc.nat(), count: fc.integer({ min: 1, max: 4 }) }),
   fc.record({ kind: fc.constant('line-move' as const), from: fc.nat(), count: fc.integer({ min: 1, max: 6 }), to: fc.nat() }),
   fc.record({ kind: fc.constant('number' as const), which: fc.nat(), value: fc.integer({ min: 0, max: 99999 }) }),
+  fc.record({ kind: fc.constant('name' as const), which: fc.nat(), value: fc.integer({ min: 0, max: 44 }) }),
+  fc.record({ kind: fc.constant('field' as const), field: fc.integer({ min: 0, max: FIELDS.length - 1 }), which: fc.nat(), value: fc.nat() }),
 );
 
 function applyEdit(text: string, e: Edit): string {
@@ -120,6 +157,22 @@ function applyEdit(text: string, e: Edit): string {
       const m = numbers.length > 0 ? numbers[e.which % numbers.length] : undefined;
       if (!m || m.index === undefined) return text;
       return text.slice(0, m.index) + String(e.value) + text.slice(m.index + m[0].length);
+    }
+    case 'name': {
+      // Renames a task or node, or what a dependency or constraint names, to a name that may exist:
+      // duplicates, unknown and cyclic dependencies, instance-name collisions.
+      const names = [...text.matchAll(/\b(t|node)\d+\b/g)];
+      const m = names.length > 0 ? names[e.which % names.length] : undefined;
+      if (!m || m.index === undefined) return text;
+      return text.slice(0, m.index) + `${m[1] ?? 't'}${e.value}` + text.slice(m.index + m[0].length);
+    }
+    case 'field': {
+      const f = FIELDS[e.field];
+      const found = f ? [...text.matchAll(f.at)] : [];
+      const m = found.length > 0 ? found[e.which % found.length] : undefined;
+      if (!m || m.index === undefined || m[1] === undefined) return text;
+      const at = m.index + m[0].length - m[1].length;
+      return text.slice(0, at) + (f?.values[e.value % f.values.length] ?? '') + text.slice(at + m[1].length);
     }
   }
 }
@@ -241,5 +294,34 @@ test('the nesting guard in pieces finds what one scan of the whole text finds', 
       assertWarmEqualsFresh(file, text, 'nesting');
     }),
     { numRuns: 120 },
+  );
+});
+
+test('a warm re-check equals a fresh check when the job and its cluster file are edited in turn', () => {
+  const job = files.find((f) => f.path === '/gen/bench.job.yaml');
+  const cluster = files.find((f) => f.path === '/gen/bench.cluster.yaml');
+  assert.ok(job && cluster);
+  // Each step edits the job or the cluster file; the job is checked after each. An edit of the
+  // cluster file alone must reach the rules' memos of what they derived from the cluster.
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.boolean(), editArb), { minLength: 1, maxLength: 8 }), (steps) => {
+      let jobText = job.text;
+      let clusterText = cluster.text;
+      const host: SpecHost = { readFile: (path) => (path === cluster.path ? clusterText : undefined) };
+      const checker = createSpecChecker(validator);
+      const cache = createParseCache();
+      const compare = (label: string): void => {
+        const incremental = checker.check(job.path, jobText, host, cache);
+        const fresh = createSpecChecker(validator).check(job.path, jobText, host, createParseCache());
+        assert.deepStrictEqual(incremental, fresh, `${label}: warm and fresh checks differ`);
+      };
+      compare('before any edit');
+      steps.forEach(([onCluster, e], k) => {
+        if (onCluster) clusterText = applyEdit(clusterText, e);
+        else jobText = applyEdit(jobText, e);
+        compare(`after edit ${k + 1} of the ${onCluster ? 'cluster' : 'job'} ${JSON.stringify(e)}`);
+      });
+    }),
+    { numRuns: 200 },
   );
 });
