@@ -7,11 +7,12 @@
  * What depends on the nodes alone is kept per nodes array (nodeTables.ts), and the task side of
  * the last input on the same nodes is reused where the next input provably agrees with it.
  */
-import type { ClusterNode, PortRange, TaskInstance } from '../model';
+import type { ClusterNode, Constraint, PortRange, TaskInstance } from '../model';
 import { type CompiledConstraint, Dyn, type FieldTable, staticAccepts } from './constraints';
 import { D, type NodeTables, nodeTablesOf, quantity, type Universe } from './nodeTables';
 import { analyzeDependencies, type DependencyAnalysis } from './order';
 import { inRanges, uniquePorts } from './ports';
+import { type GroupTask, type TaskGroups, groupsOf, sameNames, sameNumbers, sameShape, tasksById } from './taskGroups';
 import type { AllocationInput } from './types';
 
 /** Dimensions in typed arrays: cpus, mem, disk, gpus, then the port count. */
@@ -97,33 +98,27 @@ const NONE: readonly CompiledConstraint[] = Object.freeze([]);
 const NO_INTS = new Int32Array(0);
 const NO_SLOTS: readonly number[] = Object.freeze([]);
 
-interface GroupTask {
-  readonly job: number;
-  readonly task: string;
-  readonly members: number[];
-}
-
 /**
  * The task side of the last context compiled on the same nodes. The next input reuses what it
  * provably agrees on (checked here, element by element, never assumed): an editor's edit changes
- * one task of thousands, and the id order, the groups, the dependencies and most groups stay.
+ * one task of thousands, and the id order, the groups, the dependencies and the compiled
+ * constraints stay.
  */
-interface Previous {
+interface Previous extends TaskGroups {
   readonly tasks: readonly TaskInstance[];
   readonly taskJob: Int32Array;
   /** Input positions in id order, when every id was distinct (a permutation): the first order tried for the next input. */
   readonly order: Int32Array | undefined;
-  readonly taskIndex: ReadonlyMap<string, number>;
-  readonly taskGroup: Int32Array;
-  readonly groupKeys: readonly ReadonlyMap<string, number>[];
-  readonly groupTasks: readonly GroupTask[];
+  readonly dem: Float64Array;
   /** Per group: its first member's dependsOn, which `deps` resolves. */
   readonly dependsOn: readonly (readonly string[])[];
   readonly deps: readonly number[][];
   readonly groupPrio: Float64Array;
   readonly analysis: DependencyAnalysis;
   readonly cycleNames: readonly (readonly string[] | undefined)[];
-  readonly groups: readonly GroupInfo[];
+  /** Per group: its first member's constraints, which `compiled` compiles. */
+  readonly constraintsOf: readonly (readonly Constraint[])[];
+  readonly compiled: CompiledGroups;
 }
 
 const previousOf = new WeakMap<NodeTables, Previous>();
@@ -132,8 +127,7 @@ export function createContext(input: AllocationInput): Context {
   const shared = nodeTablesOf(input.nodes);
   shared.turn();
   const prev = previousOf.get(shared);
-  const { nodes, cap } = shared;
-  const N = nodes.length;
+  const N = shared.nodes.length;
 
   // Jobs: one per name, settings from the first in a canonical order.
   const jobsSorted = [...input.jobs].sort(
@@ -152,7 +146,8 @@ export function createContext(input: AllocationInput): Context {
   const T = tasks.length;
   // The same ids, jobs and task names in the same places as the previous input: the same groups.
   const same = prev !== undefined && sameShape(prev, tasks, taskJob) ? prev : undefined;
-  const { taskIndex, taskGroup, groupKeys, groupTasks } = same ?? groupsOf(tasks, taskJob, jobs.length);
+  const taskGroups = same ?? groupsOf(tasks, taskJob, jobs.length);
+  const { taskGroup, groupTasks } = taskGroups;
   const dem = new Float64Array(T * D);
   const fixed: (readonly number[])[] = [];
   for (let k = 0; k < T; k++) {
@@ -170,11 +165,72 @@ export function createContext(input: AllocationInput): Context {
 
   // Dependencies between groups of the same job; unknown names are ignored (the rules report them).
   const G = groupTasks.length;
-  const dependsOn = groupTasks.map((gt) => tasks[gt.members[0]].dependsOn);
-  let sameDeps = same !== undefined;
-  const deps: number[][] = groupTasks.map((gt, g) => {
+  const firstOf = (g: number): TaskInstance => tasks[groupTasks[g].members[0]];
+  const { dependsOn, deps } = same !== undefined && groupTasks.every((_, g) => sameNames(same.dependsOn[g], firstOf(g).dependsOn)) ? same : dependenciesOf(taskGroups, firstOf, same);
+  const groupPrio = new Float64Array(G);
+  groupTasks.forEach((gt, g) => {
+    let p = -Infinity;
+    for (const k of gt.members) if (tasks[k].priority > p) p = tasks[k].priority;
+    groupPrio[g] = Number.isFinite(p) ? p : 0;
+  });
+  const reuse = same !== undefined && deps === same.deps && sameNumbers(same.groupPrio, groupPrio) ? same : undefined;
+  const analysis = reuse?.analysis ?? analyzeDependencies(deps, groupPrio);
+  const cycleNames =
+    reuse?.cycleNames ??
+    groupTasks.map((_, g) => (analysis.cyclic[g] === 1 ? analysis.component[g].map((h) => groupTasks[h].task).sort(byString) : undefined));
+
+  // Constraints: the previous input's when every group's constraints (the same objects: their
+  // spans reach explanations), dependencies and, where constrained, demand are the same.
+  const constraintsOf = groupTasks.map((_, g) => firstOf(g).constraints);
+  const compiled =
+    same !== undefined && deps === same.deps && constraintsOf.every((cs, g) => sameItems(cs, same.constraintsOf[g]) && (cs.length === 0 || sameRow(dem, same.dem, groupTasks[g].members[0])))
+      ? same.compiled
+      : compileGroups(shared, groupTasks, deps, constraintsOf, dem, same?.compiled.groups);
+
+  const effPrio = new Float64Array(T);
+  const level = new Int32Array(T);
+  for (let k = 0; k < T; k++) {
+    effPrio[k] = analysis.effectivePriority[taskGroup[k]];
+    level[k] = analysis.level[taskGroup[k]];
+  }
+  previousOf.set(shared, { ...taskGroups, tasks, taskJob, order, dem, dependsOn, deps, groupPrio, analysis, cycleNames, constraintsOf, compiled });
+  return {
+    nodes: shared.nodes,
+    nodeIndex: shared.nodeIndex,
+    cap: shared.cap,
+    invCap: shared.invCap,
+    ranges: shared.ranges,
+    tasks,
+    taskIndex: taskGroups.taskIndex,
+    dem,
+    fixed,
+    taskGroup,
+    taskJob,
+    effPrio,
+    level,
+    jobs,
+    groups: compiled.groups,
+    cyclic: analysis.cyclic,
+    cycleNames,
+    fields: compiled.fields,
+    slotField: compiled.slotField,
+    universes: compiled.universes,
+    integralCap: shared.integralCap,
+    share: new Float64Array(T),
+    domDim: new Uint8Array(T),
+    nodeScratch: [new Float64Array(N), new Float64Array(N)],
+  };
+}
+
+/** Each group's dependencies, the previous input's where its first member names the same tasks. */
+function dependenciesOf(
+  { groupKeys, groupTasks }: TaskGroups,
+  firstOf: (g: number) => TaskInstance,
+  same: Previous | undefined,
+): { dependsOn: readonly (readonly string[])[]; deps: number[][] } {
+  const dependsOn = groupTasks.map((_, g) => firstOf(g).dependsOn);
+  const deps = groupTasks.map((gt, g) => {
     if (same !== undefined && sameNames(same.dependsOn[g], dependsOn[g])) return same.deps[g];
-    sameDeps = false;
     const out = new Set<number>();
     for (const name of dependsOn[g]) {
       const d = groupKeys[gt.job].get(name);
@@ -182,19 +238,29 @@ export function createContext(input: AllocationInput): Context {
     }
     return [...out].sort((a, b) => a - b);
   });
-  const groupPrio = new Float64Array(G);
-  groupTasks.forEach((gt, g) => {
-    let p = -Infinity;
-    for (const k of gt.members) if (tasks[k].priority > p) p = tasks[k].priority;
-    groupPrio[g] = Number.isFinite(p) ? p : 0;
-  });
-  const reuse = same !== undefined && sameDeps && sameNumbers(same.groupPrio, groupPrio) ? same : undefined;
-  const analysis = reuse?.analysis ?? analyzeDependencies(deps, groupPrio);
-  const cycleNames =
-    reuse?.cycleNames ??
-    groupTasks.map((_, g) => (analysis.cyclic[g] === 1 ? analysis.component[g].map((h) => groupTasks[h].task).sort(byString) : undefined));
+  return { dependsOn, deps };
+}
 
-  // Constraints: field indices are this context's (in order of first use), the tables shared.
+interface CompiledGroups {
+  readonly groups: readonly GroupInfo[];
+  readonly fields: readonly FieldTable[];
+  readonly slotField: Int32Array;
+  readonly universes: readonly GroupByUniverse[];
+}
+
+/**
+ * Constraints compiled per group: field indices are this context's (in order of first use), the
+ * tables, static parts, candidates and universes shared per nodes (nodeTables.ts). An
+ * unconstrained group is the previous input's (`old`) when its members and dependencies are.
+ */
+function compileGroups(
+  shared: NodeTables,
+  groupTasks: readonly GroupTask[],
+  deps: readonly number[][],
+  constraintsOf: readonly (readonly Constraint[])[],
+  dem: Float64Array,
+  old: readonly GroupInfo[] | undefined,
+): CompiledGroups {
   const fields: FieldTable[] = [];
   const fieldIndex = new Map<string, number>();
   const fieldOf = (name: string): number => {
@@ -209,16 +275,16 @@ export function createContext(input: AllocationInput): Context {
   const slotField: number[] = [];
   const universes: GroupByUniverse[] = [];
   const universeByKey = new Map<string, GroupByUniverse>();
-  const groups: GroupInfo[] = groupTasks.map((gt, g) => {
-    const first = tasks[gt.members[0]];
-    if (first.constraints.length === 0) {
+  const groups = groupTasks.map((gt, g): GroupInfo => {
+    const given = constraintsOf[g];
+    if (given.length === 0) {
       // Most groups: every node a candidate, nothing to count (shared empty tables).
-      const old = same?.groups[g];
-      if (old !== undefined && old.constraints === NONE && old.members === gt.members && old.deps === deps[g] && old.cands === shared.all) return old;
+      const was = old?.[g];
+      if (was !== undefined && was.constraints === NONE && was.members === gt.members && was.deps === deps[g] && was.cands === shared.all) return was;
       return { job: gt.job, task: gt.task, members: gt.members, deps: deps[g], constraints: NONE, dynamic: NONE, dynamicSlot: NO_INTS, dynamicUniverse: NO_INTS, slots: NO_SLOTS, cands: shared.all, candMask: undefined };
     }
-    const keys = first.constraints.map((c) => JSON.stringify([c.field, c.operator, c.value ?? null]));
-    const constraints: CompiledConstraint[] = first.constraints.map((c, i) => {
+    const keys = given.map((c) => JSON.stringify([c.field, c.operator, c.value ?? null]));
+    const constraints: CompiledConstraint[] = given.map((c, i) => {
       const field = fieldOf(c.field);
       const { dyn, n, valid, staticOk } = shared.staticPart(keys[i], c);
       return { source: c, field, operator: c.operator, dyn, n, valid, staticOk };
@@ -246,156 +312,27 @@ export function createContext(input: AllocationInput): Context {
         const key = `${c.source.field}|${signature}|${dem[o]},${dem[o + 1]},${dem[o + 2]},${dem[o + 3]},${dem[o + 4]}`;
         let u = universeByKey.get(key);
         if (u === undefined) {
-          const { member, nodesPerValue } = shared.universe(key, () => groupByUniverse(fields[c.field], cands, cap, dem, k));
+          const { member, nodesPerValue } = shared.universe(key, () => groupByUniverse(fields[c.field], cands, shared.cap, dem, k));
           universeByKey.set(key, (u = { field: c.field, member, nodesPerValue }));
         }
         universes.push(u);
       }
     });
-    return {
-      job: gt.job,
-      task: gt.task,
-      members: gt.members,
-      deps: deps[g],
-      constraints,
-      dynamic,
-      dynamicSlot,
-      dynamicUniverse,
-      slots: [...slotOfField.values()],
-      cands,
-      candMask: found.mask,
-    };
+    return { job: gt.job, task: gt.task, members: gt.members, deps: deps[g], constraints, dynamic, dynamicSlot, dynamicUniverse, slots: [...slotOfField.values()], cands, candMask: found.mask };
   });
-
-  const effPrio = new Float64Array(T);
-  const level = new Int32Array(T);
-  for (let k = 0; k < T; k++) {
-    effPrio[k] = analysis.effectivePriority[taskGroup[k]];
-    level[k] = analysis.level[taskGroup[k]];
-  }
-  previousOf.set(shared, { tasks, taskJob, order, taskIndex, taskGroup, groupKeys, groupTasks, dependsOn, deps, groupPrio, analysis, cycleNames, groups });
-  return {
-    nodes,
-    nodeIndex: shared.nodeIndex,
-    cap,
-    invCap: shared.invCap,
-    ranges: shared.ranges,
-    tasks,
-    taskIndex,
-    dem,
-    fixed,
-    taskGroup,
-    taskJob,
-    effPrio,
-    level,
-    jobs,
-    groups,
-    cyclic: analysis.cyclic,
-    cycleNames,
-    fields,
-    slotField: Int32Array.from(slotField),
-    universes,
-    integralCap: shared.integralCap,
-    share: new Float64Array(T),
-    domDim: new Uint8Array(T),
-    nodeScratch: [new Float64Array(N), new Float64Array(N)],
-  };
+  return { groups, fields, slotField: Int32Array.from(slotField), universes };
 }
 
-/**
- * The input's tasks in id order (first of each id by a canonical key), with their job indices and
- * `order`, their positions in the input when no id repeats. `hint`, the previous input's order, is
- * tried first: after an edit it is usually still right, and checking it costs one comparison per
- * task, not a sort.
- */
-function tasksById(
-  input: AllocationInput,
-  jobIndex: ReadonlyMap<string, number>,
-  hint: Int32Array | undefined,
-): { tasks: TaskInstance[]; taskJob: Int32Array; order: Int32Array | undefined } {
-  const all: TaskInstance[] = [];
-  const jobOf: number[] = [];
-  for (const j of input.jobs) {
-    const job = jobIndex.get(j.name) as number;
-    for (const t of j.tasks) {
-      all.push(t);
-      jobOf.push(job);
-    }
-  }
-  const n = all.length;
-  let order: Int32Array | undefined;
-  if (hint !== undefined && hint.length === n && increasing(all, hint)) order = hint;
-  else {
-    const identity = new Int32Array(n);
-    for (let i = 0; i < n; i++) identity[i] = i;
-    order = increasing(all, identity) ? identity : sortById(all, jobOf);
-  }
-  const tasks: TaskInstance[] = [];
-  const taskJob = new Int32Array(order.length);
-  for (let k = 0; k < order.length; k++) {
-    tasks.push(all[order[k]]);
-    taskJob[k] = jobOf[order[k]];
-  }
-  return { tasks, taskJob, order: order.length === n ? order : undefined };
-}
-
-/** Are the ids strictly increasing in this order (and so distinct)? */
-function increasing(all: readonly TaskInstance[], order: Int32Array): boolean {
-  for (let k = 1; k < order.length; k++) if (!(all[order[k - 1]].id < all[order[k]].id)) return false;
-  return true;
-}
-
-function sortById(all: readonly TaskInstance[], jobOf: readonly number[]): Int32Array {
-  const key = (i: number): string => JSON.stringify([jobOf[i], all[i]]);
-  const sorted = all.map((_, i) => i);
-  sorted.sort((a, b) => byString(all[a].id, all[b].id) || (all[a].id === all[b].id ? byString(key(a), key(b)) : 0) || a - b);
-  return Int32Array.from(sorted.filter((i, k) => k === 0 || all[sorted[k - 1]].id !== all[i].id));
-}
-
-/** The same ids, jobs and task names in the same places. */
-function sameShape(prev: Previous, tasks: readonly TaskInstance[], taskJob: Int32Array): boolean {
-  if (prev.tasks.length !== tasks.length) return false;
-  for (let k = 0; k < tasks.length; k++) {
-    const a = prev.tasks[k];
-    const b = tasks[k];
-    if (prev.taskJob[k] !== taskJob[k] || (a !== b && (a.id !== b.id || a.task !== b.task))) return false;
-  }
-  return true;
-}
-
-/** Index by id, and groups by job then task name. */
-function groupsOf(tasks: readonly TaskInstance[], taskJob: Int32Array, jobCount: number): Pick<Previous, 'taskIndex' | 'taskGroup' | 'groupKeys' | 'groupTasks'> {
-  const T = tasks.length;
-  const taskIndex = new Map<string, number>();
-  const taskGroup = new Int32Array(T);
-  const groupKeys = Array.from({ length: jobCount }, () => new Map<string, number>());
-  const groupTasks: GroupTask[] = [];
-  for (let k = 0; k < T; k++) {
-    const t = tasks[k];
-    taskIndex.set(t.id, k);
-    const keys = groupKeys[taskJob[k]];
-    let g = keys.get(t.task);
-    if (g === undefined) {
-      g = groupTasks.length;
-      keys.set(t.task, g);
-      groupTasks.push({ job: taskJob[k], task: t.task, members: [] });
-    }
-    taskGroup[k] = g;
-    groupTasks[g].members.push(k);
-  }
-  return { taskIndex, taskGroup, groupKeys, groupTasks };
-}
-
-function sameNames(a: readonly string[], b: readonly string[]): boolean {
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
   if (a === b) return true;
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
-function sameNumbers(a: Float64Array, b: Float64Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+/** Task k's demand the same in both. */
+function sameRow(a: Float64Array, b: Float64Array, k: number): boolean {
+  for (let d = k * D; d < k * D + D; d++) if (!Object.is(a[d], b[d])) return false;
   return true;
 }
 

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { allocate, createContext, planAndSimulate, type AllocationInput, type CompiledInput } from '../../../server/engine/alloc';
-import type { ClusterNode, ConstraintOperator, TaskInstance } from '../../../server/engine/model';
+import type { ClusterNode, Constraint, ConstraintOperator, TaskInstance } from '../../../server/engine/model';
 import { Gi, node, task } from './fixtures';
 
 type ConstraintDraft = readonly [string, ConstraintOperator, string?];
@@ -171,8 +171,16 @@ function applyEdit(world: World, e: Edit): World {
   }
 }
 
-/** The allocation input, with the instances of an unchanged draft kept (as rebaseAnalysis keeps them). */
-function toInput(world: World, kept: WeakMap<TaskDraft, TaskInstance[]>): AllocationInput {
+interface Kept {
+  /** The instances of an unchanged draft (as rebaseAnalysis keeps them). */
+  readonly instances: WeakMap<TaskDraft, TaskInstance[]>;
+  /** The Constraint objects of an unchanged list of constraints, in a draft edited elsewhere. */
+  readonly constraints: WeakMap<readonly ConstraintDraft[], readonly Constraint[]>;
+}
+
+const createKept = (): Kept => ({ instances: new WeakMap(), constraints: new WeakMap() });
+
+function toInput(world: World, kept: Kept): AllocationInput {
   return {
     nodes: world.nodes,
     jobs: world.jobs.map((j) => ({
@@ -180,10 +188,13 @@ function toInput(world: World, kept: WeakMap<TaskDraft, TaskInstance[]>): Alloca
       strategy: j.strategy,
       preemption: j.preemption,
       tasks: j.tasks.flatMap((d) => {
-        let list = kept.get(d);
+        let list = kept.instances.get(d);
         if (list === undefined) {
           list = task(j.name, d.name, d.cpus, d.mem, d.disk, d);
-          kept.set(d, list);
+          const constraints = kept.constraints.get(d.constraints);
+          if (constraints === undefined) kept.constraints.set(d.constraints, list[0].constraints);
+          else list = list.map((t) => ({ ...t, constraints }));
+          kept.instances.set(d, list);
         }
         return list;
       }),
@@ -198,7 +209,7 @@ describe('createContext reuse', () => {
     let groupsShared = 0;
     fc.assert(
       fc.property(worldArb, fc.array(editArb, { minLength: 1, maxLength: 8 }), (start, edits) => {
-        const kept = new WeakMap<TaskDraft, TaskInstance[]>();
+        const kept = createKept();
         let world = start;
         let input = toInput(world, kept);
         let ctx = createContext(input);
@@ -241,7 +252,7 @@ describe('createContext reuse', () => {
   });
 
   it('the same input twice gives equal contexts that share everything but the scratch arrays', () => {
-    const kept = new WeakMap<TaskDraft, TaskInstance[]>();
+    const kept = createKept();
     const world = fc.sample(worldArb, { numRuns: 1, seed: 7 })[0];
     const a: CompiledInput = createContext(toInput(world, kept));
     const b: CompiledInput = createContext(toInput(world, kept));
@@ -255,7 +266,7 @@ describe('createContext reuse', () => {
   it('notices a nodes array whose elements were replaced in place', () => {
     const world = fc.sample(worldArb, { numRuns: 1, seed: 11 })[0];
     const nodes = [...world.nodes];
-    const input = toInput({ ...world, nodes }, new WeakMap());
+    const input = toInput({ ...world, nodes }, createKept());
     const before = createContext(input);
     nodes[0] = node(nodes[0].name, 64, 64 * Gi, 64 * Gi, { attributes: { zone: 'z' } });
     const after = createContext(input);
