@@ -179,13 +179,14 @@ export function createContext(input: AllocationInput): Context {
     reuse?.cycleNames ??
     groupTasks.map((_, g) => (analysis.cyclic[g] === 1 ? analysis.component[g].map((h) => groupTasks[h].task).sort(byString) : undefined));
 
-  // Constraints: the previous input's when every group's constraints (the same objects: their
-  // spans reach explanations), dependencies and, where constrained, demand are the same.
+  // Constraints: the previous input's when every group's constraints, dependencies and, where
+  // constrained, demand are the same; with the new Constraint objects as sources where those are
+  // new (an edit above moved them: their spans reach explanations).
   const constraintsOf = groupTasks.map((_, g) => firstOf(g).constraints);
   const compiled =
-    same !== undefined && deps === same.deps && constraintsOf.every((cs, g) => sameItems(cs, same.constraintsOf[g]) && (cs.length === 0 || sameRow(dem, same.dem, groupTasks[g].members[0])))
-      ? same.compiled
-      : compileGroups(shared, groupTasks, deps, constraintsOf, dem, same?.compiled.groups);
+    same === undefined || deps !== same.deps || !constraintsOf.every((cs, g) => sameConstraints(cs, same.constraintsOf[g]) && (cs.length === 0 || sameRow(dem, same.dem, groupTasks[g].members[0])))
+      ? compileGroups(shared, groupTasks, deps, constraintsOf, dem, same?.compiled.groups)
+      : withSources(same.compiled, constraintsOf);
 
   const effPrio = new Float64Array(T);
   const level = new Int32Array(T);
@@ -323,11 +324,34 @@ function compileGroups(
   return { groups, fields, slotField: Int32Array.from(slotField), universes };
 }
 
-function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+/** The same constraints in the same order (by what compiling reads: not the span). */
+function sameConstraints(a: readonly Constraint[], b: readonly Constraint[]): boolean {
   if (a === b) return true;
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x !== y && (x.field !== y.field || x.operator !== y.operator || x.value !== y.value)) return false;
+  }
   return true;
+}
+
+/** `compiled`, with each compiled constraint's source the given Constraint object (new objects only where it is not). */
+function withSources(compiled: CompiledGroups, constraintsOf: readonly (readonly Constraint[])[]): CompiledGroups {
+  let changed = false;
+  const groups = compiled.groups.map((group, g) => {
+    const given = constraintsOf[g];
+    if (group.constraints.every((c, i) => c.source === given[i])) return group;
+    changed = true;
+    const renamed = new Map<CompiledConstraint, CompiledConstraint>();
+    const constraints = group.constraints.map((c, i) => {
+      const r = { ...c, source: given[i] };
+      renamed.set(c, r);
+      return r;
+    });
+    return { ...group, constraints, dynamic: group.dynamic.map((c) => renamed.get(c) as CompiledConstraint) };
+  });
+  return changed ? { ...compiled, groups } : compiled;
 }
 
 /** Task k's demand the same in both. */

@@ -41,6 +41,7 @@ interface World {
   readonly jobs: readonly JobDraft[];
 }
 
+const VALUES = [undefined, '', '1', '2', 'x', 'a', 'b', 'n1', 'r[12]', '(', '1.0', 'inf'];
 const NAMES = ['t0', 't1', 't2', 't3', 't4', 't5', 'nope'];
 
 const constraintArb: fc.Arbitrary<ConstraintDraft> = fc.constantFrom<ConstraintDraft>(
@@ -110,7 +111,7 @@ const worldArb: fc.Arbitrary<World> = fc
   })
   .map(({ nodes, jobs }) => ({ nodes, jobs: jobs.map((j, i) => ({ name: `j${i}`, ...j })) }));
 
-const KINDS = ['resources', 'constraints', 'dependsOn', 'priority', 'ports', 'instances', 'add', 'remove', 'duplicate', 'reorder', 'job', 'node', 'nodesCopy', 'none'] as const;
+const KINDS = ['resources', 'constraints', 'value', 'dependsOn', 'priority', 'ports', 'instances', 'add', 'remove', 'duplicate', 'reorder', 'job', 'node', 'nodesCopy', 'none', 'respan'] as const;
 
 interface Edit {
   readonly kind: (typeof KINDS)[number];
@@ -142,6 +143,9 @@ function applyEdit(world: World, e: Edit): World {
       return replace({ ...t, cpus: d.cpus, mem: d.mem, disk: d.disk, gpus: d.gpus });
     case 'constraints':
       return replace({ ...t, constraints: d.constraints });
+    case 'value':
+      // The same field and operator, another value (or none).
+      return replace({ ...t, constraints: t.constraints.map((c, i): ConstraintDraft => (i === 0 ? [c[0], c[1], VALUES[e.pick % VALUES.length]] : c)) });
     case 'dependsOn':
       return replace({ ...t, dependsOn: d.dependsOn });
     case 'priority':
@@ -167,6 +171,7 @@ function applyEdit(world: World, e: Edit): World {
     case 'nodesCopy':
       return { ...world, nodes: [...world.nodes] };
     case 'none':
+    case 'respan':
       return world;
   }
 }
@@ -177,6 +182,8 @@ interface Kept {
   /** The Constraint objects of an unchanged list of constraints, in a draft edited elsewhere. */
   readonly constraints: WeakMap<readonly ConstraintDraft[], readonly Constraint[]>;
 }
+
+let spans = 0;
 
 const createKept = (): Kept => ({ instances: new WeakMap(), constraints: new WeakMap() });
 
@@ -190,10 +197,13 @@ function toInput(world: World, kept: Kept): AllocationInput {
       tasks: j.tasks.flatMap((d) => {
         let list = kept.instances.get(d);
         if (list === undefined) {
-          list = task(j.name, d.name, d.cpus, d.mem, d.disk, d);
-          const constraints = kept.constraints.get(d.constraints);
-          if (constraints === undefined) kept.constraints.set(d.constraints, list[0].constraints);
-          else list = list.map((t) => ({ ...t, constraints }));
+          let constraints = kept.constraints.get(d.constraints);
+          if (constraints === undefined) {
+            // New Constraint objects, each with a span of its own (as the parser gives them).
+            constraints = task(j.name, d.name, d.cpus, d.mem, d.disk, d)[0].constraints.map((c) => ({ ...c, span: { start: ++spans, end: spans } }));
+            kept.constraints.set(d.constraints, constraints);
+          }
+          list = task(j.name, d.name, d.cpus, d.mem, d.disk, { ...d, constraints: [] }).map((t) => ({ ...t, constraints }));
           kept.instances.set(d, list);
         }
         return list;
@@ -209,13 +219,15 @@ describe('createContext reuse', () => {
     let groupsShared = 0;
     fc.assert(
       fc.property(worldArb, fc.array(editArb, { minLength: 1, maxLength: 8 }), (start, edits) => {
-        const kept = createKept();
+        let kept = createKept();
         let world = start;
         let input = toInput(world, kept);
         let ctx = createContext(input);
         let plan = allocate(input, ctx);
         for (const e of edits) {
           world = applyEdit(world, e);
+          // An edit that moves every later item: new instances and new Constraint objects, equal but for spans.
+          if (e.kind === 'respan') kept = createKept();
           const next = toInput(world, kept);
           const warm = createContext(next);
           const copy = structuredClone(next);
