@@ -125,7 +125,6 @@ const previousOf = new WeakMap<NodeTables, Previous>();
 
 export function createContext(input: AllocationInput): Context {
   const shared = nodeTablesOf(input.nodes);
-  shared.turn();
   const prev = previousOf.get(shared);
   const N = shared.nodes.length;
 
@@ -262,6 +261,7 @@ function compileGroups(
   dem: Float64Array,
   old: readonly GroupInfo[] | undefined,
 ): CompiledGroups {
+  shared.turn();
   const fields: FieldTable[] = [];
   const fieldIndex = new Map<string, number>();
   const fieldOf = (name: string): number => {

@@ -31,8 +31,9 @@ export interface Universe {
 }
 
 /**
- * Values by key, kept while a compiled input uses them: `turn` at the start of each input drops
- * whatever the previous input did not use, so memory follows the input, not the session.
+ * Values by key, kept while a compiled input uses them: `turn` before compiling an input's
+ * constraints drops whatever the previous compilation did not use, so memory follows the input,
+ * not the session.
  */
 class Memo<V> {
   private previous = new Map<string, V>();
@@ -107,7 +108,7 @@ export class NodeTables {
     this.all = all;
   }
 
-  /** Called once per compiled input: what the previous input used stays, the rest goes. */
+  /** Called before compiling an input's constraints: what the previous compilation used stays, the rest goes. */
   turn(): void {
     this.tables.turn();
     this.statics.turn();
