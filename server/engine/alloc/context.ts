@@ -193,7 +193,9 @@ export function createContext(input: AllocationInput): Context {
     effPrio[k] = analysis.effectivePriority[taskGroup[k]];
     level[k] = analysis.level[taskGroup[k]];
   }
-  previousOf.set(shared, { ...taskGroups, tasks, taskJob, order, dem, dependsOn, deps, groupPrio, analysis, cycleNames, constraintsOf, compiled });
+  // Kept only for nodes seen before: a one-off input (a capacity suggestion's enlarged cluster, a
+  // fresh copy) leaves nothing behind to outlive its context.
+  if (shared.uses > 1) previousOf.set(shared, { ...taskGroups, tasks, taskJob, order, dem, dependsOn, deps, groupPrio, analysis, cycleNames, constraintsOf, compiled });
   return {
     nodes: shared.nodes,
     nodeIndex: shared.nodeIndex,

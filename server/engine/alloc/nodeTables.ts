@@ -65,6 +65,8 @@ export class NodeTables {
   readonly integralCap: boolean;
   /** Every node, ascending: the candidates of an unconstrained group. */
   readonly all: Int32Array;
+  /** How many inputs asked for these tables (nodeTablesOf counts). */
+  uses = 0;
   private readonly tables = new Memo<FieldTable>();
   private readonly statics = new Memo<StaticPart>();
   private readonly candidates = new Memo<Candidates>();
@@ -157,8 +159,12 @@ const byNodes = new WeakMap<readonly ClusterNode[], { readonly elements: readonl
 /** The tables of this array of nodes: the previous call's when the array (and its elements) is the same. */
 export function nodeTablesOf(nodes: readonly ClusterNode[]): NodeTables {
   const known = byNodes.get(nodes);
-  if (known !== undefined && sameElements(known.elements, nodes)) return known.tables;
+  if (known !== undefined && sameElements(known.elements, nodes)) {
+    known.tables.uses++;
+    return known.tables;
+  }
   const tables = new NodeTables(nodes);
+  tables.uses = 1;
   byNodes.set(nodes, { elements: [...nodes], tables });
   return tables;
 }

@@ -44,13 +44,8 @@ export function tasksById(
     }
   }
   const n = all.length;
-  let order: Int32Array | undefined;
-  if (hint !== undefined && hint.length === n && increasing(all, hint)) order = hint;
-  else {
-    const identity = new Int32Array(n);
-    for (let i = 0; i < n; i++) identity[i] = i;
-    order = increasing(all, identity) ? identity : sortById(all, jobOf);
-  }
+  const ids = all.map((t) => t.id);
+  const order = hint !== undefined && hint.length === n && increasing(ids, hint) ? hint : identityOrSort(ids, all, jobOf);
   const tasks: TaskInstance[] = [];
   const taskJob = new Int32Array(order.length);
   for (let k = 0; k < order.length; k++) {
@@ -61,16 +56,25 @@ export function tasksById(
 }
 
 /** Are the ids strictly increasing in this order (and so distinct)? */
-function increasing(all: readonly TaskInstance[], order: Int32Array): boolean {
-  for (let k = 1; k < order.length; k++) if (!(all[order[k - 1]].id < all[order[k]].id)) return false;
+function increasing(ids: readonly string[], order: Int32Array): boolean {
+  for (let k = 1; k < order.length; k++) if (!(ids[order[k - 1]] < ids[order[k]])) return false;
   return true;
 }
 
-function sortById(all: readonly TaskInstance[], jobOf: readonly number[]): Int32Array {
-  const key = (i: number): string => JSON.stringify([jobOf[i], all[i]]);
-  const sorted = all.map((_, i) => i);
-  sorted.sort((a, b) => byString(all[a].id, all[b].id) || (all[a].id === all[b].id ? byString(key(a), key(b)) : 0) || a - b);
-  return Int32Array.from(sorted.filter((i, k) => k === 0 || all[sorted[k - 1]].id !== all[i].id));
+/** Input positions in id order, duplicates dropped (the first by a canonical key, then by position). */
+function identityOrSort(ids: readonly string[], all: readonly TaskInstance[], jobOf: readonly number[]): Int32Array {
+  const n = ids.length;
+  let k = 1;
+  while (k < n && ids[k - 1] < ids[k]) k++;
+  const sorted = Array.from({ length: n }, (_, i) => i);
+  if (k < n) {
+    const key = (i: number): string => JSON.stringify([jobOf[i], all[i]]);
+    sorted.sort((a, b) => (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : byString(key(a), key(b)) || a - b));
+  }
+  const order = new Int32Array(n);
+  let m = 0;
+  for (let j = 0; j < n; j++) if (j === 0 || ids[sorted[j - 1]] !== ids[sorted[j]]) order[m++] = sorted[j];
+  return m === n ? order : order.slice(0, m);
 }
 
 /** The same ids, jobs and task names in the same places. */

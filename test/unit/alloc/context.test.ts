@@ -266,8 +266,13 @@ describe('createContext reuse', () => {
   it('the same input twice gives equal contexts that share everything but the scratch arrays', () => {
     const kept = createKept();
     const world = fc.sample(worldArb, { numRuns: 1, seed: 7 })[0];
-    const a: CompiledInput = createContext(toInput(world, kept));
-    const b: CompiledInput = createContext(toInput(world, kept));
+    const nodes = [...world.nodes];
+    // The first call on a nodes array keeps only the node tables; the second the task side too.
+    const first: CompiledInput = createContext(toInput({ ...world, nodes }, kept));
+    const a: CompiledInput = createContext(toInput({ ...world, nodes }, kept));
+    const b: CompiledInput = createContext(toInput({ ...world, nodes }, kept));
+    assert.equal(a.cap, first.cap);
+    assert.notEqual(a.taskIndex, first.taskIndex);
     assert.deepStrictEqual(a, b);
     for (const key of ['nodes', 'nodeIndex', 'cap', 'invCap', 'ranges', 'taskIndex', 'taskGroup', 'cyclic', 'cycleNames'] as const) assert.equal(a[key], b[key], key);
     assert.ok(a.groups.every((g, i) => g.constraints.length > 0 || g === b.groups[i]));
