@@ -4,15 +4,19 @@
  * typed arrays, task groups (the instances of one task of one job, a Marathon app) with their
  * dependencies, order keys, compiled constraints and statically filtered candidate nodes.
  * Nothing here depends on `current` or `down`: those belong to the state.
+ * What depends on the nodes alone is kept per nodes array (nodeTables.ts), and the task side of
+ * the last input on the same nodes is reused where the next input provably agrees with it.
  */
-import type { ClusterNode, PortRange, TaskInstance } from '../model';
-import { type CompiledConstraint, Dyn, type FieldTable, FieldRegistry, staticAccepts } from './constraints';
-import { analyzeDependencies } from './order';
-import { inRanges, mergeRanges, rangesSize, uniquePorts } from './ports';
+import type { ClusterNode, Constraint, PortRange, TaskInstance } from '../model';
+import { type CompiledConstraint, Dyn, type FieldTable, staticAccepts } from './constraints';
+import { D, type NodeTables, nodeTablesOf, quantity, type Universe } from './nodeTables';
+import { analyzeDependencies, type DependencyAnalysis } from './order';
+import { inRanges, uniquePorts } from './ports';
+import { type GroupTask, type TaskGroups, groupsOf, sameNames, sameNumbers, sameShape, tasksById } from './taskGroups';
 import type { AllocationInput } from './types';
 
 /** Dimensions in typed arrays: cpus, mem, disk, gpus, then the port count. */
-export const D = 5;
+export { D };
 export const PORTS = 4;
 export const RESOURCE_KEYS = ['cpus', 'mem', 'disk', 'gpus'] as const;
 
@@ -51,6 +55,10 @@ export interface GroupInfo {
   readonly candMask: Uint8Array | undefined;
 }
 
+/**
+ * Everything but the scratch arrays is read only, and may be shared with other contexts of the
+ * same nodes (see nodeTables.ts) or of an input that agrees with this one (see `Previous`).
+ */
 export interface Context {
   readonly nodes: readonly ClusterNode[];
   readonly nodeIndex: ReadonlyMap<string, number>;
@@ -77,55 +85,48 @@ export interface Context {
   readonly universes: readonly GroupByUniverse[];
   /** Every capacity an integer and their sum exact in doubles (the state then keeps totals incrementally). */
   readonly integralCap: boolean;
-  /** Scratch, per task, written by computeShares for the tasks a run orders. */
+  /** Scratch, per task, written by computeShares for the tasks a run orders. Never shared. */
   readonly share: Float64Array;
   readonly domDim: Uint8Array;
-  /** Scratch, per node (two arrays), for one phase at a time (repack.ts). */
+  /** Scratch, per node (two arrays), for one phase at a time (repack.ts). Never shared. */
   readonly nodeScratch: readonly [Float64Array, Float64Array];
 }
 
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** A usable quantity: finite and positive, else 0 (bad input is the rules' business). */
-function quantity(v: number): number {
-  return Number.isFinite(v) && v > 0 ? v : 0;
-}
-
-function canonicalNodes(nodes: readonly ClusterNode[]): ClusterNode[] {
-  const key = (n: ClusterNode): string =>
-    JSON.stringify([n.resources, n.ports, Object.entries(n.attributes).sort((a, b) => byString(a[0], b[0]))]);
-  const sorted = [...nodes].sort((a, b) => byString(a.name, b.name) || (a.name === b.name ? byString(key(a), key(b)) : 0));
-  return sorted.filter((n, i) => i === 0 || sorted[i - 1].name !== n.name);
-}
-
 const NONE: readonly CompiledConstraint[] = Object.freeze([]);
 const NO_INTS = new Int32Array(0);
 const NO_SLOTS: readonly number[] = Object.freeze([]);
 
-interface Entry {
-  readonly task: TaskInstance;
-  readonly job: number;
+/**
+ * The task side of the last context compiled on the same nodes. The next input reuses what it
+ * provably agrees on (checked here, element by element, never assumed): an editor's edit changes
+ * one task of thousands, and the id order, the groups, the dependencies and the compiled
+ * constraints stay.
+ */
+interface Previous extends TaskGroups {
+  readonly tasks: readonly TaskInstance[];
+  readonly taskJob: Int32Array;
+  /** Input positions in id order, when every id was distinct (a permutation): the first order tried for the next input. */
+  readonly order: Int32Array | undefined;
+  readonly dem: Float64Array;
+  /** Per group: its first member's dependsOn, which `deps` resolves. */
+  readonly dependsOn: readonly (readonly string[])[];
+  readonly deps: readonly number[][];
+  readonly groupPrio: Float64Array;
+  readonly analysis: DependencyAnalysis;
+  readonly cycleNames: readonly (readonly string[] | undefined)[];
+  /** Per group: its first member's constraints, which `compiled` compiles. */
+  readonly constraintsOf: readonly (readonly Constraint[])[];
+  readonly compiled: CompiledGroups;
 }
 
+const previousOf = new WeakMap<NodeTables, Previous>();
+
 export function createContext(input: AllocationInput): Context {
-  const nodes = canonicalNodes(input.nodes);
-  const N = nodes.length;
-  const nodeIndex = new Map<string, number>();
-  const cap = new Float64Array(N * D);
-  const invCap = new Float64Array(N * D);
-  const ranges: PortRange[][] = [];
-  nodes.forEach((n, i) => {
-    nodeIndex.set(n.name, i);
-    const merged = mergeRanges(n.ports);
-    ranges.push(merged);
-    const r = n.resources;
-    const values = [r.cpus, r.mem, r.disk, r.gpus, rangesSize(merged)];
-    for (let d = 0; d < D; d++) {
-      const v = quantity(values[d]);
-      cap[i * D + d] = v;
-      invCap[i * D + d] = v > 0 ? 1 / v : 0;
-    }
-  });
+  const shared = nodeTablesOf(input.nodes);
+  const prev = previousOf.get(shared);
+  const N = shared.nodes.length;
 
   // Jobs: one per name, settings from the first in a canonical order.
   const jobsSorted = [...input.jobs].sort(
@@ -140,26 +141,16 @@ export function createContext(input: AllocationInput): Context {
   }
 
   // Tasks by id; duplicate ids keep the first by a canonical key.
-  const entries: Entry[] = [];
-  for (const j of input.jobs) for (const t of j.tasks) entries.push({ task: t, job: jobIndex.get(j.name) as number });
-  const taskKey = (e: Entry): string => JSON.stringify([e.job, e.task]);
-  entries.sort((a, b) => byString(a.task.id, b.task.id) || (a.task.id === b.task.id ? byString(taskKey(a), taskKey(b)) : 0));
-  const unique = entries.filter((e, i) => i === 0 || entries[i - 1].task.id !== e.task.id);
-  const T = unique.length;
-  const tasks = unique.map((e) => e.task);
-  const taskIndex = new Map<string, number>();
+  const { tasks, taskJob, order } = tasksById(input, jobIndex, prev?.order);
+  const T = tasks.length;
+  // The same ids, jobs and task names in the same places as the previous input: the same groups.
+  const same = prev !== undefined && sameShape(prev, tasks, taskJob) ? prev : undefined;
+  const taskGroups = same ?? groupsOf(tasks, taskJob, jobs.length);
+  const { taskGroup, groupTasks } = taskGroups;
   const dem = new Float64Array(T * D);
   const fixed: (readonly number[])[] = [];
-  const taskJob = new Int32Array(T);
-  const taskGroup = new Int32Array(T);
-  // Groups by job, then task name.
-  const groupKeys = jobs.map(() => new Map<string, number>());
-  const groupTasks: { job: number; task: string; members: number[] }[] = [];
   for (let k = 0; k < T; k++) {
-    const e = unique[k];
-    const t = e.task;
-    taskIndex.set(t.id, k);
-    taskJob[k] = e.job;
+    const t = tasks[k];
     const f = uniquePorts(t.ports.fixed);
     fixed.push(f);
     const r = t.resources;
@@ -169,70 +160,140 @@ export function createContext(input: AllocationInput): Context {
     dem[o + 2] = quantity(r.disk);
     dem[o + 3] = quantity(r.gpus);
     dem[o + 4] = quantity(t.ports.dynamic) + f.length;
-    const keys = groupKeys[e.job];
-    let g = keys.get(t.task);
-    if (g === undefined) {
-      g = groupTasks.length;
-      keys.set(t.task, g);
-      groupTasks.push({ job: e.job, task: t.task, members: [] });
-    }
-    taskGroup[k] = g;
-    groupTasks[g].members.push(k);
   }
 
   // Dependencies between groups of the same job; unknown names are ignored (the rules report them).
   const G = groupTasks.length;
-  const deps: number[][] = groupTasks.map((gt) => {
-    const first = tasks[gt.members[0]];
-    const out = new Set<number>();
-    for (const name of first.dependsOn) {
-      const d = groupKeys[gt.job].get(name);
-      if (d !== undefined) out.add(d);
-    }
-    return [...out].sort((a, b) => a - b);
-  });
+  const firstOf = (g: number): TaskInstance => tasks[groupTasks[g].members[0]];
+  const { dependsOn, deps } = same !== undefined && groupTasks.every((_, g) => sameNames(same.dependsOn[g], firstOf(g).dependsOn)) ? same : dependenciesOf(taskGroups, firstOf, same);
   const groupPrio = new Float64Array(G);
   groupTasks.forEach((gt, g) => {
     let p = -Infinity;
     for (const k of gt.members) if (tasks[k].priority > p) p = tasks[k].priority;
     groupPrio[g] = Number.isFinite(p) ? p : 0;
   });
-  const analysis = analyzeDependencies(deps, groupPrio);
-  const cycleNames = groupTasks.map((_, g) =>
-    analysis.cyclic[g] === 1 ? analysis.component[g].map((h) => groupTasks[h].task).sort(byString) : undefined,
-  );
+  const reuse = same !== undefined && deps === same.deps && sameNumbers(same.groupPrio, groupPrio) ? same : undefined;
+  const analysis = reuse?.analysis ?? analyzeDependencies(deps, groupPrio);
+  const cycleNames =
+    reuse?.cycleNames ??
+    groupTasks.map((_, g) => (analysis.cyclic[g] === 1 ? analysis.component[g].map((h) => groupTasks[h].task).sort(byString) : undefined));
 
-  // Constraints.
-  const registry = new FieldRegistry(nodes);
-  const candsBySignature = new Map<string, { cands: Int32Array; mask: Uint8Array | undefined }>();
+  // Constraints: the previous input's when every group's constraints, dependencies and, where
+  // constrained, demand are the same; with the new Constraint objects as sources where those are
+  // new (an edit above moved them: their spans reach explanations).
+  const constraintsOf = groupTasks.map((_, g) => firstOf(g).constraints);
+  const compiled =
+    same === undefined || deps !== same.deps || !constraintsOf.every((cs, g) => sameConstraints(cs, same.constraintsOf[g]) && (cs.length === 0 || sameRow(dem, same.dem, groupTasks[g].members[0])))
+      ? compileGroups(shared, groupTasks, deps, constraintsOf, dem, same?.compiled.groups)
+      : withSources(same.compiled, constraintsOf);
+
+  const effPrio = new Float64Array(T);
+  const level = new Int32Array(T);
+  for (let k = 0; k < T; k++) {
+    effPrio[k] = analysis.effectivePriority[taskGroup[k]];
+    level[k] = analysis.level[taskGroup[k]];
+  }
+  // Kept only for nodes seen before: a one-off input (a capacity suggestion's enlarged cluster, a
+  // fresh copy) leaves nothing behind to outlive its context.
+  if (shared.uses > 1) previousOf.set(shared, { ...taskGroups, tasks, taskJob, order, dem, dependsOn, deps, groupPrio, analysis, cycleNames, constraintsOf, compiled });
+  return {
+    nodes: shared.nodes,
+    nodeIndex: shared.nodeIndex,
+    cap: shared.cap,
+    invCap: shared.invCap,
+    ranges: shared.ranges,
+    tasks,
+    taskIndex: taskGroups.taskIndex,
+    dem,
+    fixed,
+    taskGroup,
+    taskJob,
+    effPrio,
+    level,
+    jobs,
+    groups: compiled.groups,
+    cyclic: analysis.cyclic,
+    cycleNames,
+    fields: compiled.fields,
+    slotField: compiled.slotField,
+    universes: compiled.universes,
+    integralCap: shared.integralCap,
+    share: new Float64Array(T),
+    domDim: new Uint8Array(T),
+    nodeScratch: [new Float64Array(N), new Float64Array(N)],
+  };
+}
+
+/** Each group's dependencies, the previous input's where its first member names the same tasks. */
+function dependenciesOf(
+  { groupKeys, groupTasks }: TaskGroups,
+  firstOf: (g: number) => TaskInstance,
+  same: Previous | undefined,
+): { dependsOn: readonly (readonly string[])[]; deps: number[][] } {
+  const dependsOn = groupTasks.map((_, g) => firstOf(g).dependsOn);
+  const deps = groupTasks.map((gt, g) => {
+    if (same !== undefined && sameNames(same.dependsOn[g], dependsOn[g])) return same.deps[g];
+    const out = new Set<number>();
+    for (const name of dependsOn[g]) {
+      const d = groupKeys[gt.job].get(name);
+      if (d !== undefined) out.add(d);
+    }
+    return [...out].sort((a, b) => a - b);
+  });
+  return { dependsOn, deps };
+}
+
+interface CompiledGroups {
+  readonly groups: readonly GroupInfo[];
+  readonly fields: readonly FieldTable[];
+  readonly slotField: Int32Array;
+  readonly universes: readonly GroupByUniverse[];
+}
+
+/**
+ * Constraints compiled per group: field indices are this context's (in order of first use), the
+ * tables, static parts, candidates and universes shared per nodes (nodeTables.ts). An
+ * unconstrained group is the previous input's (`old`) when its members and dependencies are.
+ */
+function compileGroups(
+  shared: NodeTables,
+  groupTasks: readonly GroupTask[],
+  deps: readonly number[][],
+  constraintsOf: readonly (readonly Constraint[])[],
+  dem: Float64Array,
+  old: readonly GroupInfo[] | undefined,
+): CompiledGroups {
+  shared.turn();
+  const fields: FieldTable[] = [];
+  const fieldIndex = new Map<string, number>();
+  const fieldOf = (name: string): number => {
+    let f = fieldIndex.get(name);
+    if (f === undefined) {
+      f = fields.length;
+      fields.push(shared.table(name));
+      fieldIndex.set(name, f);
+    }
+    return f;
+  };
   const slotField: number[] = [];
   const universes: GroupByUniverse[] = [];
   const universeByKey = new Map<string, GroupByUniverse>();
-  let unconstrained: { cands: Int32Array; mask: Uint8Array | undefined } | undefined;
-  const groups: GroupInfo[] = groupTasks.map((gt, g) => {
-    const first = tasks[gt.members[0]];
-    if (first.constraints.length === 0) {
+  const groups = groupTasks.map((gt, g): GroupInfo => {
+    const given = constraintsOf[g];
+    if (given.length === 0) {
       // Most groups: every node a candidate, nothing to count (shared empty tables).
-      if (unconstrained === undefined) unconstrained = { cands: Int32Array.from({ length: N }, (_, i) => i), mask: undefined };
-      return { job: gt.job, task: gt.task, members: gt.members, deps: deps[g], constraints: NONE, dynamic: NONE, dynamicSlot: NO_INTS, dynamicUniverse: NO_INTS, slots: NO_SLOTS, cands: unconstrained.cands, candMask: undefined };
+      const was = old?.[g];
+      if (was !== undefined && was.constraints === NONE && was.members === gt.members && was.deps === deps[g] && was.cands === shared.all) return was;
+      return { job: gt.job, task: gt.task, members: gt.members, deps: deps[g], constraints: NONE, dynamic: NONE, dynamicSlot: NO_INTS, dynamicUniverse: NO_INTS, slots: NO_SLOTS, cands: shared.all, candMask: undefined };
     }
-    const constraints = first.constraints.map((c) => registry.compile(c));
-    const signature = constraints
-      .map((c) => JSON.stringify([c.source.field, c.source.operator, c.source.value ?? null]))
-      .sort(byString)
-      .join('\n');
-    let found = candsBySignature.get(signature);
-    if (found === undefined) {
-      const list: number[] = [];
-      for (let i = 0; i < N; i++) if (constraints.every((c) => staticAccepts(registry.fields, c, i))) list.push(i);
-      let mask: Uint8Array | undefined;
-      if (list.length < N) {
-        mask = new Uint8Array(N);
-        for (const i of list) mask[i] = 1;
-      }
-      found = { cands: Int32Array.from(list), mask };
-      candsBySignature.set(signature, found);
-    }
+    const keys = given.map((c) => JSON.stringify([c.field, c.operator, c.value ?? null]));
+    const constraints: CompiledConstraint[] = given.map((c, i) => {
+      const field = fieldOf(c.field);
+      const { dyn, n, valid, staticOk } = shared.staticPart(keys[i], c);
+      return { source: c, field, operator: c.operator, dyn, n, valid, staticOk };
+    });
+    const signature = keys.sort(byString).join('\n');
+    const found = shared.candidatesOf(signature, (i) => constraints.every((c) => staticAccepts(fields, c, i)));
     const cands = found.cands;
     const dynamic = constraints.filter((c) => c.valid && c.dyn !== Dyn.None);
     const slotOfField = new Map<number, number>();
@@ -250,77 +311,58 @@ export function createContext(input: AllocationInput): Context {
         dynamicUniverse[i] = universes.length;
         // The same field, candidates and demand give the same universe (tables shared, read only).
         const k = gt.members[0];
-        const key = `${c.field}|${signature}|${dem.subarray(k * D, k * D + D).join()}`;
+        const o = k * D;
+        const key = `${c.source.field}|${signature}|${dem[o]},${dem[o + 1]},${dem[o + 2]},${dem[o + 3]},${dem[o + 4]}`;
         let u = universeByKey.get(key);
-        if (u === undefined) universeByKey.set(key, (u = groupByUniverse(c.field, registry.fields[c.field], cands, cap, dem, k)));
+        if (u === undefined) {
+          const { member, nodesPerValue } = shared.universe(key, () => groupByUniverse(fields[c.field], cands, shared.cap, dem, k));
+          universeByKey.set(key, (u = { field: c.field, member, nodesPerValue }));
+        }
         universes.push(u);
       }
     });
-    return {
-      job: gt.job,
-      task: gt.task,
-      members: gt.members,
-      deps: deps[g],
-      constraints,
-      dynamic,
-      dynamicSlot,
-      dynamicUniverse,
-      slots: [...slotOfField.values()],
-      cands,
-      candMask: found.mask,
-    };
+    return { job: gt.job, task: gt.task, members: gt.members, deps: deps[g], constraints, dynamic, dynamicSlot, dynamicUniverse, slots: [...slotOfField.values()], cands, candMask: found.mask };
   });
-
-  let capSum = 0;
-  let integralCap = true;
-  for (const v of cap) {
-    capSum += v;
-    if (!Number.isInteger(v)) integralCap = false;
-  }
-  if (!(capSum <= Number.MAX_SAFE_INTEGER)) integralCap = false;
-
-  const effPrio = new Float64Array(T);
-  const level = new Int32Array(T);
-  for (let k = 0; k < T; k++) {
-    effPrio[k] = analysis.effectivePriority[taskGroup[k]];
-    level[k] = analysis.level[taskGroup[k]];
-  }
-  return {
-    nodes,
-    nodeIndex,
-    cap,
-    invCap,
-    ranges,
-    tasks,
-    taskIndex,
-    dem,
-    fixed,
-    taskGroup,
-    taskJob,
-    effPrio,
-    level,
-    jobs,
-    groups,
-    cyclic: analysis.cyclic,
-    cycleNames,
-    fields: registry.fields,
-    slotField: Int32Array.from(slotField),
-    universes,
-    integralCap,
-    share: new Float64Array(T),
-    domDim: new Uint8Array(T),
-    nodeScratch: [new Float64Array(N), new Float64Array(N)],
-  };
+  return { groups, fields, slotField: Int32Array.from(slotField), universes };
 }
 
-function groupByUniverse(
-  field: number,
-  table: FieldTable,
-  cands: Int32Array,
-  cap: Float64Array,
-  dem: Float64Array,
-  k: number,
-): GroupByUniverse {
+/** The same constraints in the same order (by what compiling reads: not the span). */
+function sameConstraints(a: readonly Constraint[], b: readonly Constraint[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x !== y && (x.field !== y.field || x.operator !== y.operator || x.value !== y.value)) return false;
+  }
+  return true;
+}
+
+/** `compiled`, with each compiled constraint's source the given Constraint object (new objects only where it is not). */
+function withSources(compiled: CompiledGroups, constraintsOf: readonly (readonly Constraint[])[]): CompiledGroups {
+  let changed = false;
+  const groups = compiled.groups.map((group, g) => {
+    const given = constraintsOf[g];
+    if (group.constraints.every((c, i) => c.source === given[i])) return group;
+    changed = true;
+    const renamed = new Map<CompiledConstraint, CompiledConstraint>();
+    const constraints = group.constraints.map((c, i) => {
+      const r = { ...c, source: given[i] };
+      renamed.set(c, r);
+      return r;
+    });
+    return { ...group, constraints, dynamic: group.dynamic.map((c) => renamed.get(c) as CompiledConstraint) };
+  });
+  return changed ? { ...compiled, groups } : compiled;
+}
+
+/** Task k's demand the same in both. */
+function sameRow(a: Float64Array, b: Float64Array, k: number): boolean {
+  for (let d = k * D; d < k * D + D; d++) if (!Object.is(a[d], b[d])) return false;
+  return true;
+}
+
+function groupByUniverse(table: FieldTable, cands: Int32Array, cap: Float64Array, dem: Float64Array, k: number): Universe {
   const member = new Uint8Array(table.valueOf.length);
   const nodesPerValue = new Int32Array(table.values.length);
   for (const i of cands) {
@@ -332,7 +374,7 @@ function groupByUniverse(
     member[i] = 1;
     nodesPerValue[v]++;
   }
-  return { field, member, nodesPerValue };
+  return { member, nodesPerValue };
 }
 
 /** True when the node can hold the task's fixed ports at all (every one inside a range). */

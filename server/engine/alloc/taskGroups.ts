@@ -1,0 +1,125 @@
+/**
+ * The task side of createContext that an edit rarely changes: the tasks in id order and their
+ * groups (the instances of one task of one job). Both are cheap to check against the previous
+ * input's and dear to rebuild for thousands of tasks, so the checks live here too.
+ */
+import type { TaskInstance } from '../model';
+import type { AllocationInput } from './types';
+
+const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+export interface GroupTask {
+  readonly job: number;
+  readonly task: string;
+  /** Task indices, ascending (id order). */
+  readonly members: number[];
+}
+
+export interface TaskGroups {
+  readonly taskIndex: ReadonlyMap<string, number>;
+  readonly taskGroup: Int32Array;
+  /** Per job: task name → group. */
+  readonly groupKeys: readonly ReadonlyMap<string, number>[];
+  readonly groupTasks: readonly GroupTask[];
+}
+
+/**
+ * The input's tasks in id order (first of each id by a canonical key), with their job indices and
+ * `order`, their positions in the input when no id repeats. `hint`, the previous input's order, is
+ * tried first: after an edit it is usually still right, and checking it costs one comparison per
+ * task, not a sort.
+ */
+export function tasksById(
+  input: AllocationInput,
+  jobIndex: ReadonlyMap<string, number>,
+  hint: Int32Array | undefined,
+): { tasks: TaskInstance[]; taskJob: Int32Array; order: Int32Array | undefined } {
+  const all: TaskInstance[] = [];
+  const jobOf: number[] = [];
+  for (const j of input.jobs) {
+    const job = jobIndex.get(j.name) as number;
+    for (const t of j.tasks) {
+      all.push(t);
+      jobOf.push(job);
+    }
+  }
+  const n = all.length;
+  const ids = all.map((t) => t.id);
+  const order = hint !== undefined && hint.length === n && increasing(ids, hint) ? hint : identityOrSort(ids, all, jobOf);
+  const tasks: TaskInstance[] = [];
+  const taskJob = new Int32Array(order.length);
+  for (let k = 0; k < order.length; k++) {
+    tasks.push(all[order[k]]);
+    taskJob[k] = jobOf[order[k]];
+  }
+  return { tasks, taskJob, order: order.length === n ? order : undefined };
+}
+
+/** Are the ids strictly increasing in this order (and so distinct)? */
+function increasing(ids: readonly string[], order: Int32Array): boolean {
+  for (let k = 1; k < order.length; k++) if (!(ids[order[k - 1]] < ids[order[k]])) return false;
+  return true;
+}
+
+/** Input positions in id order, duplicates dropped (the first by a canonical key, then by position). */
+function identityOrSort(ids: readonly string[], all: readonly TaskInstance[], jobOf: readonly number[]): Int32Array {
+  const n = ids.length;
+  let k = 1;
+  while (k < n && ids[k - 1] < ids[k]) k++;
+  const sorted = Array.from({ length: n }, (_, i) => i);
+  if (k < n) {
+    const key = (i: number): string => JSON.stringify([jobOf[i], all[i]]);
+    sorted.sort((a, b) => (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : byString(key(a), key(b)) || a - b));
+  }
+  const order = new Int32Array(n);
+  let m = 0;
+  for (let j = 0; j < n; j++) if (j === 0 || ids[sorted[j - 1]] !== ids[sorted[j]]) order[m++] = sorted[j];
+  return m === n ? order : order.slice(0, m);
+}
+
+/** The same ids, jobs and task names in the same places. */
+export function sameShape(prev: { readonly tasks: readonly TaskInstance[]; readonly taskJob: Int32Array }, tasks: readonly TaskInstance[], taskJob: Int32Array): boolean {
+  if (prev.tasks.length !== tasks.length) return false;
+  for (let k = 0; k < tasks.length; k++) {
+    const a = prev.tasks[k];
+    const b = tasks[k];
+    if (prev.taskJob[k] !== taskJob[k] || (a !== b && (a.id !== b.id || a.task !== b.task))) return false;
+  }
+  return true;
+}
+
+/** Index by id, and groups by job then task name. */
+export function groupsOf(tasks: readonly TaskInstance[], taskJob: Int32Array, jobCount: number): TaskGroups {
+  const T = tasks.length;
+  const taskIndex = new Map<string, number>();
+  const taskGroup = new Int32Array(T);
+  const groupKeys = Array.from({ length: jobCount }, () => new Map<string, number>());
+  const groupTasks: GroupTask[] = [];
+  for (let k = 0; k < T; k++) {
+    const t = tasks[k];
+    taskIndex.set(t.id, k);
+    const keys = groupKeys[taskJob[k]];
+    let g = keys.get(t.task);
+    if (g === undefined) {
+      g = groupTasks.length;
+      keys.set(t.task, g);
+      groupTasks.push({ job: taskJob[k], task: t.task, members: [] });
+    }
+    taskGroup[k] = g;
+    groupTasks[g].members.push(k);
+  }
+  return { taskIndex, taskGroup, groupKeys, groupTasks };
+}
+
+export function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export function sameNumbers(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
