@@ -37,7 +37,11 @@ interface Scope {
 }
 
 type ValueSlot = Extract<Slot, { kind: 'value' }>;
-type Item = Omit<CompletionItem, 'textEdit'> & { newText?: string };
+/**
+ * `describe`: the detail, made only for the items sent (a list of 5,000 task names is cut to 200
+ * first, and formatting each one's resources cost more than the rest of the answer).
+ */
+type Item = Omit<CompletionItem, 'textEdit'> & { newText?: string; describe?: () => string };
 
 /** What completion reads: documents and the spec check, never an analysis (see front.ts). */
 export type CompletionContext = Pick<FeatureContext, 'workspace' | 'positions' | 'documents'>;
@@ -85,7 +89,12 @@ export function completeAt(ctx: CompletionContext, params: CompletionParams): Co
   const pad = slot.range.start === offset && (before === ':' || before === ',' || (before === '-' && slot.kind === 'key')) ? ' ' : '';
   return {
     isIncomplete,
-    items: items.map(({ newText, ...item }) => ({ ...item, filterText: item.filterText ?? item.label, textEdit: { range, newText: pad + (newText ?? item.label) } })),
+    items: items.map(({ newText, describe, ...item }) => ({
+      ...item,
+      ...(describe === undefined ? {} : { detail: describe() }),
+      filterText: item.filterText ?? item.label,
+      textEdit: { range, newText: pad + (newText ?? item.label) },
+    })),
   };
 }
 
@@ -209,7 +218,15 @@ function valueItems(scope: Scope, slot: ValueSlot): Item[] {
   const docs = info.description ? { kind: 'markdown' as const, value: info.description } : undefined;
   const special = scope.kind === 'Job' ? jobValues(scope, slot) : clusterValues(scope, slot);
   // Every item says what it is and carries the field's own description.
-  if (special) return special.map((item) => ({ ...item, detail: item.detail ?? typeSummary(info), ...(item.documentation || !docs ? {} : { documentation: docs }) }));
+  if (special) {
+    // Filled in place (the items are new): a job's task names are thousands.
+    const summary = typeSummary(info);
+    for (const item of special) {
+      if (item.detail === undefined && item.describe === undefined) item.detail = summary;
+      if (!item.documentation && docs) item.documentation = docs;
+    }
+    return special;
+  }
   const items: Item[] = [];
   const seen = new Set<string>();
   const add = (v: unknown, kind: CompletionItemKind, detail: string): void => {
@@ -269,7 +286,7 @@ function taskNames(scope: Scope, taskIndex: number, taken: readonly string[]): I
   const selfName = isRecord(self) && typeof self['name'] === 'string' ? self['name'] : undefined;
   return job.spec.tasks
     .filter((t) => t.name !== '' && t.name !== selfName && !taken.includes(t.name))
-    .map((t) => ({ label: t.name, kind: CompletionItemKind.Reference, detail: `task · ${resources(t.resources)}${t.instances > 1 ? ` · ${t.instances} instances` : ''}` }));
+    .map((t) => ({ label: t.name, kind: CompletionItemKind.Reference, describe: () => `task · ${resources(t.resources)}${t.instances > 1 ? ` · ${t.instances} instances` : ''}` }));
 }
 
 function clusterRefs(scope: Scope): Item[] {
@@ -292,7 +309,7 @@ function attributeNames(cluster: ClusterSpec, withHostname: boolean): Item[] {
 
 /** Values of an attribute on the nodes, or node names for `hostname`. */
 function attributeValues(cluster: ClusterSpec, field: string): Item[] {
-  if (field === 'hostname') return cluster.nodes.map((n) => ({ label: n.name, kind: CompletionItemKind.Value, detail: `node · ${resources(n.resources)}` }));
+  if (field === 'hostname') return cluster.nodes.map((n) => ({ label: n.name, kind: CompletionItemKind.Value, describe: () => `node · ${resources(n.resources)}` }));
   const nodes = new Map<string, string[]>();
   for (const n of cluster.nodes) {
     const v = n.attributes[field];
