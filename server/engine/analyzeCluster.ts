@@ -36,7 +36,8 @@ export interface AnalyzeOptions {
 }
 
 export function analyzeCluster(cluster: ClusterSpec, jobs: readonly JobSpec[], options: AnalyzeOptions = {}): ClusterAnalysis {
-  const { input, instances, byTask } = toInput(cluster, jobs);
+  // Untouched tasks keep their instances: the allocator tells an untouched task by its instance.
+  const { input, instances, byTask } = toInput(cluster, jobs, options.previous === undefined ? undefined : keptInstances(options.previous));
   const failover = new Map<string, FailoverReport>();
   if (options.failover === false) return { cluster, jobs, input, plan: allocate(input), failover, instances, byTask };
   const nodesOnly = options.failover === 'nodes';
@@ -104,15 +105,29 @@ function plainEqual(x: unknown, y: unknown): boolean {
  * specs (and so the new spans) around them. Costs the expansion of instances, not a plan.
  */
 export function rebaseAnalysis(previous: ClusterAnalysis, cluster: ClusterSpec, jobs: readonly JobSpec[]): ClusterAnalysis {
-  // A task whose spec object is the previous one (an item the edit did not touch or move) keeps
-  // its instances: they are built from nothing else.
-  const kept = new Map<TaskSpec, readonly TaskInstance[]>();
-  for (const job of previous.jobs) for (const t of job.tasks) kept.set(t, instancesOf(previous, job.name, t.name));
-  const { input, instances, byTask } = toInput(cluster, jobs, kept);
+  const { input, instances, byTask } = toInput(cluster, jobs, keptInstances(previous));
   return { ...previous, cluster, jobs, input, instances, byTask };
 }
 
-function toInput(cluster: ClusterSpec, jobs: readonly JobSpec[], kept?: ReadonlyMap<TaskSpec, readonly TaskInstance[]>): Pick<ClusterAnalysis, 'input' | 'instances' | 'byTask'> {
+/**
+ * By job name, then task spec: the instances of `previous`. A task whose spec object is the previous
+ * one (an item the edit did not touch or move) in a job of the same name keeps its instances: they
+ * are built from nothing else.
+ */
+function keptInstances(previous: ClusterAnalysis): Map<string, Map<TaskSpec, readonly TaskInstance[]>> {
+  const kept = new Map<string, Map<TaskSpec, readonly TaskInstance[]>>();
+  for (const job of previous.jobs) {
+    const byName = kept.get(job.name) ?? new Map<TaskSpec, readonly TaskInstance[]>();
+    kept.set(job.name, byName);
+    // Two tasks of one name (an error the rules report) share one list there: built anew instead.
+    const names = new Map<string, number>();
+    for (const t of job.tasks) names.set(t.name, (names.get(t.name) ?? 0) + 1);
+    for (const t of job.tasks) if (names.get(t.name) === 1) byName.set(t, instancesOf(previous, job.name, t.name));
+  }
+  return kept;
+}
+
+function toInput(cluster: ClusterSpec, jobs: readonly JobSpec[], kept?: ReadonlyMap<string, ReadonlyMap<TaskSpec, readonly TaskInstance[]>>): Pick<ClusterAnalysis, 'input' | 'instances' | 'byTask'> {
   const instances = new Map<string, TaskInstance>();
   const byTask = new Map<string, TaskInstance[]>();
   const input: AllocationInput = {
@@ -120,7 +135,7 @@ function toInput(cluster: ClusterSpec, jobs: readonly JobSpec[], kept?: Readonly
     jobs: jobs.map((job) => {
       const tasks: TaskInstance[] = [];
       for (const spec of job.tasks) {
-        const list = kept?.get(spec) ?? taskInstances(job.name, spec);
+        const list = kept?.get(job.name)?.get(spec) ?? taskInstances(job.name, spec);
         const key = `${job.name}/${spec.name}`;
         for (const t of list) {
           tasks.push(t);

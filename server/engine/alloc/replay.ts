@@ -13,8 +13,11 @@
  * task groups (a touched, removed or differently placed member). Best fit walks one node order
  * from the first node with room in the task's dominant dimension to the used node it takes (the
  * range its search recorded, reads.ts). When k's group and the groups it depends on are clean and
- * no changed node can change that walk (`mayChange`: it was the node taken, or it now lies in the
- * range in use and with room), the walk takes the same node. Anything else, a spread task (it
+ * no changed node can change that walk, the walk takes the same node. A changed node can only if
+ * it was the node taken, or it now lies in the range with room for the task and is in use (a used
+ * node wins over the empty one taken when no used node passed) or, when the search took an empty
+ * node, is empty and comes before it. (Ports and counting constraints are not checked there: that
+ * only searches more often.) Anything else, a spread task (it
  * scores every node), or a run that moves a placed task during the pass (preemption and the
  * improvement phase, which follow a task left without a node, or first fit at the end of a small
  * class keeping its result) stops the hints for the rest of the call.
@@ -120,8 +123,6 @@ class Previous {
   private readonly changed: Uint8Array;
   private readonly changedList: number[] = [];
   private readonly dirtyGroup: Uint8Array;
-  /** Per changed node: the previous pass's steps on it and the demands placed there (built on first use). */
-  private readonly history = new Map<number, { steps: number[]; tasks: number[] }>();
   private stopped = false;
 
   constructor(
@@ -192,36 +193,22 @@ class Previous {
     const dim = r[at];
     for (const i of this.changedList) {
       if (i === node || r[at + 3] === i) return undefined;
-      if (r[at + 2] === Infinity) {
-        if (inRange(r, at, i, this.previousFree(i, s, dim)) || inRange(r, at, i, st.free[i * D + dim])) return undefined;
-        continue;
-      }
-      if (!inRange(r, at, i, st.free[i * D + dim]) || st.nodeTasks[i].length === 0) continue;
+      if (!inRange(r, at, i, st.free[i * D + dim])) continue;
       let fits = true;
       for (let d = 0; d < D; d++) if (st.free[i * D + d] < r[at + 4 + d]) fits = false;
-      if (fits) return undefined;
+      if (!fits) continue;
+      if (st.nodeTasks[i].length > 0) return undefined;
+      // An empty node: it matters only when the search took an empty node (no used one passed)
+      // and comes before it in the order (that node is empty too, unchanged: its key is its capacity).
+      if (r[at + 2] === Infinity && before(st.free[i * D + dim], i, ctx.cap[node * D + dim], node)) return undefined;
     }
     return { node, ranges: r, at };
   }
+}
 
-  /** Node i's free capacity in dimension `dim` in the previous pass just before step `step`. */
-  private previousFree(i: number, step: number, dim: number): number {
-    let h = this.history.get(i);
-    if (h === undefined) {
-      h = { steps: [], tasks: [] };
-      const { choices, tasks } = this.memo;
-      for (let s = 0; s < choices.length; s++) {
-        if (choices[s] !== i) continue;
-        h.steps.push(s);
-        h.tasks.push(tasks[s]);
-      }
-      this.history.set(i, h);
-    }
-    const old = this.memo.ctx;
-    let free = old.cap[i * D + dim];
-    for (let x = 0; x < h.steps.length && h.steps[x] < step; x++) free -= old.dem[h.tasks[x] * D + dim];
-    return free;
-  }
+/** Is (free a, node i) before (free b, node j) in a node order? */
+function before(a: number, i: number, b: number, j: number): boolean {
+  return a < b || (a === b && i < j);
 }
 
 /** Does node i, with `free` in the range's dimension, lie in range `at` of `r` (see ReadLog)? */
