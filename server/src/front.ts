@@ -5,6 +5,9 @@
  * itself from its own copy of the open documents (the same feature code, over a spec check
  * only). So completion never waits behind a plan that the back is computing, however large.
  *
+ * The back writes its messages to the client itself (threads.ts), so they never wait for the
+ * front; a back that posts them instead (the tests' fakes) has them written by the front.
+ *
  * The front keeps no state the back does not have: documents come from the same notifications,
  * in the same order. If the back ever dies, the front answers what was pending with an error,
  * starts a new back, replays `initialize` and the open documents, and carries on.
@@ -75,7 +78,16 @@ function loadEngine(): Engine {
 /** Requests the front answers itself. */
 const LOCAL_REQUESTS = new Set<string>([CompletionRequest.method]);
 /** The id of a replayed `initialize`, whose answer the client must not see. */
-const REPLAY_ID = 'berth/front/initialize';
+export const REPLAY_ID = 'berth/front/initialize';
+/**
+ * A note from a back that wrote a message to the client itself (threads.ts): the id it answered,
+ * the document it published diagnostics for. Never forwarded.
+ */
+export const SENT = 'berth/front/sent';
+export interface SentParams {
+  id?: string | number;
+  uri?: string;
+}
 /** Restarts of a back that died, before the server gives up (the client may then restart it). */
 const MAX_RESTARTS = 5;
 
@@ -149,6 +161,12 @@ export class Front {
   }
 
   private fromBack(message: Message): void {
+    if (Message.isNotification(message) && message.method === SENT) {
+      const sent = message.params as SentParams;
+      if (sent.id !== undefined) this.pending.delete(sent.id);
+      if (sent.uri !== undefined) this.warm(sent.uri);
+      return;
+    }
     if (Message.isResponse(message)) {
       if (message.id === REPLAY_ID) return;
       if (message.id !== null) this.pending.delete(message.id);

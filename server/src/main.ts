@@ -1,13 +1,14 @@
 /**
  * `berth-language-server --stdio`: plain LSP over stdio (stdout is the protocol: never print).
- * Two threads (threads.ts): completion on this one, everything else in a worker; `--single-thread`
+ * Two threads (threads.ts): completion on this one, everything else in a worker, both writing to
+ * stdout under one lock; `--single-thread`
  * runs the whole server on this thread.
  *
  * The worker is started before this thread loads the rest of the server, so that the two load in
  * parallel: `require` (not `import`) keeps the bundle's modules from being evaluated up front.
  */
 import { setFlagsFromString } from 'node:v8';
-import { isMainThread, Worker } from 'node:worker_threads';
+import { isMainThread, Worker, workerData } from 'node:worker_threads';
 
 // V8 lets a heap grow to about twice what survived its last full collection before collecting
 // again; an edit of a 5,000-task workspace leaves tens of MiB behind on each thread, and two
@@ -21,13 +22,15 @@ type Threads = typeof import('./threads');
 const load = (): Threads => require('./threads') as Threads;
 
 if (process.argv.includes('--single-thread')) load().startSingleThread();
-else if (!isMainThread) load().startBack();
+else if (!isMainThread) load().startBack((workerData as { writeLock: SharedArrayBuffer }).writeLock);
 else {
+  // Both threads write whole messages to stdout, one at a time (threads.ts).
+  const writeLock = new SharedArrayBuffer(4);
   const spawnBack = (): Worker => {
-    const worker = new Worker(__filename, { argv: process.argv.slice(2), stdout: true });
+    const worker = new Worker(__filename, { argv: process.argv.slice(2), stdout: true, workerData: { writeLock } });
     // stdout is the protocol: whatever the back might print goes to stderr instead.
     worker.stdout.pipe(process.stderr);
     return worker;
   };
-  load().startFront(spawnBack(), spawnBack);
+  load().startFront(spawnBack(), spawnBack, writeLock);
 }

@@ -1,24 +1,31 @@
 /**
  * The two threads of `berth-language-server --stdio` (see front.ts): the front on the main thread
  * with stdio, the back in a worker thread running the whole server over a message port. Messages
- * cross as objects (structured clone), never as re-encoded JSON.
+ * from the client cross as objects (structured clone), never as re-encoded JSON. Messages to the
+ * client each thread writes to stdout itself, under one lock (lockedWriter.ts): the back's do not
+ * wait for the front, which may be busy (a completion, or its first check of a large file just
+ * opened); the front hears of each one in a short note (`SENT`), for its bookkeeping.
  */
 import { parentPort, Worker, type MessagePort } from 'node:worker_threads';
 import {
   AbstractMessageReader,
   AbstractMessageWriter,
   createConnection,
+  Message,
   ProposedFeatures,
+  PublishDiagnosticsNotification,
   StreamMessageReader,
-  StreamMessageWriter,
   type DataCallback,
   type Disposable,
-  type Message,
   type MessageReader,
   type MessageWriter,
+  type PublishDiagnosticsParams,
 } from 'vscode-languageserver/node';
 import { nodeFileSystem } from './fileSystem';
-import { Front, type Back } from './front';
+import { Front, REPLAY_ID, SENT, type Back, type SentParams } from './front';
+import { LockedWriter } from './lockedWriter';
+
+const STDOUT = 1;
 
 /** The whole server, loaded where it runs: the front thread never evaluates it. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on use (see above)
@@ -36,21 +43,39 @@ class PortReader extends AbstractMessageReader implements MessageReader {
   }
 }
 
-class PortWriter extends AbstractMessageWriter implements MessageWriter {
-  constructor(private readonly port: MessagePort) {
+/** The back's messages: to the client directly, with a note to the front (see above). */
+class BackWriter extends AbstractMessageWriter implements MessageWriter {
+  private readonly client: LockedWriter;
+
+  constructor(
+    private readonly port: MessagePort,
+    writeLock: SharedArrayBuffer,
+  ) {
     super();
+    this.client = new LockedWriter(STDOUT, writeLock);
   }
+
   write(message: Message): Promise<void> {
-    this.port.postMessage(message);
-    return Promise.resolve();
+    // The answer to a replayed `initialize` is the front's: the client never asked.
+    if (Message.isResponse(message) && message.id === REPLAY_ID) {
+      this.port.postMessage(message);
+      return Promise.resolve();
+    }
+    const written = this.client.write(message);
+    const params: SentParams = {};
+    if (Message.isResponse(message) && message.id !== null) params.id = message.id;
+    if (Message.isNotification(message) && message.method === PublishDiagnosticsNotification.method) params.uri = (message.params as PublishDiagnosticsParams).uri;
+    if (params.id !== undefined || params.uri !== undefined) this.port.postMessage({ jsonrpc: '2.0', method: SENT, params });
+    return written;
   }
+
   end(): void {}
 }
 
-/** The back (in the worker): the whole server, talking to the front over the worker's port. */
-export function startBack(): void {
+/** The back (in the worker): the whole server, reading from the front over the worker's port. */
+export function startBack(writeLock: SharedArrayBuffer): void {
   if (!parentPort) throw new Error('the back runs in a worker thread');
-  const connection = createConnection(ProposedFeatures.all, new PortReader(parentPort), new PortWriter(parentPort));
+  const connection = createConnection(ProposedFeatures.all, new PortReader(parentPort), new BackWriter(parentPort, writeLock));
   loadServer().startServer(connection, nodeFileSystem);
   connection.listen();
 }
@@ -65,14 +90,14 @@ function asBack(worker: Worker): Back {
 }
 
 /** The front (on the main thread, with stdio). `first` is the back main.ts started; `spawn` starts another. */
-export function startFront(first: Worker, spawn: () => Worker): void {
+export function startFront(first: Worker, spawn: () => Worker, writeLock: SharedArrayBuffer): void {
   let next: Worker | undefined = first;
   const start = (): Back => {
     const worker = next ?? spawn();
     next = undefined;
     return asBack(worker);
   };
-  const writer = new StreamMessageWriter(process.stdout);
+  const writer = new LockedWriter(STDOUT, writeLock);
   const front = new Front(writer, nodeFileSystem, start, (code) => process.exit(code));
   front.listen(new StreamMessageReader(process.stdin));
 }
