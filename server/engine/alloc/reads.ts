@@ -32,3 +32,9 @@ export class ReadLog {
   /** Set when the run read which nodes are empty (the node swap, repack.ts, looks at every one). */
   empties = false;
 }
+
+/** Does node i, with `free` in the range's dimension, lie in range `at` of `r` (see ReadLog.ranges)? */
+export function inRange(r: ArrayLike<number>, at: number, i: number, free: number): boolean {
+  const hiKey = r[at + 2];
+  return free >= r[at + 1] && (free < hiKey || (free === hiKey && i <= r[at + 3]));
+}

@@ -24,7 +24,7 @@
  */
 import { type Context, D } from './context';
 import { findBest } from './search';
-import { RANGE, ReadLog } from './reads';
+import { inRange, RANGE, ReadLog } from './reads';
 import { sameTask } from './scanReuse';
 import type { AllocState } from './state';
 import type { ClusterNode } from '../model';
@@ -209,10 +209,4 @@ class Previous {
 /** Is (free a, node i) before (free b, node j) in a node order? */
 function before(a: number, i: number, b: number, j: number): boolean {
   return a < b || (a === b && i < j);
-}
-
-/** Does node i, with `free` in the range's dimension, lie in range `at` of `r` (see ReadLog)? */
-export function inRange(r: ArrayLike<number>, at: number, i: number, free: number): boolean {
-  const hiKey = r[at + 2];
-  return free >= r[at + 1] && (free < hiKey || (free === hiKey && i <= r[at + 3]));
 }

@@ -21,7 +21,7 @@ import type { ClusterNode } from '../model';
 import type { Context } from './context';
 import { D } from './context';
 import type { FailoverSimulator, ScenarioOutcome } from './failover';
-import { RANGE, ReadLog } from './reads';
+import { inRange, RANGE, ReadLog } from './reads';
 import type { AllocState } from './state';
 
 /** What the next plan of the same workspace needs to keep this plan's scenarios. Opaque to callers. */
@@ -189,12 +189,6 @@ function mayChange(r: readonly number[], at: number, i: number, prevFree: Float6
   if (!inRange(r, at, i, st.free[o + dim]) || st.nodeTasks[i].length === 0) return false;
   for (let d = 0; d < D; d++) if (st.free[o + d] < r[at + 4 + d]) return false;
   return true;
-}
-
-/** Does node i, with `free` in the range's dimension, lie in range `at` of `r` (see ReadLog)? */
-function inRange(r: readonly number[], at: number, i: number, free: number): boolean {
-  const hiKey = r[at + 2];
-  return free >= r[at + 1] && (free < hiKey || (free === hiKey && i <= r[at + 3]));
 }
 
 /** Is task j of `a` compiled as task k of `b` (the same instance, order keys, job settings and dependencies)? */
