@@ -16,6 +16,12 @@ export interface ClusterAnalysis {
   readonly instances: ReadonlyMap<string, TaskInstance>;
   /** By `job/task`: the task's instances in index order. */
   readonly byTask: ReadonlyMap<string, readonly TaskInstance[]>;
+  /**
+   * By job name, then task spec object: its instances. The analysis after an edit takes them over
+   * for the spec objects the edit did not touch (the allocator tells an untouched task by its
+   * instance), without a lookup per task.
+   */
+  readonly bySpec: ReadonlyMap<string, ReadonlyMap<TaskSpec, readonly TaskInstance[]>>;
   /** What lets the analysis after an edit keep this one's choices and failover scenarios (replay.ts, scanReuse.ts). */
   readonly memo?: PlanScanMemo;
 }
@@ -37,9 +43,9 @@ export interface AnalyzeOptions {
 
 export function analyzeCluster(cluster: ClusterSpec, jobs: readonly JobSpec[], options: AnalyzeOptions = {}): ClusterAnalysis {
   // Untouched tasks keep their instances: the allocator tells an untouched task by its instance.
-  const { input, instances, byTask } = toInput(cluster, jobs, options.previous === undefined ? undefined : keptInstances(options.previous));
+  const { input, instances, byTask, bySpec } = toInput(cluster, jobs, options.previous?.bySpec);
   const failover = new Map<string, FailoverReport>();
-  if (options.failover === false) return { cluster, jobs, input, plan: allocate(input), failover, instances, byTask };
+  if (options.failover === false) return { cluster, jobs, input, plan: allocate(input), failover, instances, byTask, bySpec };
   const nodesOnly = options.failover === 'nodes';
   const suggest = options.failover !== 'scenarios';
   const scans: FailoverOptions[] = jobs.map((job) => {
@@ -49,7 +55,7 @@ export function analyzeCluster(cluster: ClusterSpec, jobs: readonly JobSpec[], o
   // One compiled input, and the scans start from the plan's own state.
   const { plan, reports, memo } = planAndSimulate(input, scans, createContext(input), options.previous?.memo);
   jobs.forEach((job, j) => failover.set(job.name, reports[j]));
-  return { cluster, jobs, input, plan, failover, instances, byTask, memo };
+  return { cluster, jobs, input, plan, failover, instances, byTask, bySpec, memo };
 }
 
 /**
@@ -105,37 +111,29 @@ function plainEqual(x: unknown, y: unknown): boolean {
  * specs (and so the new spans) around them. Costs the expansion of instances, not a plan.
  */
 export function rebaseAnalysis(previous: ClusterAnalysis, cluster: ClusterSpec, jobs: readonly JobSpec[]): ClusterAnalysis {
-  const { input, instances, byTask } = toInput(cluster, jobs, keptInstances(previous));
-  return { ...previous, cluster, jobs, input, instances, byTask };
+  const { input, instances, byTask, bySpec } = toInput(cluster, jobs, previous.bySpec);
+  return { ...previous, cluster, jobs, input, instances, byTask, bySpec };
 }
 
 /**
- * By job name, then task spec: the instances of `previous`. A task whose spec object is the previous
- * one (an item the edit did not touch or move) in a job of the same name keeps its instances: they
- * are built from nothing else.
+ * The allocator's input. `kept` (the previous analysis's `bySpec`): a task whose spec object is the
+ * previous one (an item the edit did not touch or move) in a job of the same name keeps its
+ * instances: they are built from nothing else.
  */
-function keptInstances(previous: ClusterAnalysis): Map<string, Map<TaskSpec, readonly TaskInstance[]>> {
-  const kept = new Map<string, Map<TaskSpec, readonly TaskInstance[]>>();
-  for (const job of previous.jobs) {
-    const byName = kept.get(job.name) ?? new Map<TaskSpec, readonly TaskInstance[]>();
-    kept.set(job.name, byName);
-    // Two tasks of one name (an error the rules report) share one list there: built anew instead.
-    const names = new Map<string, number>();
-    for (const t of job.tasks) names.set(t.name, (names.get(t.name) ?? 0) + 1);
-    for (const t of job.tasks) if (names.get(t.name) === 1) byName.set(t, instancesOf(previous, job.name, t.name));
-  }
-  return kept;
-}
-
-function toInput(cluster: ClusterSpec, jobs: readonly JobSpec[], kept?: ReadonlyMap<string, ReadonlyMap<TaskSpec, readonly TaskInstance[]>>): Pick<ClusterAnalysis, 'input' | 'instances' | 'byTask'> {
+function toInput(cluster: ClusterSpec, jobs: readonly JobSpec[], kept?: ClusterAnalysis['bySpec']): Pick<ClusterAnalysis, 'input' | 'instances' | 'byTask' | 'bySpec'> {
   const instances = new Map<string, TaskInstance>();
   const byTask = new Map<string, TaskInstance[]>();
+  const bySpec = new Map<string, Map<TaskSpec, readonly TaskInstance[]>>();
   const input: AllocationInput = {
     nodes: cluster.nodes,
     jobs: jobs.map((job) => {
       const tasks: TaskInstance[] = [];
+      const keptHere = kept?.get(job.name);
+      const specs = bySpec.get(job.name) ?? new Map<TaskSpec, readonly TaskInstance[]>();
+      bySpec.set(job.name, specs);
       for (const spec of job.tasks) {
-        const list = kept?.get(job.name)?.get(spec) ?? taskInstances(job.name, spec);
+        const list = keptHere?.get(spec) ?? taskInstances(job.name, spec);
+        specs.set(spec, list);
         const key = `${job.name}/${spec.name}`;
         for (const t of list) {
           tasks.push(t);
@@ -148,7 +146,7 @@ function toInput(cluster: ClusterSpec, jobs: readonly JobSpec[], kept?: Readonly
       return { name: job.name, strategy: job.strategy, preemption: job.preemption, tasks };
     }),
   };
-  return { input, instances, byTask };
+  return { input, instances, byTask, bySpec };
 }
 
 /** Why a task is not placed (or, with `node`, why not on that node). Computed only on request. */
