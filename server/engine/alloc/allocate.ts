@@ -33,12 +33,18 @@ export function allocate(input: AllocationInput, ctx: Context = createContext(in
 }
 
 /** allocate(), with the state it ends in (which the failover simulator can start from). */
-export function allocateState(input: AllocationInput, ctx: Context, previous?: PlanMemo): { plan: Plan; st: AllocState; memo: PlanMemo | undefined; hints: PlanHints | undefined } {
+/**
+ * `replay`: record the greedy pass for the next call on an edited input, and take `previous` (such a
+ * record) as hints (replay.ts); not with running placements, which the greedy pass would start from.
+ */
+export function allocateState(
+  input: AllocationInput,
+  ctx: Context,
+  replay?: { readonly previous: PlanMemo | undefined },
+): { plan: Plan; st: AllocState; memo: PlanMemo | undefined; hints: PlanHints | undefined } {
   const st = new AllocState(ctx, downMask(ctx, input.down));
   const pending = placeCurrents(ctx, st, input.current);
-  // With the previous plan of an edited input as hints (replay.ts); not with running placements,
-  // which the greedy pass would start from.
-  const hints = input.current === undefined || input.current.size === 0 ? new PlanHints(ctx, st, input.nodes, downKey(input.down), previous) : undefined;
+  const hints = replay !== undefined && (input.current === undefined || input.current.size === 0) ? new PlanHints(ctx, st, input.nodes, downKey(input.down), replay.previous) : undefined;
   runQueue(ctx, st, pending, hints);
   return { plan: toPlan(ctx, st), st, memo: hints?.memo(), hints };
 }

@@ -38,6 +38,9 @@ export interface ScanMemo {
   readonly scenarios: ReadonlyMap<string, { readonly outcome: ScenarioOutcome; readonly reads: ReadLog }>;
 }
 
+/** What an unrecorded scenario read: everything. */
+const ALL: ReadLog = Object.assign(new ReadLog(), { all: true });
+
 /** Above this share of changed nodes, nothing is kept (checking would cost about as much as running). */
 const MAX_CHANGED_SHARE = 0.25;
 
@@ -54,6 +57,8 @@ export class ScenarioCache {
     private readonly down: ReadonlySet<string> | undefined,
     private readonly simulator: FailoverSimulator,
     previous: ScanMemo | undefined,
+    /** Record what each scenario reads, for a memo (else nothing is recorded, and there is none). */
+    private readonly record: boolean,
   ) {
     const st = simulator.state;
     this.previous = st !== undefined && previous !== undefined ? compare(previous, ctx, st, nodes, downKey(down), simulator.pending) : undefined;
@@ -70,8 +75,8 @@ export class ScenarioCache {
       return kept.outcome;
     }
     this.counts.run++;
-    const reads = new ReadLog();
-    const outcome = this.simulator.run(lost, reads);
+    const reads = this.record ? new ReadLog() : ALL;
+    const outcome = this.simulator.run(lost, this.record ? reads : undefined);
     this.done.set(key, { outcome, reads });
     return outcome;
   }
@@ -79,7 +84,7 @@ export class ScenarioCache {
   /** For the next plan; undefined when the scenarios did not run on the plan's own state. */
   memo(): ScanMemo | undefined {
     const st = this.simulator.state;
-    if (st === undefined) return undefined;
+    if (st === undefined || !this.record) return undefined;
     return {
       nodes: this.nodes,
       down: downKey(this.down),

@@ -12,7 +12,7 @@ export const SUGGEST_MAX_STRANDED = 64;
 
 /** `ctx`: createContext(input), when the caller compiled it already (as for allocate). */
 export function simulateFailover(input: AllocationInput, plan: Plan, options: FailoverOptions, ctx: Context = createContext(input)): FailoverReport {
-  return report(ctx, input, plan, options, new ScenarioCache(ctx, input.nodes, input.down, new FailoverSimulator(ctx, input, plan), undefined));
+  return report(ctx, input, plan, options, new ScenarioCache(ctx, input.nodes, input.down, new FailoverSimulator(ctx, input, plan), undefined, false));
 }
 
 /** What a call on an edited input (`previous`) can keep of this one: the greedy pass's choices and the scenarios. */
@@ -38,11 +38,11 @@ export interface PlanAndScans {
  * an edit) the scenarios the edit cannot have changed are kept (scanReuse.ts).
  */
 export function planAndSimulate(input: AllocationInput, scans: readonly FailoverOptions[], ctx: Context = createContext(input), previous?: PlanScanMemo): PlanAndScans {
-  const { plan, st, memo: planMemo, hints } = allocateState(input, ctx, previous?.plan);
+  const { plan, st, memo: planMemo, hints } = allocateState(input, ctx, { previous: previous?.plan });
   const choices = hints === undefined ? { kept: 0, searched: 0 } : { ...hints.counts };
   if (scans.length === 0) return { plan, reports: [], memo: { plan: planMemo, scan: undefined }, scenarios: { kept: 0, run: 0 }, choices };
   // Every scenario rolls the state back, so one simulator serves every scan.
-  const cache = new ScenarioCache(ctx, input.nodes, input.down, new FailoverSimulator(ctx, input, plan, st), previous?.scan);
+  const cache = new ScenarioCache(ctx, input.nodes, input.down, new FailoverSimulator(ctx, input, plan, st), previous?.scan, true);
   const reports = scans.map((options) => report(ctx, input, plan, options, cache));
   return { plan, reports, memo: { plan: planMemo, scan: cache.memo() }, scenarios: { ...cache.counts }, choices };
 }
