@@ -35,8 +35,14 @@ export interface AnalyzeOptions {
    */
   readonly failover?: boolean | 'nodes' | 'scenarios';
   /**
-   * The analysis of the same cluster before an edit: its failover scenarios that the edit cannot
-   * have changed are kept instead of run again (the result is the same either way).
+   * Record what an analysis after an edit can keep of this one (the language server, which analyses
+   * on every keystroke; the command line has no use for it).
+   */
+  readonly keep?: boolean;
+  /**
+   * The analysis of the same cluster before an edit (made with `keep`): its choices and failover
+   * scenarios that the edit cannot have changed are kept instead of computed again (the result is
+   * the same either way). Implies `keep`.
    */
   readonly previous?: ClusterAnalysis;
 }
@@ -53,7 +59,8 @@ export function analyzeCluster(cluster: ClusterSpec, jobs: readonly JobSpec[], o
     return nodesOnly ? { job: job.name, tolerate: Math.min(1, f.tolerate), domains: [], suggest: false } : { job: job.name, tolerate: f.tolerate, domains: f.domains, suggest };
   });
   // One compiled input, and the scans start from the plan's own state.
-  const { plan, reports, memo } = planAndSimulate(input, scans, createContext(input), options.previous?.memo);
+  const keep = options.keep === true || options.previous !== undefined ? { previous: options.previous?.memo } : undefined;
+  const { plan, reports, memo } = planAndSimulate(input, scans, createContext(input), keep);
   jobs.forEach((job, j) => failover.set(job.name, reports[j]));
   return { cluster, jobs, input, plan, failover, instances, byTask, bySpec, memo };
 }

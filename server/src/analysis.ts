@@ -69,7 +69,7 @@ export class Analyses {
     if (memo.full) return memo.full;
     if (depth !== 'full' && memo.quick) return memo.quick;
     const size = cluster.nodes.length * specs.reduce((n, j) => n + j.tasks.reduce((m, t) => m + t.instances, 0), 0);
-    if (depth !== 'full') return (memo.quick = analyzeCluster(cluster, specs, { failover: size > this.quickFirstAbove ? 'nodes' : 'scenarios', ...(before === undefined ? {} : { previous: before }) }));
+    if (depth !== 'full') return (memo.quick = analyzeCluster(cluster, specs, { failover: size > this.quickFirstAbove ? 'nodes' : 'scenarios', keep: true, ...(before === undefined ? {} : { previous: before }) }));
     return (memo.full = analyzeCluster(cluster, specs));
   }
 

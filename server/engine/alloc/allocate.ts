@@ -14,7 +14,8 @@
  *    tasks still without a node are tried once more, in order (`retryFailed`).
  * 4. Dynamic port numbers, lowest free first, and the plan.
  */
-import { type Context, compareTasks, computeShares, createContext, D } from './context';
+import { type Context, compareTasks, computeShares, createContext } from './context';
+import { D } from './nodeTables';
 import { consolidate } from './consolidate';
 import { repack } from './repack';
 import { Heap } from './heap';

@@ -15,8 +15,9 @@ import { inRanges, uniquePorts } from './ports';
 import { type GroupTask, type TaskGroups, groupsOf, sameNames, sameNumbers, sameShape, tasksById } from './taskGroups';
 import type { AllocationInput } from './types';
 
-/** Dimensions in typed arrays: cpus, mem, disk, gpus, then the port count. */
-export { D };
+// Dimensions in typed arrays: cpus, mem, disk, gpus, then the port count. D (their number) lives
+// in nodeTables.ts; import it from there: a re-export here compiles to a getter, read in the
+// allocator's hottest loops.
 export const PORTS = 4;
 export const RESOURCE_KEYS = ['cpus', 'mem', 'disk', 'gpus'] as const;
 

@@ -7,7 +7,8 @@
 import type { Constraint } from '../model';
 import { blockers, downMask } from './allocate';
 import { type CompiledConstraint, Dyn, staticAccepts } from './constraints';
-import { type Context, createContext, D } from './context';
+import { type Context, createContext } from './context';
+import { D } from './nodeTables';
 import { DIMENSION_NAMES, formatNames, formatQuantity, plural } from './format';
 import { type CountChecks, countChecks, countFails } from './search';
 import { AllocState, PLACED } from './state';

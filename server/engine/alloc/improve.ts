@@ -12,7 +12,8 @@
  * Every placement goes through the same filter as the greedy pass (dimensions, ports, constraints,
  * dependencies placed), so nothing breaks a rule; the count of placed participants never drops.
  */
-import { type Context, D } from './context';
+import type { Context } from './context';
+import { D } from './nodeTables';
 import { BINPACK, FIRST_FIT, countChecks, failedCount, findBest, fixedPortsFree, resourcesFit } from './search';
 import { type AllocState, PLACED, UNPLACED } from './state';
 

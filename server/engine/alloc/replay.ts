@@ -22,7 +22,8 @@
  * improvement phase, which follow a task left without a node, or first fit at the end of a small
  * class keeping its result) stops the hints for the rest of the call.
  */
-import { type Context, D } from './context';
+import type { Context } from './context';
+import { D } from './nodeTables';
 import { findBest } from './search';
 import { inRange, RANGE, ReadLog } from './reads';
 import { sameTask } from './scanReuse';

@@ -19,7 +19,7 @@
  */
 import type { ClusterNode } from '../model';
 import type { Context } from './context';
-import { D } from './context';
+import { D } from './nodeTables';
 import type { FailoverSimulator, ScenarioOutcome } from './failover';
 import { inRange, RANGE, ReadLog } from './reads';
 import type { AllocState } from './state';

@@ -24,7 +24,7 @@ export interface PlanScanMemo {
 export interface PlanAndScans {
   readonly plan: Plan;
   readonly reports: FailoverReport[];
-  /** For the next call on an edited input (`previous`). */
+  /** For the next call on an edited input (`keep.previous`); empty unless asked to `keep`. */
   readonly memo: PlanScanMemo;
   /** Scenarios kept from `previous`, and run; greedy choices kept from it, and searched. */
   readonly scenarios: { readonly kept: number; readonly run: number };
@@ -34,15 +34,22 @@ export interface PlanAndScans {
 /**
  * allocate() and simulateFailover() for each of `scans` on one compiled input: the same results,
  * but the scenarios start from the state the plan ended in instead of placing the plan again, a
- * scenario two scans share runs once, and with `previous` (the memo of a call on the input before
- * an edit) the scenarios the edit cannot have changed are kept (scanReuse.ts).
+ * scenario two scans share runs once, and with `keep` the call records what the next one after an
+ * edit can keep, and keeps what `keep.previous` (that record of the call before the edit) allows:
+ * the greedy pass's choices (replay.ts) and the scenarios the edit cannot have changed (scanReuse.ts).
  */
-export function planAndSimulate(input: AllocationInput, scans: readonly FailoverOptions[], ctx: Context = createContext(input), previous?: PlanScanMemo): PlanAndScans {
-  const { plan, st, memo: planMemo, hints } = allocateState(input, ctx, { previous: previous?.plan });
+export function planAndSimulate(
+  input: AllocationInput,
+  scans: readonly FailoverOptions[],
+  ctx: Context = createContext(input),
+  /** Record a memo for the next call on an edited input (costs a little), and take `previous`'s. */
+  keep?: { readonly previous?: PlanScanMemo },
+): PlanAndScans {
+  const { plan, st, memo: planMemo, hints } = allocateState(input, ctx, keep === undefined ? undefined : { previous: keep.previous?.plan });
   const choices = hints === undefined ? { kept: 0, searched: 0 } : { ...hints.counts };
   if (scans.length === 0) return { plan, reports: [], memo: { plan: planMemo, scan: undefined }, scenarios: { kept: 0, run: 0 }, choices };
   // Every scenario rolls the state back, so one simulator serves every scan.
-  const cache = new ScenarioCache(ctx, input.nodes, input.down, new FailoverSimulator(ctx, input, plan, st), previous?.scan, true);
+  const cache = new ScenarioCache(ctx, input.nodes, input.down, new FailoverSimulator(ctx, input, plan, st), keep?.previous?.scan, keep !== undefined);
   const reports = scans.map((options) => report(ctx, input, plan, options, cache));
   return { plan, reports, memo: { plan: planMemo, scan: cache.memo() }, scenarios: { ...cache.counts }, choices };
 }

@@ -7,7 +7,8 @@
  * and nests: the failover simulator places a plan once, then runs every scenario against it and
  * rolls back in between; the improvement phase tries alternatives and rolls back the worse ones.
  */
-import { type Context, D } from './context';
+import type { Context } from './context';
+import { D } from './nodeTables';
 import { NodeOrder } from './nodeOrder';
 import type { ReadLog } from './reads';
 

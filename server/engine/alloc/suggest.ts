@@ -8,7 +8,8 @@
  * greedy goes on from it. Only a verified suggestion is returned (else none).
  */
 import { allocate } from './allocate';
-import { createContext, D } from './context';
+import { createContext } from './context';
+import { D } from './nodeTables';
 import { stateOfPlan } from './explain';
 import { enumerateScenarios, FailoverSimulator, placementsOf } from './failover';
 import { formatNames, formatResources } from './format';

@@ -146,11 +146,11 @@ describe('choices and failover scenarios kept across edits', () => {
           const instances = new Map<TaskDraft, TaskInstance[]>();
           let nodes = nodes0;
           let jobs = jobs0;
-          let memo: PlanScanMemo | undefined = planAndSimulate(inputOf(jobs, nodes, instances), scansOf(jobs)).memo;
+          let memo: PlanScanMemo | undefined = planAndSimulate(inputOf(jobs, nodes, instances), scansOf(jobs), undefined, {}).memo;
           for (const e of edits) {
             ({ jobs, nodes } = applyEdit(jobs, nodes, e));
             const input = inputOf(jobs, nodes, instances);
-            const kept = planAndSimulate(input, scansOf(jobs), createContext(input), memo);
+            const kept = planAndSimulate(input, scansOf(jobs), createContext(input), { previous: memo });
             const fresh = planAndSimulate(input, scansOf(jobs), createContext(input));
             assert.deepStrictEqual(kept.plan, fresh.plan);
             assert.deepStrictEqual(kept.reports, fresh.reports);
