@@ -50,7 +50,7 @@ export class Analyses {
     const byName = new Map(jobs.reverse().map((j) => [j.job.spec.name, j.job.spec]));
     const specs = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
     let memo = this.memo.get(clusterPath);
-    // The analysis before this edit: its failover scenarios that the edit cannot change are kept.
+    // The analysis before this edit: its choices and failover scenarios the edit cannot change are kept.
     let before: ClusterAnalysis | undefined;
     if (!memo || memo.key !== key) {
       before = memo?.quick ?? memo?.full;
