@@ -7,7 +7,7 @@
  * What depends on the nodes alone is kept per nodes array (nodeTables.ts), and the task side of
  * the last input on the same nodes is reused where the next input provably agrees with it.
  */
-import type { ClusterNode, Constraint, PortRange, TaskInstance } from '../model';
+import type { Constraint, TaskInstance } from '../model';
 import { type CompiledConstraint, Dyn, type FieldTable, staticAccepts } from './constraints';
 import { D, type NodeTables, nodeTablesOf, quantity, type Universe } from './nodeTables';
 import { analyzeDependencies, type DependencyAnalysis } from './order';
@@ -60,13 +60,7 @@ export interface GroupInfo {
  * Everything but the scratch arrays is read only, and may be shared with other contexts of the
  * same nodes (see nodeTables.ts) or of an input that agrees with this one (see `Previous`).
  */
-export interface Context {
-  readonly nodes: readonly ClusterNode[];
-  readonly nodeIndex: ReadonlyMap<string, number>;
-  readonly cap: Float64Array;
-  /** 1 / capacity, 0 where the capacity is 0. */
-  readonly invCap: Float64Array;
-  readonly ranges: readonly (readonly PortRange[])[];
+export interface Context extends Pick<NodeTables, 'nodes' | 'nodeIndex' | 'cap' | 'invCap' | 'ranges' | 'integralCap'> {
   readonly tasks: readonly TaskInstance[];
   readonly taskIndex: ReadonlyMap<string, number>;
   readonly dem: Float64Array;
@@ -84,8 +78,6 @@ export interface Context {
   /** Field of each counting slot. */
   readonly slotField: Int32Array;
   readonly universes: readonly GroupByUniverse[];
-  /** Every capacity an integer and their sum exact in doubles (the state then keeps totals incrementally). */
-  readonly integralCap: boolean;
   /** Scratch, per task, written by computeShares for the tasks a run orders. Never shared. */
   readonly share: Float64Array;
   readonly domDim: Uint8Array;

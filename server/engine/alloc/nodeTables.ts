@@ -62,6 +62,7 @@ export class NodeTables {
   /** 1 / capacity, 0 where the capacity is 0. */
   readonly invCap: Float64Array;
   readonly ranges: readonly (readonly PortRange[])[];
+  /** Every capacity an integer and their sum exact in doubles (the state then keeps totals incrementally). */
   readonly integralCap: boolean;
   /** Every node, ascending: the candidates of an unconstrained group. */
   readonly all: Int32Array;
