@@ -26,7 +26,7 @@ import type { Context } from './context';
 import { D } from './nodeTables';
 import { findBest } from './search';
 import { inRange, RANGE, ReadLog } from './reads';
-import { sameTask } from './scanReuse';
+import { matchTasks, sameTask } from './scanReuse';
 import type { AllocState } from './state';
 import type { ClusterNode } from '../model';
 
@@ -137,26 +137,20 @@ class Previous {
     this.stepOf = new Int32Array(T).fill(-1);
     this.changed = new Uint8Array(ctx.nodes.length);
     this.dirtyGroup = new Uint8Array(ctx.groups.length);
-    const seen = new Uint8Array(old.tasks.length);
+    const match = matchTasks(old, ctx);
     for (let k = 0; k < T; k++) {
-      const id = ctx.tasks[k].id;
-      const j = k < old.tasks.length && old.tasks[k].id === id ? k : old.taskIndex.get(id);
-      if (j !== undefined) seen[j] = 1;
-      if (j !== undefined && stepOfOld[j] >= 0 && sameTask(old, j, ctx, k)) {
+      const j = match.oldOf[k];
+      if (j >= 0 && stepOfOld[j] >= 0 && sameTask(old, j, ctx, k)) {
         this.stepOf[k] = stepOfOld[j];
         continue;
       }
       // Touched or new: its group is dirty, and where it was before is a changed node.
       this.dirtyGroup[ctx.taskGroup[k]] = 1;
-      if (j !== undefined && stepOfOld[j] >= 0) this.change(memo.choices[stepOfOld[j]]);
+      if (j >= 0 && stepOfOld[j] >= 0) this.change(memo.choices[stepOfOld[j]]);
     }
-    let groups: Map<string, number> | undefined;
-    for (let j = 0; j < old.tasks.length; j++) {
-      if (seen[j] === 1) continue;
+    for (const j of match.gone) {
       if (stepOfOld[j] >= 0) this.change(memo.choices[stepOfOld[j]]);
-      groups ??= new Map(ctx.groups.map((g, i) => [`${ctx.jobs[g.job].name}\n${g.task}`, i]));
-      const og = old.groups[old.taskGroup[j]];
-      const g = groups.get(`${old.jobs[og.job].name}\n${og.task}`);
+      const g = match.groupOf(j);
       if (g !== undefined) this.dirtyGroup[g] = 1;
     }
   }

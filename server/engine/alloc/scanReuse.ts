@@ -116,26 +116,19 @@ function compare(prev: ScanMemo, ctx: Context, st: AllocState, nodes: readonly C
   const changed = new Uint8Array(N);
   const dirtyTask = new Uint8Array(T);
   const dirtyGroup = new Uint8Array(ctx.groups.length);
-  const seen = new Uint8Array(old.tasks.length);
-  const groupKey = (c: Context, g: number): string => `${c.jobs[c.groups[g].job].name}\n${c.groups[g].task}`;
-  let newGroups: Map<string, number> | undefined;
+  const match = matchTasks(old, ctx);
   for (let k = 0; k < T; k++) {
-    // Most tasks keep their index (an edit adds or removes few): try it before the map.
-    const id = ctx.tasks[k].id;
-    const j = k < old.tasks.length && old.tasks[k].id === id ? k : old.taskIndex.get(id);
-    if (j !== undefined) seen[j] = 1;
-    if (j !== undefined && sameTask(old, j, ctx, k) && prev.nodeOf[j] === st.nodeOf[k] && prev.status[j] === st.status[k]) continue;
+    const j = match.oldOf[k];
+    if (j >= 0 && sameTask(old, j, ctx, k) && prev.nodeOf[j] === st.nodeOf[k] && prev.status[j] === st.status[k]) continue;
     dirtyTask[k] = 1;
     dirtyGroup[ctx.taskGroup[k]] = 1;
     if (st.nodeOf[k] >= 0) changed[st.nodeOf[k]] = 1;
-    if (j !== undefined && prev.nodeOf[j] >= 0) changed[prev.nodeOf[j]] = 1;
+    if (j >= 0 && prev.nodeOf[j] >= 0) changed[prev.nodeOf[j]] = 1;
   }
-  for (let j = 0; j < old.tasks.length; j++) {
-    if (seen[j] === 1) continue;
+  for (const j of match.gone) {
     // A task that is gone: its node changed, and its group (if it still has members) is dirty.
     if (prev.nodeOf[j] >= 0) changed[prev.nodeOf[j]] = 1;
-    if (newGroups === undefined) newGroups = new Map(ctx.groups.map((_, g) => [groupKey(ctx, g), g]));
-    const g = newGroups.get(groupKey(old, old.taskGroup[j]));
+    const g = match.groupOf(j);
     if (g !== undefined) dirtyGroup[g] = 1;
   }
   // Nodes in use in the previous plan's state, for scenarios that read which nodes are empty.
@@ -194,6 +187,37 @@ function mayChange(r: readonly number[], at: number, i: number, prevFree: Float6
   if (!inRange(r, at, i, st.free[o + dim]) || st.nodeTasks[i].length === 0) return false;
   for (let d = 0; d < D; d++) if (st.free[o + d] < r[at + 4 + d]) return false;
   return true;
+}
+
+/** The tasks of `ctx` matched to those of an earlier context `old` by id (see matchTasks). */
+export interface TaskMatch {
+  /** Per task of `ctx`: its index in `old`, -1 when new. */
+  readonly oldOf: Int32Array;
+  /** Tasks of `old` that `ctx` no longer has. */
+  readonly gone: readonly number[];
+  /** The group of `ctx` with the job and task name of task j of `old`'s group, if any. */
+  groupOf(j: number): number | undefined;
+}
+
+export function matchTasks(old: Context, ctx: Context): TaskMatch {
+  const oldOf = new Int32Array(ctx.tasks.length);
+  const seen = new Uint8Array(old.tasks.length);
+  for (let k = 0; k < ctx.tasks.length; k++) {
+    // Most tasks keep their index (an edit adds or removes few): try it before the map.
+    const id = ctx.tasks[k].id;
+    const j = k < old.tasks.length && old.tasks[k].id === id ? k : (old.taskIndex.get(id) ?? -1);
+    oldOf[k] = j;
+    if (j >= 0) seen[j] = 1;
+  }
+  const gone: number[] = [];
+  for (let j = 0; j < old.tasks.length; j++) if (seen[j] === 0) gone.push(j);
+  const key = (c: Context, g: number): string => `${c.jobs[c.groups[g].job].name}\n${c.groups[g].task}`;
+  let groups: Map<string, number> | undefined;
+  return {
+    oldOf,
+    gone,
+    groupOf: (j) => (groups ??= new Map(ctx.groups.map((_, g) => [key(ctx, g), g]))).get(key(old, old.taskGroup[j])),
+  };
 }
 
 /** Is task j of `a` compiled as task k of `b` (the same instance, order keys, job settings and dependencies)? */
