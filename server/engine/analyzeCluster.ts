@@ -3,6 +3,7 @@
  * Shared by the command line and the language server, so both say the same thing.
  */
 import { allocate, createContext, explainTask, planAndSimulate, type PlanScanMemo, type AllocationInput, type Explanation, type FailoverOptions, type FailoverReport, type Plan } from './alloc';
+import { LazyMap } from './lazyMap';
 import { taskInstances, type ClusterNode, type ClusterSpec, type JobSpec, type TaskInstance, type TaskSpec } from './model';
 
 export interface ClusterAnalysis {
@@ -125,11 +126,10 @@ export function rebaseAnalysis(previous: ClusterAnalysis, cluster: ClusterSpec, 
 /**
  * The allocator's input. `kept` (the previous analysis's `bySpec`): a task whose spec object is the
  * previous one (an item the edit did not touch or move) in a job of the same name keeps its
- * instances: they are built from nothing else.
+ * instances: they are built from nothing else. The indexes by id and by task are built on first
+ * use (the diagnostics of an edit never read them).
  */
 function toInput(cluster: ClusterSpec, jobs: readonly JobSpec[], kept?: ClusterAnalysis['bySpec']): Pick<ClusterAnalysis, 'input' | 'instances' | 'byTask' | 'bySpec'> {
-  const instances = new Map<string, TaskInstance>();
-  const byTask = new Map<string, TaskInstance[]>();
   const bySpec = new Map<string, Map<TaskSpec, readonly TaskInstance[]>>();
   const input: AllocationInput = {
     nodes: cluster.nodes,
@@ -141,18 +141,28 @@ function toInput(cluster: ClusterSpec, jobs: readonly JobSpec[], kept?: ClusterA
       for (const spec of job.tasks) {
         const list = keptHere?.get(spec) ?? taskInstances(job.name, spec);
         specs.set(spec, list);
-        const key = `${job.name}/${spec.name}`;
-        for (const t of list) {
-          tasks.push(t);
-          instances.set(t.id, t);
-        }
-        const known = byTask.get(key);
-        if (known) known.push(...list);
-        else byTask.set(key, [...list]);
+        for (const t of list) tasks.push(t);
       }
       return { name: job.name, strategy: job.strategy, preemption: job.preemption, tasks };
     }),
   };
+  const instances = new LazyMap(() => {
+    const out = new Map<string, TaskInstance>();
+    for (const job of input.jobs) for (const t of job.tasks) out.set(t.id, t);
+    return out;
+  });
+  const byTask = new LazyMap(() => {
+    const out = new Map<string, TaskInstance[]>();
+    for (const job of input.jobs) {
+      for (const t of job.tasks) {
+        const key = `${job.name}/${t.task}`;
+        const known = out.get(key);
+        if (known) known.push(t);
+        else out.set(key, [t]);
+      }
+    }
+    return out as Map<string, readonly TaskInstance[]>;
+  });
   return { input, instances, byTask, bySpec };
 }
 

@@ -3,9 +3,9 @@
  * the task, `failover/no-capacity` on a task that some scenario leaves without a node, and
  * `failover/node-loss` on the cluster node whose loss breaks a job.
  */
-import type { FailoverScenario } from './alloc';
+import type { FailoverScenario, Plan } from './alloc';
 import { explain, instancesOf, type ClusterAnalysis } from './analyzeCluster';
-import type { ClusterSpec, JobSpec, Problem, TaskSpec } from './model';
+import type { ClusterSpec, JobSpec, Problem, TaskInstance, TaskSpec } from './model';
 
 /** Nodes a failure domain's name lists; a larger domain is named by its size. */
 const DOMAIN_NODES_LISTED = 3;
@@ -33,19 +33,41 @@ function shortName(id: string): string {
 
 export function jobPlacementProblems(analysis: ClusterAnalysis, job: JobSpec): Problem[] {
   const out: Problem[] = [];
-  const seen = new Set<string>();
-  for (const task of job.tasks) {
-    if (seen.has(task.name)) continue; // duplicates are reported by the rules
-    seen.add(task.name);
-    const problem = taskProblem(analysis, job, task);
-    if (problem) out.push(problem);
-  }
+  if (!everyTaskPlaced(analysis.plan)) out.push(...taskProblems(analysis, job));
   out.push(...failoverProblems(analysis, job));
   return out;
 }
 
-function taskProblem(analysis: ClusterAnalysis, job: JobSpec, task: TaskSpec): Problem | undefined {
-  const instances = instancesOf(analysis, job.name, task.name);
+/** Per plan (an edit that keeps the plan keeps the answer). */
+const allPlaced = new WeakMap<Plan, boolean>();
+
+function everyTaskPlaced(plan: Plan): boolean {
+  let known = allPlaced.get(plan);
+  if (known === undefined) {
+    known = true;
+    for (const r of plan.tasks.values()) if (r.kind !== 'placed') known = false;
+    allPlaced.set(plan, known);
+  }
+  return known;
+}
+
+function taskProblems(analysis: ClusterAnalysis, job: JobSpec): Problem[] {
+  const out: Problem[] = [];
+  const seen = new Set<string>();
+  for (const task of job.tasks) seen.add(task.name);
+  // Without duplicate names a task's instances are its spec's own: no lookup by name.
+  const specs = seen.size === job.tasks.length ? analysis.bySpec.get(job.name) : undefined;
+  seen.clear();
+  for (const task of job.tasks) {
+    if (seen.has(task.name)) continue; // duplicates are reported by the rules
+    seen.add(task.name);
+    const problem = taskProblem(analysis, task, specs?.get(task) ?? instancesOf(analysis, job.name, task.name));
+    if (problem) out.push(problem);
+  }
+  return out;
+}
+
+function taskProblem(analysis: ClusterAnalysis, task: TaskSpec, instances: readonly TaskInstance[]): Problem | undefined {
   const unplaced = instances.filter((t) => analysis.plan.tasks.get(t.id)?.kind === 'unplaced');
   const blocked = instances.filter((t) => analysis.plan.tasks.get(t.id)?.kind === 'blocked');
   const count = (n: number): string => (instances.length > 1 ? `${n} of ${instances.length} instances of ${task.name}` : task.name);
