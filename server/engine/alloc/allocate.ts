@@ -115,6 +115,7 @@ export function depsPlaced(ctx: Context, st: AllocState, k: number): boolean {
  */
 export function runQueue(ctx: Context, st: AllocState, queue: number[], hints?: PlanHints): void {
   computeShares(ctx, st.upTotals(), queue);
+  hints?.arrange(queue);
   queue.sort((a, b) => compareTasks(ctx, a, b));
   // Evicted tasks queued again, in placement order.
   const requeued = new Heap((a, b) => compareTasks(ctx, a, b) < 0);
@@ -208,25 +209,35 @@ export function toPlan(ctx: Context, st: AllocState): Plan {
   const T = ctx.tasks.length;
   const ports: (readonly number[])[] = new Array<readonly number[]>(T).fill(NO_PORTS);
   const nodes: PlanNode[] = ctx.nodes.map((n, i) => {
-    const taken = new Set<number>(st.holders[i]?.keys() ?? []);
-    const withPorts = st.nodeTasks[i].filter((k) => ctx.dem[k * D + 4] > 0).sort((a, b) => a - b);
-    for (const k of withPorts) if (ctx.fixed[k].length > 0) ports[k] = [...new Set(ctx.tasks[k].ports.fixed)];
-    const withDynamic = withPorts.filter((k) => ctx.tasks[k].ports.dynamic > 0);
-    const assigned = assignDynamicPorts(ctx.ranges[i], taken, withDynamic.map((k) => ctx.tasks[k].ports.dynamic));
-    withDynamic.forEach((k, at) => (ports[k] = ports[k].length === 0 ? assigned[at] : [...ports[k], ...assigned[at]]));
-    const used = (d: number): number => ctx.cap[i * D + d] - st.free[i * D + d];
+    const holders = st.holders[i];
+    let taken = holders !== undefined && holders.size > 0 ? new Set<number>(holders.keys()) : undefined;
+    let withPorts: number[] | undefined;
+    for (const k of st.nodeTasks[i]) if (ctx.dem[k * D + 4] > 0) (withPorts ??= []).push(k);
+    if (withPorts !== undefined) {
+      taken ??= new Set<number>();
+      withPorts.sort((a, b) => a - b);
+      for (const k of withPorts) if (ctx.fixed[k].length > 0) ports[k] = [...new Set(ctx.tasks[k].ports.fixed)];
+      const withDynamic = withPorts.filter((k) => ctx.tasks[k].ports.dynamic > 0);
+      const assigned = assignDynamicPorts(ctx.ranges[i], taken, withDynamic.map((k) => ctx.tasks[k].ports.dynamic));
+      withDynamic.forEach((k, at) => (ports[k] = ports[k].length === 0 ? assigned[at] : [...ports[k], ...assigned[at]]));
+    }
+    const o = i * D;
     return {
       name: n.name,
       capacity: n.resources,
-      allocated: { cpus: used(0), mem: used(1), disk: used(2), gpus: used(3) },
-      portsUsed: [...taken].sort((a, b) => a - b),
+      allocated: { cpus: ctx.cap[o] - st.free[o], mem: ctx.cap[o + 1] - st.free[o + 1], disk: ctx.cap[o + 2] - st.free[o + 2], gpus: ctx.cap[o + 3] - st.free[o + 3] },
+      portsUsed: taken === undefined || taken.size === 0 ? NO_PORTS : [...taken].sort((a, b) => a - b),
     };
   });
+  // The tasks without ports on one node share one result (results are read-only).
+  const placedOn = new Array<TaskResult | undefined>(ctx.nodes.length);
   const tasks = new Map<string, TaskResult>();
   for (let k = 0; k < T; k++) {
     const id = ctx.tasks[k].id;
     if (st.status[k] === PLACED) {
-      tasks.set(id, { kind: 'placed', node: ctx.nodes[st.nodeOf[k]].name, ports: ports[k] });
+      const i = st.nodeOf[k];
+      if (ports[k] === NO_PORTS) tasks.set(id, (placedOn[i] ??= { kind: 'placed', node: ctx.nodes[i].name, ports: NO_PORTS }));
+      else tasks.set(id, { kind: 'placed', node: ctx.nodes[i].name, ports: ports[k] });
       continue;
     }
     const by = blockers(ctx, st, k);

@@ -45,7 +45,8 @@ export interface ScenarioOutcome {
 
 /** Does no scenario leave a task (of `job`, when given) without a node? */
 export function isSafe(input: AllocationInput, scenarios: readonly ScenarioOutcome[], job: string | undefined): boolean {
-  if (job === undefined) return scenarios.every((s) => s.unplaced.length === 0);
+  if (scenarios.every((s) => s.unplaced.length === 0)) return true;
+  if (job === undefined) return false;
   const ids = new Set<string>();
   for (const j of input.jobs) if (j.name === job) for (const t of j.tasks) ids.add(t.id);
   return scenarios.every((s) => s.unplaced.every((u) => !ids.has(u.task)));
