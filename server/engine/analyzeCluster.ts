@@ -161,7 +161,7 @@ function toInput(cluster: ClusterSpec, jobs: readonly JobSpec[], kept?: ClusterA
         else out.set(key, [t]);
       }
     }
-    return out as Map<string, readonly TaskInstance[]>;
+    return out;
   });
   return { input, instances, byTask, bySpec };
 }
