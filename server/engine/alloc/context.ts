@@ -103,6 +103,9 @@ interface Previous extends TaskGroups {
   /** Input positions in id order, when every id was distinct (a permutation): the first order tried for the next input. */
   readonly order: Int32Array | undefined;
   readonly dem: Float64Array;
+  readonly fixed: readonly (readonly number[])[];
+  readonly effPrio: Float64Array;
+  readonly level: Int32Array;
   /** Per group: its first member's dependsOn, which `deps` resolves. */
   readonly dependsOn: readonly (readonly string[])[];
   readonly deps: readonly number[][];
@@ -142,8 +145,15 @@ export function createContext(input: AllocationInput): Context {
   const { taskGroup, groupTasks } = taskGroups;
   const dem = new Float64Array(T * D);
   const fixed: (readonly number[])[] = [];
+  // An instance the input shares with the previous one (an untouched task) has the same row.
+  const prevTasks = same?.tasks;
   for (let k = 0; k < T; k++) {
     const t = tasks[k];
+    if (same !== undefined && prevTasks?.[k] === t) {
+      fixed.push(same.fixed[k]);
+      for (let d = 0; d < D; d++) dem[k * D + d] = same.dem[k * D + d];
+      continue;
+    }
     const f = uniquePorts(t.ports.fixed);
     fixed.push(f);
     const r = t.resources;
@@ -180,15 +190,21 @@ export function createContext(input: AllocationInput): Context {
       ? compileGroups(shared, groupTasks, deps, constraintsOf, dem, same?.compiled.groups)
       : withSources(same.compiled, constraintsOf);
 
-  const effPrio = new Float64Array(T);
-  const level = new Int32Array(T);
-  for (let k = 0; k < T; k++) {
-    effPrio[k] = analysis.effectivePriority[taskGroup[k]];
-    level[k] = analysis.level[taskGroup[k]];
+  // The same groups and dependency analysis: the same order keys.
+  let effPrio: Float64Array;
+  let level: Int32Array;
+  if (reuse !== undefined) ({ effPrio, level } = reuse);
+  else {
+    effPrio = new Float64Array(T);
+    level = new Int32Array(T);
+    for (let k = 0; k < T; k++) {
+      effPrio[k] = analysis.effectivePriority[taskGroup[k]];
+      level[k] = analysis.level[taskGroup[k]];
+    }
   }
   // Kept only for nodes seen before: a one-off input (a capacity suggestion's enlarged cluster, a
   // fresh copy) leaves nothing behind to outlive its context.
-  if (shared.uses > 1) previousOf.set(shared, { ...taskGroups, tasks, taskJob, order, dem, dependsOn, deps, groupPrio, analysis, cycleNames, constraintsOf, compiled });
+  if (shared.uses > 1) previousOf.set(shared, { ...taskGroups, tasks, taskJob, order, dem, fixed, effPrio, level, dependsOn, deps, groupPrio, analysis, cycleNames, constraintsOf, compiled });
   return {
     nodes: shared.nodes,
     nodeIndex: shared.nodeIndex,

@@ -45,9 +45,11 @@ export interface PlanMemo {
 const MAX_CHANGED = 64;
 
 export class PlanHints {
-  private readonly tasks: number[] = [];
-  private readonly choices: number[] = [];
-  private readonly ranges: number[] = [];
+  /** The steps recorded so far (`steps` of them), in arrays grown by doubling. */
+  private tasks: Int32Array;
+  private choices: Int32Array;
+  private ranges: Float64Array;
+  private steps = 0;
   private readonly log = new ReadLog();
   private readonly moved: number;
   /** Set when the pass moved a placed task or left one without a node: no memo for the next call. */
@@ -64,6 +66,10 @@ export class PlanHints {
     previous: PlanMemo | undefined,
   ) {
     this.moved = st.moved;
+    const T = Math.max(16, ctx.tasks.length);
+    this.tasks = new Int32Array(T);
+    this.choices = new Int32Array(T);
+    this.ranges = new Float64Array(T * RANGE);
     this.prev = previous !== undefined && previous.nodes === nodes && previous.down === down ? new Previous(previous, ctx) : undefined;
   }
 
@@ -97,9 +103,15 @@ export class PlanHints {
   }
 
   private record(k: number, node: number, ranges: ArrayLike<number> | undefined, at: number): void {
-    this.tasks.push(k);
-    this.choices.push(node);
-    for (let x = 0; x < RANGE; x++) this.ranges.push(ranges === undefined ? NaN : ranges[at + x]);
+    const s = this.steps++;
+    if (s === this.tasks.length) {
+      this.tasks = grown(this.tasks, new Int32Array(2 * s));
+      this.choices = grown(this.choices, new Int32Array(2 * s));
+      this.ranges = grown(this.ranges, new Float64Array(2 * s * RANGE));
+    }
+    this.tasks[s] = k;
+    this.choices[s] = node;
+    for (let x = 0; x < RANGE; x++) this.ranges[s * RANGE + x] = ranges === undefined ? NaN : ranges[at + x];
   }
 
   /**
@@ -121,7 +133,8 @@ export class PlanHints {
    */
   memo(): PlanMemo | undefined {
     if (this.tainted) return undefined;
-    return { nodes: this.nodes, down: this.down, ctx: this.ctx, tasks: Int32Array.from(this.tasks), choices: Int32Array.from(this.choices), ranges: Float64Array.from(this.ranges) };
+    const n = this.steps;
+    return { nodes: this.nodes, down: this.down, ctx: this.ctx, tasks: this.tasks.subarray(0, n), choices: this.choices.subarray(0, n), ranges: this.ranges.subarray(0, n * RANGE) };
   }
 }
 
@@ -221,6 +234,11 @@ class Previous {
     }
     return { node, ranges: r, at };
   }
+}
+
+function grown<A extends Int32Array | Float64Array>(from: A, to: A): A {
+  to.set(from);
+  return to;
 }
 
 /** Is (free a, node i) before (free b, node j) in a node order? */
