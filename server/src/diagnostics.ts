@@ -38,7 +38,7 @@ interface Published {
 }
 
 export class DiagnosticsScheduler {
-  private timer: { readonly cancel: () => void } | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
   private fullTimer: ReturnType<typeof setTimeout> | undefined;
   /** Bumped by every change: a full pass under way stops when it no longer matches. */
   private generation = 0;
@@ -67,25 +67,20 @@ export class DiagnosticsScheduler {
     const now = performance.now();
     const quiet = this.timer === undefined && now - this.lastChange >= Math.min(this.deps.debounceMs, this.lastFlushMs);
     this.lastChange = now;
-    this.timer?.cancel();
-    const run = (): void => {
-      this.timer = undefined;
-      this.flush();
-    };
-    // At once means after the messages already received (setImmediate), not a 1 ms timer.
-    if (quiet) {
-      const immediate = setImmediate(run);
-      this.timer = { cancel: () => clearImmediate(immediate) };
-    } else {
-      const timeout = setTimeout(run, this.deps.debounceMs);
-      this.timer = { cancel: () => clearTimeout(timeout) };
-    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.flush();
+      },
+      quiet ? 0 : this.deps.debounceMs,
+    );
   }
 
   /** The client asked the server to shut down: drop pending work and publish nothing more. */
   stop(): void {
     this.stopped = true;
-    this.timer?.cancel();
+    if (this.timer) clearTimeout(this.timer);
     if (this.fullTimer) clearTimeout(this.fullTimer);
     this.timer = undefined;
     this.fullTimer = undefined;
