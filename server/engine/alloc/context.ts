@@ -146,12 +146,15 @@ export function createContext(input: AllocationInput): Context {
   const dem = new Float64Array(T * D);
   const fixed: (readonly number[])[] = [];
   // An instance the input shares with the previous one (an untouched task) has the same row.
-  const prevTasks = same?.tasks;
+  // (Fields of `same` read into locals: it is a large object literal, slow to read in a loop.)
+  const prevTasks = same?.tasks ?? [];
+  const prevDem = same?.dem;
+  const prevFixed = same?.fixed ?? [];
   for (let k = 0; k < T; k++) {
     const t = tasks[k];
-    if (same !== undefined && prevTasks?.[k] === t) {
-      fixed.push(same.fixed[k]);
-      for (let d = 0; d < D; d++) dem[k * D + d] = same.dem[k * D + d];
+    if (prevDem !== undefined && prevTasks[k] === t) {
+      fixed.push(prevFixed[k]);
+      for (let d = 0; d < D; d++) dem[k * D + d] = prevDem[k * D + d];
       continue;
     }
     const f = uniquePorts(t.ports.fixed);
@@ -168,7 +171,8 @@ export function createContext(input: AllocationInput): Context {
   // Dependencies between groups of the same job; unknown names are ignored (the rules report them).
   const G = groupTasks.length;
   const firstOf = (g: number): TaskInstance => tasks[groupTasks[g].members[0]];
-  const { dependsOn, deps } = same !== undefined && groupTasks.every((_, g) => sameNames(same.dependsOn[g], firstOf(g).dependsOn)) ? same : dependenciesOf(taskGroups, firstOf, same);
+  const prevDependsOn = same?.dependsOn ?? [];
+  const { dependsOn, deps } = same !== undefined && groupTasks.every((_, g) => sameNames(prevDependsOn[g], firstOf(g).dependsOn)) ? same : dependenciesOf(taskGroups, firstOf, same);
   const groupPrio = new Float64Array(G);
   groupTasks.forEach((gt, g) => {
     let p = -Infinity;
@@ -186,7 +190,7 @@ export function createContext(input: AllocationInput): Context {
   // new (an edit above moved them: their spans reach explanations).
   const constraintsOf = groupTasks.map((_, g) => firstOf(g).constraints);
   const compiled =
-    same === undefined || deps !== same.deps || !constraintsOf.every((cs, g) => sameConstraints(cs, same.constraintsOf[g]) && (cs.length === 0 || sameRow(dem, same.dem, groupTasks[g].members[0])))
+    same === undefined || deps !== same.deps || !everySameConstraints(constraintsOf, same.constraintsOf, groupTasks, dem, same.dem)
       ? compileGroups(shared, groupTasks, deps, constraintsOf, dem, same?.compiled.groups)
       : withSources(same.compiled, constraintsOf);
 
@@ -231,6 +235,22 @@ export function createContext(input: AllocationInput): Context {
     domDim: new Uint8Array(T),
     nodeScratch: [new Float64Array(N), new Float64Array(N)],
   };
+}
+
+/** Does every group have the previous input's constraints and, where constrained, demand? */
+function everySameConstraints(
+  constraintsOf: readonly (readonly Constraint[])[],
+  before: readonly (readonly Constraint[])[],
+  groupTasks: readonly GroupTask[],
+  dem: Float64Array,
+  demBefore: Float64Array,
+): boolean {
+  for (let g = 0; g < constraintsOf.length; g++) {
+    const cs = constraintsOf[g];
+    if (!sameConstraints(cs, before[g])) return false;
+    if (cs.length > 0 && !sameRow(dem, demBefore, groupTasks[g].members[0])) return false;
+  }
+  return true;
 }
 
 /** Each group's dependencies, the previous input's where its first member names the same tasks. */
