@@ -98,6 +98,12 @@ export function completeAt(ctx: CompletionContext, params: CompletionParams): Co
   };
 }
 
+/**
+ * Value lists longer than this (a job's task names, a cluster's node names) carry each item's own
+ * detail but not the field's description: the same paragraph on 200 items doubled the answer.
+ */
+const DOCUMENTED_ITEMS = 20;
+
 /** Items per answer: task names of a 5,000-task job or node names of a 1,000-node cluster are more. */
 export const MAX_ITEMS = 200;
 
@@ -217,13 +223,13 @@ function valueItems(scope: Scope, slot: ValueSlot): Item[] {
   const info = infoOf(schema);
   const docs = info.description ? { kind: 'markdown' as const, value: info.description } : undefined;
   const special = scope.kind === 'Job' ? jobValues(scope, slot) : clusterValues(scope, slot);
-  // Every item says what it is and carries the field's own description.
+  // Every item says what it is and, in a short list, carries the field's own description.
   if (special) {
     // Filled in place (the items are new): a job's task names are thousands.
     const summary = typeSummary(info);
     for (const item of special) {
       if (item.detail === undefined && item.describe === undefined) item.detail = summary;
-      if (!item.documentation && docs) item.documentation = docs;
+      if (!item.documentation && docs && special.length <= DOCUMENTED_ITEMS) item.documentation = docs;
     }
     return special;
   }
