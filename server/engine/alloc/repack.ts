@@ -62,12 +62,13 @@ export function repack(ctx: Context, st: AllocState, placed: readonly number[]):
   // Which nodes are empty, all of them (the nodes a swap could open).
   st.readsEmpties();
   const N = ctx.nodes.length;
-  const isSource = new Set<number>();
+  // 1 for the nodes that are sources now.
+  const isSource = new Uint8Array(ctx.nodes.length);
   const sources: number[] = [];
   for (const k of placed) {
     const i = st.nodeOf[k];
-    if (i < 0 || isSource.has(i) || !isSourceNode(ctx, st, i)) continue;
-    isSource.add(i);
+    if (i < 0 || isSource[i] === 1 || !isSourceNode(ctx, st, i)) continue;
+    isSource[i] = 1;
     sources.push(i);
   }
   // Node sizes against the up nodes' total capacity (the sum of shares over dimensions).
@@ -110,7 +111,7 @@ export function repack(ctx: Context, st: AllocState, placed: readonly number[]):
       const taken = fill(ctx, st, e, order, usedSize, capSize[e]);
       if (taken === undefined) continue;
       for (const i of taken) {
-        isSource.delete(i);
+        isSource[i] = 0;
         emptied.push(i);
       }
       order = keepSources(order, isSource);
@@ -118,7 +119,7 @@ export function repack(ctx: Context, st: AllocState, placed: readonly number[]):
     }
     if (emptied.length === 0) break;
     for (const e of opened) {
-      isSource.add(e);
+      isSource[e] = 1;
       sources.push(e);
     }
     empties = emptied;
@@ -179,9 +180,9 @@ function fill(ctx: Context, st: AllocState, e: number, order: readonly number[],
 }
 
 /** `order` without the nodes that are no longer sources, in place (a swap runs ~100 times per plan). */
-function keepSources(order: number[], isSource: ReadonlySet<number>): number[] {
+function keepSources(order: number[], isSource: Uint8Array): number[] {
   let n = 0;
-  for (const i of order) if (isSource.has(i)) order[n++] = i;
+  for (const i of order) if (isSource[i] === 1) order[n++] = i;
   order.length = n;
   return order;
 }
