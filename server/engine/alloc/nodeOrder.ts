@@ -19,12 +19,17 @@ export class NodeOrder {
     private readonly dim: number,
   ) {
     const n = free.length / D;
-    const key = new Float64Array(n);
-    for (let i = 0; i < n; i++) key[i] = free[i * D + dim];
-    const nodes = Array.from({ length: n }, (_, i) => i);
-    nodes.sort((a, b) => key[a] - key[b] || a - b);
-    this.order = Int32Array.from(nodes);
-    this.key = key;
+    this.key = new Float64Array(n);
+    this.order = new Int32Array(n);
+    for (let i = 0; i < n; i++) this.order[i] = i;
+    this.rebuild();
+  }
+
+  /** Every node's key taken again from its free capacity, and the order sorted anew. */
+  rebuild(): void {
+    const { order, key, free, dim } = this;
+    for (let i = 0; i < key.length; i++) key[i] = free[i * D + dim];
+    order.sort((a, b) => key[a] - key[b] || a - b);
   }
 
   /** First position whose node has at least `amount` free (by key). */

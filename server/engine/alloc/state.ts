@@ -12,6 +12,9 @@ import { D } from './nodeTables';
 import { NodeOrder } from './nodeOrder';
 import type { ReadLog } from './reads';
 
+/** Node orders are sorted again, not updated node by node, when more than 1/RESORT_SHARE of the nodes changed. */
+const RESORT_SHARE = 4;
+
 export const PENDING = 0;
 export const PLACED = 1;
 export const BLOCKED = 2;
@@ -68,6 +71,13 @@ export class AllocState {
   private totalsValid = false;
   /** While true, place and remove leave the node orders alone (see pauseOrders). */
   private ordersPaused = false;
+  /**
+   * Up nodes whose free capacity changed since the node orders were last brought up to date (on
+   * the next orderOf). A plan that keeps its previous choices (replay.ts) places thousands of tasks
+   * between two searches: the orders are then sorted again once, not updated on every placement.
+   */
+  private readonly stale: number[] = [];
+  private readonly isStale: Uint8Array;
 
   constructor(readonly ctx: Context, down: Uint8Array) {
     const N = ctx.nodes.length;
@@ -75,6 +85,7 @@ export class AllocState {
     const G = ctx.groups.length;
     this.free = Float64Array.from(ctx.cap);
     this.down = Uint8Array.from(down);
+    this.isStale = new Uint8Array(N);
     this.nodeOf = new Int32Array(T).fill(-1);
     this.status = new Uint8Array(T);
     this.current = new Uint8Array(T);
@@ -96,13 +107,8 @@ export class AllocState {
     this.record(OP_PLACE, k, this.status[k], 0);
     const o = node * D;
     const t = k * D;
-    const up = this.down[node] === 0 && !this.ordersPaused;
-    for (let d = 0; d < D; d++) {
-      const x = ctx.dem[t + d];
-      if (x === 0) continue;
-      this.free[o + d] -= x;
-      if (up) this.orders[d]?.update(node);
-    }
+    for (let d = 0; d < D; d++) this.free[o + d] -= ctx.dem[t + d];
+    if (this.down[node] === 0 && !this.ordersPaused) this.staleOrders(node);
     const fixed = ctx.fixed[k];
     if (fixed.length > 0) {
       let h = this.holders[node];
@@ -126,13 +132,8 @@ export class AllocState {
     this.record(OP_REMOVE, k, node, this.current[k]);
     const o = node * D;
     const t = k * D;
-    const up = this.down[node] === 0 && !this.ordersPaused;
-    for (let d = 0; d < D; d++) {
-      const x = ctx.dem[t + d];
-      if (x === 0) continue;
-      this.free[o + d] += x;
-      if (up) this.orders[d]?.update(node);
-    }
+    for (let d = 0; d < D; d++) this.free[o + d] += ctx.dem[t + d];
+    if (this.down[node] === 0 && !this.ordersPaused) this.staleOrders(node);
     const h = this.holders[node];
     if (h !== undefined) for (const p of ctx.fixed[k]) if (h.get(p) === k) h.delete(p);
     const list = this.nodeTasks[node];
@@ -173,7 +174,7 @@ export class AllocState {
 
   private setUp(node: number): void {
     this.down[node] = 0;
-    for (const o of this.orders) o?.update(node);
+    this.staleOrders(node);
     const ctx = this.ctx;
     this.updateTotals(node, 1);
     ctx.universes.forEach((u, ui) => {
@@ -288,11 +289,29 @@ export class AllocState {
   /** Brings the node orders up to date for `nodes`, every node changed since pauseOrders. */
   resumeOrders(nodes: readonly number[]): void {
     this.ordersPaused = false;
-    for (const i of nodes) if (this.down[i] === 0) for (const o of this.orders) o?.update(i);
+    for (const i of nodes) if (this.down[i] === 0) this.staleOrders(i);
+  }
+
+  private staleOrders(node: number): void {
+    if (this.isStale[node] === 1) return;
+    this.isStale[node] = 1;
+    this.stale.push(node);
   }
 
   /** Nodes by free capacity in dimension d. */
   orderOf(d: number): NodeOrder {
+    const stale = this.stale;
+    if (stale.length > 0) {
+      // Few changed nodes move into place; many, and sorting again costs less.
+      const resort = stale.length * RESORT_SHARE > this.isStale.length;
+      for (const o of this.orders) {
+        if (o === undefined) continue;
+        if (resort) o.rebuild();
+        else for (const i of stale) o.update(i);
+      }
+      for (const i of stale) this.isStale[i] = 0;
+      stale.length = 0;
+    }
     let o = this.orders[d];
     if (o === undefined) o = this.orders[d] = new NodeOrder(this.free, d);
     return o;
