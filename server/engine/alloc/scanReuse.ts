@@ -142,13 +142,14 @@ function compare(prev: ScanMemo, ctx: Context, st: AllocState, nodes: readonly C
     if (changed[i] === 1) list.push(i);
   }
   if (list.length > N * MAX_CHANGED_SHARE) return undefined;
-  const queued = (k: number): boolean => {
-    if (dirtyTask[k] === 1) return false;
-    const g = ctx.taskGroup[k];
-    if (dirtyGroup[g] === 1) return false;
-    for (const h of ctx.groups[g].deps) if (dirtyGroup[h] === 1) return false;
-    return true;
-  };
+  // Per group: clean, with every group it depends on clean (asked for each task of each scenario).
+  const cleanGroup = new Uint8Array(ctx.groups.length);
+  ctx.groups.forEach((group, g) => {
+    if (dirtyGroup[g] === 1) return;
+    for (const h of group.deps) if (dirtyGroup[h] === 1) return;
+    cleanGroup[g] = 1;
+  });
+  const queued = (k: number): boolean => dirtyTask[k] === 0 && cleanGroup[ctx.taskGroup[k]] === 1;
   // The plan's unplaced tasks are re-tried in every scenario: the same ones, none touched.
   if (pending.length !== prev.pending || !pending.every(queued)) return undefined;
   return {
