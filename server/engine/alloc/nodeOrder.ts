@@ -3,8 +3,9 @@
  * starts at the first node with enough room in the task's dominant dimension and stops at the
  * first used node that passes the filter, instead of scoring every node.
  * Order: (key ascending, node index ascending), so that ties go to the node first by name. A node's
- * key is its free capacity as of its last update: the state updates up nodes on every change and
- * a down node only when it comes back up (best fit skips down nodes, wherever they sit).
+ * key is its free capacity as of its last update: before a search reads an order, the state brings
+ * the up nodes that changed since up to date (node by node, or by sorting again when many did), and
+ * a down node when it comes back up (best fit skips down nodes, wherever they sit).
  */
 const D = 5;
 
