@@ -17,12 +17,6 @@ export interface ClusterAnalysis {
   readonly instances: ReadonlyMap<string, TaskInstance>;
   /** By `job/task`: the task's instances in index order. */
   readonly byTask: ReadonlyMap<string, readonly TaskInstance[]>;
-  /**
-   * By job name, then task spec object: its instances. The analysis after an edit takes them over
-   * for the spec objects the edit did not touch (the allocator tells an untouched task by its
-   * instance), without a lookup per task.
-   */
-  readonly bySpec: ReadonlyMap<string, ReadonlyMap<TaskSpec, readonly TaskInstance[]>>;
   /** What lets the analysis after an edit keep this one's choices and failover scenarios (replay.ts, scanReuse.ts). */
   readonly memo?: PlanScanMemo;
 }
@@ -49,10 +43,9 @@ export interface AnalyzeOptions {
 }
 
 export function analyzeCluster(cluster: ClusterSpec, jobs: readonly JobSpec[], options: AnalyzeOptions = {}): ClusterAnalysis {
-  // Untouched tasks keep their instances: the allocator tells an untouched task by its instance.
-  const { input, instances, byTask, bySpec } = toInput(cluster, jobs, options.previous?.bySpec);
+  const { input, instances, byTask } = toInput(cluster, jobs);
   const failover = new Map<string, FailoverReport>();
-  if (options.failover === false) return { cluster, jobs, input, plan: allocate(input), failover, instances, byTask, bySpec };
+  if (options.failover === false) return { cluster, jobs, input, plan: allocate(input), failover, instances, byTask };
   const nodesOnly = options.failover === 'nodes';
   const suggest = options.failover !== 'scenarios';
   const scans: FailoverOptions[] = jobs.map((job) => {
@@ -63,7 +56,7 @@ export function analyzeCluster(cluster: ClusterSpec, jobs: readonly JobSpec[], o
   const keep = options.keep === true || options.previous !== undefined ? { previous: options.previous?.memo } : undefined;
   const { plan, reports, memo } = planAndSimulate(input, scans, createContext(input), keep);
   jobs.forEach((job, j) => failover.set(job.name, reports[j]));
-  return { cluster, jobs, input, plan, failover, instances, byTask, bySpec, memo };
+  return { cluster, jobs, input, plan, failover, instances, byTask, memo };
 }
 
 /**
@@ -119,30 +112,34 @@ function plainEqual(x: unknown, y: unknown): boolean {
  * specs (and so the new spans) around them. Costs the expansion of instances, not a plan.
  */
 export function rebaseAnalysis(previous: ClusterAnalysis, cluster: ClusterSpec, jobs: readonly JobSpec[]): ClusterAnalysis {
-  const { input, instances, byTask, bySpec } = toInput(cluster, jobs, previous.bySpec);
-  return { ...previous, cluster, jobs, input, instances, byTask, bySpec };
+  const { input, instances, byTask } = toInput(cluster, jobs);
+  return { ...previous, cluster, jobs, input, instances, byTask };
 }
 
 /**
- * The allocator's input. `kept` (the previous analysis's `bySpec`): a task whose spec object is the
- * previous one (an item the edit did not touch or move) in a job of the same name keeps its
- * instances: they are built from nothing else. The indexes by id and by task are built on first
- * use (the diagnostics of an edit never read them).
+ * A task spec's instances, by spec object: built once per spec and job name, then shared by every
+ * analysis of that spec (instances are read-only). An edit gives new spec objects only to the items
+ * it touched, so the analysis after it takes over every other task's instances, and the allocator
+ * tells an untouched task by its instance. Weak: a spec no analysis holds any more takes its
+ * instances with it.
  */
-function toInput(cluster: ClusterSpec, jobs: readonly JobSpec[], kept?: ClusterAnalysis['bySpec']): Pick<ClusterAnalysis, 'input' | 'instances' | 'byTask' | 'bySpec'> {
-  const bySpec = new Map<string, Map<TaskSpec, readonly TaskInstance[]>>();
+const instancesBySpec = new WeakMap<TaskSpec, { readonly job: string; readonly list: readonly TaskInstance[] }>();
+
+export function specInstances(job: string, spec: TaskSpec): readonly TaskInstance[] {
+  const known = instancesBySpec.get(spec);
+  if (known !== undefined && known.job === job) return known.list;
+  const list = taskInstances(job, spec);
+  instancesBySpec.set(spec, { job, list });
+  return list;
+}
+
+/** The allocator's input. The indexes by id and by task are built on first use (the diagnostics of an edit never read them). */
+function toInput(cluster: ClusterSpec, jobs: readonly JobSpec[]): Pick<ClusterAnalysis, 'input' | 'instances' | 'byTask'> {
   const input: AllocationInput = {
     nodes: cluster.nodes,
     jobs: jobs.map((job) => {
       const tasks: TaskInstance[] = [];
-      const keptHere = kept?.get(job.name);
-      const specs = bySpec.get(job.name) ?? new Map<TaskSpec, readonly TaskInstance[]>();
-      bySpec.set(job.name, specs);
-      for (const spec of job.tasks) {
-        const list = keptHere?.get(spec) ?? taskInstances(job.name, spec);
-        specs.set(spec, list);
-        for (const t of list) tasks.push(t);
-      }
+      for (const spec of job.tasks) for (const t of specInstances(job.name, spec)) tasks.push(t);
       return { name: job.name, strategy: job.strategy, preemption: job.preemption, tasks };
     }),
   };
@@ -163,7 +160,7 @@ function toInput(cluster: ClusterSpec, jobs: readonly JobSpec[], kept?: ClusterA
     }
     return out;
   });
-  return { input, instances, byTask, bySpec };
+  return { input, instances, byTask };
 }
 
 /** Why a task is not placed (or, with `node`, why not on that node). Computed only on request. */

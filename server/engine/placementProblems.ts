@@ -4,7 +4,7 @@
  * `failover/node-loss` on the cluster node whose loss breaks a job.
  */
 import type { FailoverScenario, Plan } from './alloc';
-import { explain, instancesOf, type ClusterAnalysis } from './analyzeCluster';
+import { explain, instancesOf, specInstances, type ClusterAnalysis } from './analyzeCluster';
 import type { ClusterSpec, JobSpec, Problem, TaskInstance, TaskSpec } from './model';
 
 /** Nodes a failure domain's name lists; a larger domain is named by its size. */
@@ -56,12 +56,12 @@ function taskProblems(analysis: ClusterAnalysis, job: JobSpec): Problem[] {
   const seen = new Set<string>();
   for (const task of job.tasks) seen.add(task.name);
   // Without duplicate names a task's instances are its spec's own: no lookup by name.
-  const specs = seen.size === job.tasks.length ? analysis.bySpec.get(job.name) : undefined;
+  const unique = seen.size === job.tasks.length;
   seen.clear();
   for (const task of job.tasks) {
     if (seen.has(task.name)) continue; // duplicates are reported by the rules
     seen.add(task.name);
-    const problem = taskProblem(analysis, task, specs?.get(task) ?? instancesOf(analysis, job.name, task.name));
+    const problem = taskProblem(analysis, task, unique ? specInstances(job.name, task) : instancesOf(analysis, job.name, task.name));
     if (problem) out.push(problem);
   }
   return out;

@@ -62,7 +62,7 @@ export class Analyses {
       if (same?.full) {
         // The two share the plan's input: re-base it once.
         const q = memo.quick;
-        memo.full = q ? { ...same.full, cluster, jobs: specs, input: q.input, instances: q.instances, byTask: q.byTask, bySpec: q.bySpec } : rebaseAnalysis(same.full, cluster, specs);
+        memo.full = q ? { ...same.full, cluster, jobs: specs, input: q.input, instances: q.instances, byTask: q.byTask } : rebaseAnalysis(same.full, cluster, specs);
       }
       this.memo.set(clusterPath, memo);
     }
