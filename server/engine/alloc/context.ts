@@ -369,20 +369,27 @@ function sameConstraints(a: readonly Constraint[], b: readonly Constraint[]): bo
 
 /** `compiled`, with each compiled constraint's source the given Constraint object (new objects only where it is not). */
 function withSources(compiled: CompiledGroups, constraintsOf: readonly (readonly Constraint[])[]): CompiledGroups {
-  let changed = false;
-  const groups = compiled.groups.map((group, g) => {
+  // Plain loops, and a new list only once a group differs: this runs on every keystroke over
+  // every group, and almost every group is the same.
+  let groups: GroupInfo[] | undefined;
+  compiled.groups.forEach((group, g) => {
     const given = constraintsOf[g];
-    if (group.constraints.every((c, i) => c.source === given[i])) return group;
-    changed = true;
+    let same = true;
+    for (let i = 0; i < group.constraints.length; i++) if (group.constraints[i].source !== given[i]) same = false;
+    if (same) {
+      groups?.push(group);
+      return;
+    }
+    groups ??= compiled.groups.slice(0, g);
     const renamed = new Map<CompiledConstraint, CompiledConstraint>();
     const constraints = group.constraints.map((c, i) => {
       const r = { ...c, source: given[i] };
       renamed.set(c, r);
       return r;
     });
-    return { ...group, constraints, dynamic: group.dynamic.map((c) => renamed.get(c) as CompiledConstraint) };
+    groups.push({ ...group, constraints, dynamic: group.dynamic.map((c) => renamed.get(c) as CompiledConstraint) });
   });
-  return changed ? { ...compiled, groups } : compiled;
+  return groups === undefined ? compiled : { ...compiled, groups };
 }
 
 /** Task k's demand the same in both. */
