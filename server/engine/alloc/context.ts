@@ -146,7 +146,6 @@ export function createContext(input: AllocationInput): Context {
   const dem = new Float64Array(T * D);
   const fixed: (readonly number[])[] = [];
   // An instance the input shares with the previous one (an untouched task) has the same row.
-  // (Fields of `same` read into locals: it is a large object literal, slow to read in a loop.)
   const prevTasks = same?.tasks ?? [];
   const prevDem = same?.dem;
   const prevFixed = same?.fixed ?? [];
