@@ -149,18 +149,17 @@ export class Front {
   }
 
   fromClient(message: Message): void {
+    if (Message.isRequest(message) && LOCAL_REQUESTS.has(message.method)) return this.answer(message);
+    // The back first: it starts on an edit while this thread does its bookkeeping (nothing the back
+    // sends can be handled here before this call returns).
+    this.back.post(message);
     if (Message.isRequest(message)) {
-      if (LOCAL_REQUESTS.has(message.method)) return this.answer(message);
       if (message.method === InitializeRequest.method) this.initialized(message);
       this.pending.add(message.id ?? '');
-      this.back.post(message);
     } else if (Message.isNotification(message)) {
       if (message.method === ExitNotification.method) this.exiting = true;
-      // The back first: it starts on an edit while this thread updates its own copy (nothing the
-      // back sends can be handled here before this call returns).
-      this.back.post(message);
       guard((m) => this.log(m), `front: ${message.method}`, () => this.track(message));
-    } else this.back.post(message);
+    }
   }
 
   private fromBack(message: Message): void {
