@@ -13,6 +13,8 @@
  * through the same filter on nodes it found empty or on the nodes the scenario placed tasks on.
  * Consolidation (consolidate.ts) searches by best fit, and so is recorded as ranges.
  */
+import { D } from './nodeTables';
+
 /** Numbers per best-fit range in ReadLog.ranges. */
 export const RANGE = 9;
 
@@ -37,4 +39,10 @@ export class ReadLog {
 export function inRange(r: ArrayLike<number>, at: number, i: number, free: number): boolean {
   const hiKey = r[at + 2];
   return free >= r[at + 1] && (free < hiKey || (free === hiKey && i <= r[at + 3]));
+}
+
+/** Has node i, with free capacities `free` (per node and dimension), room for the demand of search `at` in `r`? */
+export function hasRoom(r: ArrayLike<number>, at: number, i: number, free: Float64Array): boolean {
+  for (let d = 0; d < D; d++) if (free[i * D + d] < r[at + 4 + d]) return false;
+  return true;
 }

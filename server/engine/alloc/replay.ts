@@ -25,7 +25,7 @@
 import type { Context } from './context';
 import { D } from './nodeTables';
 import { findBest } from './search';
-import { inRange, RANGE, ReadLog } from './reads';
+import { hasRoom, inRange, RANGE, ReadLog } from './reads';
 import { matchTasks, sameTask } from './scanReuse';
 import type { AllocState } from './state';
 import type { ClusterNode } from '../model';
@@ -223,10 +223,7 @@ class Previous {
     const dim = r[at];
     for (const i of this.changedList) {
       if (i === node || r[at + 3] === i) return undefined;
-      if (!inRange(r, at, i, st.free[i * D + dim])) continue;
-      let fits = true;
-      for (let d = 0; d < D; d++) if (st.free[i * D + d] < r[at + 4 + d]) fits = false;
-      if (!fits) continue;
+      if (!inRange(r, at, i, st.free[i * D + dim]) || !hasRoom(r, at, i, st.free)) continue;
       if (st.nodeTasks[i].length > 0) return undefined;
       // An empty node: it matters only when the search took an empty node (no used one passed)
       // and comes before it in the order (that node is empty too, unchanged: its key is its capacity).

@@ -21,7 +21,7 @@ import type { ClusterNode } from '../model';
 import type { Context } from './context';
 import { D } from './nodeTables';
 import type { FailoverSimulator, ScenarioOutcome } from './failover';
-import { inRange, RANGE, ReadLog } from './reads';
+import { hasRoom, inRange, RANGE, ReadLog } from './reads';
 import type { AllocState } from './state';
 
 /** What the next plan of the same workspace needs to keep this plan's scenarios. Opaque to callers. */
@@ -192,13 +192,9 @@ function mayChange(r: readonly number[], at: number, i: number, prevFree: Float6
   if (r[at + 3] === i) return true;
   if (r[at + 2] === Infinity) {
     if (!inRange(r, at, i, prevFree[o + dim]) && !inRange(r, at, i, st.free[o + dim])) return false;
-    if (!usedBefore) return true;
-    for (let d = 0; d < D; d++) if (st.free[o + d] < r[at + 4 + d]) return false;
-    return true;
+    return !usedBefore || hasRoom(r, at, i, st.free);
   }
-  if (!inRange(r, at, i, st.free[o + dim]) || st.nodeTasks[i].length === 0) return false;
-  for (let d = 0; d < D; d++) if (st.free[o + d] < r[at + 4 + d]) return false;
-  return true;
+  return inRange(r, at, i, st.free[o + dim]) && st.nodeTasks[i].length > 0 && hasRoom(r, at, i, st.free);
 }
 
 /** The tasks of `ctx` matched to those of an earlier context `old` by id (see matchTasks). */
