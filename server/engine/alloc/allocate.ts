@@ -33,10 +33,10 @@ export function allocate(input: AllocationInput, ctx: Context = createContext(in
   return allocateState(input, ctx).plan;
 }
 
-/** allocate(), with the state it ends in (which the failover simulator can start from). */
 /**
- * `replay`: record the greedy pass for the next call on an edited input, and take `previous` (such a
- * record) as hints (replay.ts); not with running placements, which the greedy pass would start from.
+ * allocate(), with the state it ends in (which the failover simulator can start from). `replay`:
+ * record the greedy pass for the next call on an edited input, and take `previous` (such a record)
+ * as hints (replay.ts); not with running placements, which the greedy pass would start from.
  */
 export function allocateState(
   input: AllocationInput,

@@ -63,7 +63,7 @@ export function repack(ctx: Context, st: AllocState, placed: readonly number[]):
   st.readsEmpties();
   const N = ctx.nodes.length;
   // 1 for the nodes that are sources now.
-  const isSource = new Uint8Array(ctx.nodes.length);
+  const isSource = new Uint8Array(N);
   const sources: number[] = [];
   for (const k of placed) {
     const i = st.nodeOf[k];
