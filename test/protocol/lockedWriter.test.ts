@@ -12,21 +12,20 @@ import { StreamMessageReader, type NotificationMessage } from 'vscode-languagese
 const writerModule = join(__dirname, '..', '..', 'server', 'src', 'lockedWriter.js');
 const N = 200;
 
+/** Run by the main thread and by the worker it starts (the same text): each writes N messages. */
 const child = `
 const { Worker, isMainThread, workerData } = require('node:worker_threads');
 const { LockedWriter } = require(${JSON.stringify(writerModule)});
-const run = (name, lock) => {
-  const writer = new LockedWriter(1, lock);
-  // Every 5th message is larger than a pipe's buffer.
-  for (let i = 0; i < ${N}; i++) void writer.write({ jsonrpc: '2.0', method: 'm', params: { name, i, pad: i % 5 === 0 ? 'x'.repeat(300000) : '' } });
-};
-const lock = new SharedArrayBuffer(4);
-const worker = new Worker(${JSON.stringify(`const { workerData } = require('node:worker_threads'); const { LockedWriter } = require(${JSON.stringify(writerModule)}); const writer = new LockedWriter(1, workerData); for (let i = 0; i < ${N}; i++) void writer.write({ jsonrpc: '2.0', method: 'm', params: { name: 'worker', i, pad: i % 5 === 0 ? 'y'.repeat(300000) : '' } });`)}, { eval: true, workerData: lock });
-run('main', lock);
+const lock = isMainThread ? new SharedArrayBuffer(4) : workerData;
+if (isMainThread) new Worker(process.env.BERTH_WRITERS_SCRIPT, { eval: true, workerData: lock });
+const name = isMainThread ? 'main' : 'worker';
+const writer = new LockedWriter(1, lock);
+// Every 5th message is larger than a pipe's buffer.
+for (let i = 0; i < ${N}; i++) void writer.write({ jsonrpc: '2.0', method: 'm', params: { name, i, pad: i % 5 === 0 ? 'x'.repeat(300000) : '' } });
 `;
 
 test('two threads writing to one stdout: every message whole, each thread in order', async () => {
-  const proc = spawn(process.execPath, ['-e', child], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, ['-e', child], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BERTH_WRITERS_SCRIPT: child } });
   if (!proc.stdout) throw new Error('no stdout');
   const reader = new StreamMessageReader(proc.stdout);
   const seen = new Map<string, number[]>();
