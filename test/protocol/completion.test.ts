@@ -101,7 +101,13 @@ test('after `restart: ` the values are never, on-failure and always', async () =
 test('in `dependsOn: [` the other tasks of the job, not the task itself nor those listed', async () => {
   const { client } = await startInMemory('/ws', files);
   const open = edited('resources: { cpus: 2, mem: 4Gi, disk: 2Gi }\n', '    dependsOn: [¦\n');
-  assert.deepEqual(labels(await complete(client, open.text, open.offset)).sort(), ['task1', 'task3']);
+  const names = await complete(client, open.text, open.offset);
+  assert.deepEqual(labels(names).sort(), ['task1', 'task3']);
+  // A short list: each item says what the task is, and carries the field's description.
+  for (const item of names) {
+    assert.match(item.detail ?? '', /^task · cpus /, item.label);
+    assert.ok(item.documentation !== undefined, `${item.label} has the field's description`);
+  }
   const listed = edited('resources: { cpus: 2, mem: 4Gi, disk: 2Gi }\n', '    dependsOn: [task1, ¦]\n');
   assert.deepEqual(labels(await complete(client, listed.text, listed.offset)), ['task3']);
   const block = edited('resources: { cpus: 2, mem: 4Gi, disk: 2Gi }\n', '    dependsOn:\n      - task3\n      - ¦\n');
@@ -185,6 +191,8 @@ test('a long list is cut to the items matching what is typed, and marked incompl
   const empty = await client.request<CompletionList>('textDocument/completion', { textDocument: { uri: uriOf('/ws/many.job.yaml') }, position: position(at - 3) });
   assert.equal(empty.items.length, 200);
   assert.equal(empty.isIncomplete, true);
+  // A long list: each item's own detail, but not the field's description 200 times over.
+  assert.ok(empty.items.every((i) => /^task · cpus /.test(i.detail ?? '') && i.documentation === undefined));
   await client.diagnostics('/ws/many.job.yaml');
   await client.shutdown();
 });
