@@ -1,8 +1,7 @@
 /**
  * `berth-language-server --stdio`: plain LSP over stdio (stdout is the protocol: never print).
  * Two threads (threads.ts): completion on this one, everything else in a worker, both writing to
- * stdout under one lock; `--single-thread`
- * runs the whole server on this thread.
+ * stdout under one lock; `--single-thread` runs the whole server on this thread.
  *
  * The worker is started before this thread loads the rest of the server, so that the two load in
  * parallel: `require` (not `import`) keeps the bundle's modules from being evaluated up front.
