@@ -4,7 +4,7 @@
  * through the injected host). Pure: the host is the only way out.
  */
 import type { ClusterSpec, JobSpec, Problem } from './model';
-import { createParseCache, isRecord, parseSpec, type DocumentKind, type ParseCache, type SpecDocument, type SpecFile } from './parseSpec';
+import { createParseCache, isRecord, parseSpec, primeParse, type DocumentKind, type ParseCache, type Primer, type SpecDocument, type SpecFile } from './parseSpec';
 import { looksLikePath, resolveRelative } from './paths';
 import { RULES, type JobCheck, type Rule } from './rules';
 import { kindFromPath } from './specKinds';
@@ -50,6 +50,11 @@ export interface CheckedFile {
 export interface SpecChecker {
   /** Checks one file; `cache` (one per file) makes re-checking an edited large file cheap. */
   check(path: string, text: string, host: SpecHost, cache?: ParseCache): CheckedFile;
+  /**
+   * The parse of that check ahead of it, in slices (see primeParse): the file's list items, then
+   * those of the cluster files its jobs name. Once the primer is done, the check parses no item.
+   */
+  prime(path: string, text: string, host: SpecHost, cache: ParseCache): Primer;
 }
 
 export { isBerthFile, kindFromPath } from './specKinds';
@@ -79,10 +84,21 @@ export function createSpecChecker(schema: SchemaValidator = createSchemaValidato
     return (perFile[job] ??= rules.map((rule) => rule.createJobCheck?.()));
   };
 
+  /** Parse caches that prime filled for cluster files not checked yet. */
+  const primedClusters = new Map<string, ParseCache>();
+  const clusterCache = (path: string): ParseCache => {
+    let cache = clusterFiles.get(path)?.cache ?? primedClusters.get(path);
+    if (cache) return cache;
+    if (primedClusters.size >= 64) primedClusters.clear();
+    primedClusters.set(path, (cache = createParseCache()));
+    return cache;
+  };
+
   const checkClusterFile = (path: string, text: string): CheckedCluster[] => {
     const cached = clusterFiles.get(path);
     if (cached && cached.text === text) return cached.clusters;
-    const cache = cached?.cache ?? createParseCache();
+    const cache = clusterCache(path);
+    primedClusters.delete(path);
     const parsed = parseSpec(text, cache);
     const clusters = parsed.documents.flatMap((doc) => {
       const k = kindOf(doc, path);
@@ -93,7 +109,32 @@ export function createSpecChecker(schema: SchemaValidator = createSchemaValidato
     return clusters;
   };
 
+  /** Primers of the cluster files that the jobs of `file` name by path, and that are not checked at their text. */
+  const clusterPrimers = (path: string, file: SpecFile, host: SpecHost): Primer[] => {
+    const primers: Primer[] = [];
+    for (const doc of file.documents) {
+      const ref = kindOf(doc, path) === 'Job' && isRecord(doc.value) ? doc.value['cluster'] : undefined;
+      if (typeof ref !== 'string' || !looksLikePath(ref)) continue;
+      const target = resolveRelative(path, ref);
+      const text = host.readFile(target);
+      if (text === undefined || clusterFiles.get(target)?.text === text) continue;
+      primers.push(primeParse(text, clusterCache(target)));
+    }
+    return primers;
+  };
+
   return {
+    prime(path, text, host, cache) {
+      const own = primeParse(text, cache);
+      let clusters: Primer[] | undefined;
+      return {
+        step(more) {
+          if (!own.step(more)) return false;
+          clusters ??= clusterPrimers(path, parseSpec(text, cache), host);
+          return clusters.every((primer) => primer.step(more));
+        },
+      };
+    },
     check(path, text, host, cache) {
       const file = parseSpec(text, cache);
       const problems: Problem[] = [...file.problems];

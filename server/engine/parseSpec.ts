@@ -264,7 +264,7 @@ interface ChunkPlan {
 function planChunks(text: string, cache: ParseCache): ChunkPlan | undefined {
   const last = cache.last;
   const diff = last ? diffTexts(last.text, text) : undefined;
-  const layout = (last && diff ? movedLayout(last.layout, last.text, text, diff) : undefined) ?? layoutOf(text);
+  const layout = last?.text === text ? last.layout : ((last && diff ? movedLayout(last.layout, last.text, text, diff) : undefined) ?? layoutOf(text));
   if (!layout) return undefined;
   const previous = previousChunks(last, text, diff);
   const regions: PlannedRegion[] = [];
@@ -395,6 +395,74 @@ function parseRegion(text: string, planned: PlannedRegion, cache: ParseCache, ne
   const span = { start: region.start, end: region.end };
   const index2 = new ChunkedIndex(nodes, split?.key, chunks, span);
   return toSpecDocument(index, span, value, index2, problems);
+}
+
+/** A large text's first parse in slices (see primeParse). */
+export interface Primer {
+  /**
+   * Parses list items that the cache does not hold, one after another while `more()` says so
+   * (the caller's clock), and leaves them in the cache. True when none is left, or when the cache has moved on since
+   * (a parse of any text replaced what this primer left there).
+   */
+  step(more: () => boolean): boolean;
+}
+
+/**
+ * The parse of `text` ahead of parseSpec, a slice at a time: a caller that must stay responsive
+ * (a server thread that also reads the client's messages) steps it between other work until it is
+ * done; parseSpec of `text` then parses no item. An item the chunker would not parse alone (nested
+ * too deep, or not alone on its lines) ends the priming: parseSpec decides what to do with it.
+ */
+export function primeParse(text: string, cache: ParseCache): Primer {
+  const plan = chunkable(text) ? planChunks(text, cache) : undefined;
+  if (!plan) return { step: () => true };
+  const lists = plan.regions.flatMap((r) => (r.split ? [{ split: r.split, chunks: [...r.chunks] }] : []));
+  let l = 0;
+  let k = 0;
+  let left = cache.last;
+  const stop = (): boolean => {
+    l = lists.length;
+    return true;
+  };
+  return {
+    step(more) {
+      if (cache.last !== left) return stop();
+      for (let list = lists[l]; list; list = lists[++l], k = 0) {
+        const { split, chunks } = list;
+        for (; k < split.items.length; k++) {
+          if (chunks[k]) continue;
+          if (!more()) break;
+          const item = split.items[k];
+          const depth = scanItemDepth(text, item.start, item.end, split.dash - split.start, 0);
+          if (!depth.alone || depth.deepAt !== undefined || depth.flow !== 0) return stop();
+          const chunk = parseItemSafely(text.slice(item.start, item.end));
+          if (!chunk) return stop();
+          chunks[k] = chunk;
+        }
+        if (k < split.items.length) break;
+      }
+      const next: LastParse = { text, layout: plan.layout, starts: [], ends: [], chunks: [] };
+      for (const { split, chunks } of lists) {
+        split.items.forEach((item, i) => {
+          const chunk = chunks[i];
+          if (!chunk) return;
+          next.starts.push(item.start);
+          next.ends.push(item.end);
+          next.chunks.push(chunk);
+        });
+      }
+      cache.last = left = next;
+      return l >= lists.length;
+    },
+  };
+}
+
+function parseItemSafely(itemText: string): ParsedChunk | undefined {
+  try {
+    return parseItem(itemText);
+  } catch {
+    return undefined; // parseSpec's own parse reports it
+  }
 }
 
 /** One `- ...` item, parsed alone; undefined when it does not parse as exactly one item. */

@@ -88,6 +88,8 @@ export interface SentParams {
   id?: string | number;
   uri?: string;
 }
+/** How long the front parses a file just opened before it reads the client's messages again (see `warm`). */
+const WARM_SLICE_MS = 10;
 /** Restarts of a back that died, before the server gives up (the client may then restart it). */
 const MAX_RESTARTS = 5;
 
@@ -177,11 +179,23 @@ export class Front {
     if (Message.isNotification(message) && message.method === PublishDiagnosticsNotification.method) this.warm((message.params as PublishDiagnosticsParams).uri);
   }
 
-  /** The first check of a file the back has just published for (see `track`). */
+  /**
+   * The first check of a file the back has just published for (see `track`): its parse in slices
+   * of WARM_SLICE_MS, each in a turn of its own, so that the messages that come meanwhile (the
+   * next edit, which the back is waiting for) are passed on between them.
+   */
   private warm(uri: string): void {
     if (!this.unwarmed.delete(uri)) return;
     const path = uriToPath(uri);
-    setImmediate(() => guard((m) => this.log(m), `front: checking ${path}`, () => this.workspace().check(path)));
+    const slice = (): void =>
+      guard((m) => this.log(m), `front: checking ${path}`, () => {
+        const ws = this.workspace();
+        if (!ws.isOpen(path)) return;
+        const deadline = performance.now() + WARM_SLICE_MS;
+        if (ws.prime(path, () => performance.now() < deadline)) ws.check(path);
+        else setImmediate(slice);
+      });
+    setImmediate(slice);
   }
 
   private backExited(back: Back, code: number): void {

@@ -4,7 +4,7 @@
  * memoised on the texts it was computed from (its own and the cluster file it read).
  */
 import { createSpecChecker, isBerthFile, type CheckedFile, type CheckedJob, type CheckerOptions, type SpecChecker, type SpecHost } from '../engine/checkSpec';
-import { createParseCache, type ParseCache } from '../engine/parseSpec';
+import { createParseCache, type ParseCache, type Primer } from '../engine/parseSpec';
 import type { FileSystem } from './fileSystem';
 import { guarded } from './guard';
 
@@ -16,6 +16,8 @@ interface FileState {
   open: boolean;
   version: number | undefined;
   checked?: { result: CheckedFile; reads: ReadonlyMap<string, number> };
+  /** The parse ahead of the next check (see prime), for this text. */
+  primer?: { text: string; primer: Primer };
 }
 
 export class Workspace {
@@ -121,6 +123,22 @@ export class Workspace {
     return [...this.files.keys()].sort();
   }
 
+  /**
+   * A slice, while `more()` says so, of the parse that the file's next check needs (see
+   * SpecChecker.prime): true when none is left. A thread that must stay responsive
+   * calls it between other work until true, then checks: the first check of a large file just
+   * opened (most of a second) then no longer holds up the messages behind it.
+   */
+  prime(path: string, more: () => boolean): boolean {
+    const state = this.files.get(path);
+    if (!state || state.checked) return true;
+    if (state.primer?.text !== state.text) {
+      this.checker ??= createSpecChecker(undefined, this.checkerOptions);
+      state.primer = { text: state.text, primer: this.checker.prime(path, state.text, this.host(new Map()), state.cache) };
+    }
+    return state.primer.primer.step(more);
+  }
+
   /** The file's check, recomputed only when its text or a file it read has changed. */
   check(path: string): CheckedFile | undefined {
     const state = this.files.get(path);
@@ -128,7 +146,16 @@ export class Workspace {
     const memo = state.checked;
     if (memo && [...memo.reads].every(([p, rev]) => this.revision(p) === rev)) return memo.result;
     const reads = new Map<string, number>([[path, state.revision]]);
-    const host: SpecHost = {
+    this.checker ??= createSpecChecker(undefined, this.checkerOptions);
+    const result = this.checker.check(path, state.text, this.host(reads), state.cache);
+    state.checked = { result, reads };
+    delete state.primer;
+    return result;
+  }
+
+  /** Files read through the host are tracked from then on; `reads` records their revisions. */
+  private host(reads: Map<string, number>): SpecHost {
+    return {
       readFile: (p) => {
         const known = this.files.get(p);
         if (!known) {
@@ -145,10 +172,6 @@ export class Workspace {
         return s?.text;
       },
     };
-    this.checker ??= createSpecChecker(undefined, this.checkerOptions);
-    const result = this.checker.check(path, state.text, host, state.cache);
-    state.checked = { result, reads };
-    return result;
   }
 
   /**

@@ -160,10 +160,43 @@ test('the front checks an opened file once the back has published its diagnostic
   assert.deepEqual(reads, [], 'no check before the back has published');
   const back = backs[0];
   back.send({ jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri: JOB, diagnostics: [] } } as NotificationMessage);
-  await new Promise((resolve) => setImmediate(resolve));
+  // A turn or a few (the first slice also loads the checker).
+  for (let turn = 0; turn < 100 && reads.length === 0; turn++) await new Promise((resolve) => setImmediate(resolve));
   assert.deepEqual(reads, ['/ws/seed.cluster.yaml'], 'the check read the cluster the job names');
   // Once only.
   back.send({ jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri: JOB, diagnostics: [] } } as NotificationMessage);
   await new Promise((resolve) => setImmediate(resolve));
   assert.equal(reads.length, 1);
+});
+
+test('the front checks a large file just opened a slice per turn, so that the messages behind it are read in between', async () => {
+  const reads: string[] = [];
+  const fs = new MemoryFileSystem(files);
+  const read = fs.readFile.bind(fs);
+  fs.readFile = (path: string): string | undefined => (reads.push(path), read(path));
+  const backs: FakeBack[] = [];
+  const written: Message[] = [];
+  const writer = { write: (m: Message) => (written.push(m), Promise.resolve()) } as unknown as MessageWriter;
+  const front = new Front(writer, fs, () => {
+    const b = new FakeBack();
+    backs.push(b);
+    return b;
+  }, () => undefined);
+  // 3,000 tasks: their first parse takes a few hundred milliseconds, many slices.
+  const tasks = Array.from({ length: 3000 }, (_, i) => `  - name: t${i}\n    resources: { cpus: 0.01, mem: 1Mi }\n`).join('');
+  const text = `apiVersion: berth/v1\nkind: Job\nname: big\ncluster: ./seed.cluster.yaml\ntasks:\n${tasks}`;
+  const uri = uriOf('/ws/big.job.yaml');
+  front.fromClient({ jsonrpc: '2.0', method: 'textDocument/didOpen', params: { textDocument: { uri, languageId: 'yaml', version: 1, text } } } as NotificationMessage);
+  backs[0]?.send({ jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri, diagnostics: [] } } as NotificationMessage);
+  let turns = 0;
+  while (!reads.includes('/ws/seed.cluster.yaml')) {
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.ok(++turns < 10_000, 'the check never finished');
+  }
+  assert.ok(turns > 3, `the job's items were parsed over ${turns} turns`);
+  assert.deepEqual(written.filter((m) => (m as NotificationMessage).method === 'window/logMessage'), [], 'nothing went wrong');
+  // The check is complete: completion after it answers from the whole file.
+  front.fromClient({ jsonrpc: '2.0', id: 1, method: 'textDocument/completion', params: { textDocument: { uri }, position: { line: 5 + 2 * 2999 + 1, character: 4 } } } as RequestMessage);
+  const answer = written.find((m) => (m as ResponseMessage).id === 1) as ResponseMessage | undefined;
+  assert.ok((answer?.result as CompletionList | undefined)?.items.length);
 });

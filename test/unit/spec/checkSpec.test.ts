@@ -6,6 +6,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSpecChecker, isBerthFile, kindFromPath, type SpecHost } from '../../../server/engine/checkSpec';
 import type { Problem } from '../../../server/engine/model';
+import { createParseCache } from '../../../server/engine/parseSpec';
+import { itemsPerStep, yamlParses } from './yamlParses';
 
 /** An in-memory file system that records every path read. */
 function fakeHost(files: Record<string, string>): SpecHost & { reads: string[] } {
@@ -253,5 +255,23 @@ describe('results', () => {
     assert.deepEqual(checked.problems, []);
     assert.equal(checked.jobs[0]?.ok, true);
     assert.equal(checked.jobs[0]?.spec.tasks.length, 1);
+  });
+});
+
+describe('priming', () => {
+  test('the primer parses the job\'s items, then its cluster file\'s; the check after it parses skeletons only', () => {
+    const host = fakeHost({ '/w/clusters/dev.cluster.yaml': DEV });
+    const text = jobText('../clusters/dev.cluster.yaml', '  - name: web\n    resources: { cpus: 1, mem: 1Gi }\n');
+    const checker = createSpecChecker();
+    const cache = createParseCache();
+    const primer = checker.prime('/w/jobs/web.job.yaml', text, host, cache);
+    const steps: boolean[] = [];
+    yamlParses(() => {
+      for (let done = false; !done; ) steps.push((done = primer.step(itemsPerStep(1))));
+    });
+    assert.deepEqual(steps, [false, false, false, true], 'two tasks, then two nodes, one per step');
+    let problems: readonly Problem[] = [];
+    assert.equal(yamlParses(() => (problems = checker.check('/w/jobs/web.job.yaml', text, host, cache).problems)), 2, 'the job\'s and the cluster\'s skeleton');
+    assert.deepEqual(codes(problems), codes(createSpecChecker().check('/w/jobs/web.job.yaml', text, host).problems));
   });
 });

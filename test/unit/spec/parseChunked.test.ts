@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { createParseCache, escapePointer, parseSpec, parseWhole, type SpecFile } from '../../../server/engine/parseSpec';
+import { createParseCache, escapePointer, parseSpec, parseWhole, primeParse, type SpecFile } from '../../../server/engine/parseSpec';
 import { repoRoot } from './repoRoot';
+import { itemsPerStep, yamlParses } from './yamlParses';
 
 /** Every pointer of a plain value, root first. */
 function pointers(v: unknown, at = ''): string[] {
@@ -107,4 +108,40 @@ test('anchors and aliases across items are parsed whole, with the same result', 
   const chunked = parseSpec(text, cache);
   assertSame(chunked, parseWhole(text), 'anchors');
   assert.deepEqual((chunked.documents[0]?.value as { tasks: unknown[] }).tasks[0], { name: 'a', resources: { cpus: 1, mem: '1Gi' } });
+});
+
+const sevenTasks = `kind: Job\nname: j\ntasks:\n${Array.from({ length: 7 }, (_, i) => `  - name: t${i}\n    resources: { cpus: ${i + 1} }\n`).join('')}`;
+
+test('a primer parses the items a few per step, and the parse after it parses none of them', () => {
+  assert.equal(yamlParses(() => parseSpec(sevenTasks)), 8, 'the spy sees the skeleton and every item');
+  const cache = createParseCache();
+  const primer = primeParse(sevenTasks, cache);
+  const steps: boolean[] = [];
+  const parsed = yamlParses(() => {
+    for (let done = false; !done; ) steps.push((done = primer.step(itemsPerStep(3))));
+  });
+  assert.deepEqual(steps, [false, false, true], '3 + 3 + 1 items');
+  assert.equal(parsed, 7, 'each item once, the skeleton not yet');
+  let file: SpecFile | undefined;
+  assert.equal(yamlParses(() => (file = parseSpec(sevenTasks, cache))), 1, 'only the skeleton');
+  assert.ok(file);
+  assertSame(file, parseWhole(sevenTasks), 'primed');
+});
+
+test('a primer stops when the cache has moved on, and leaves the newer parse in it', () => {
+  const cache = createParseCache();
+  const primer = primeParse(sevenTasks, cache);
+  assert.equal(primer.step(itemsPerStep(2)), false);
+  const edited = sevenTasks.replace('cpus: 5', 'cpus: 50');
+  parseSpec(edited, cache);
+  assert.equal(primer.step(itemsPerStep(100)), true, 'done: nothing of its own to add');
+  assert.equal(yamlParses(() => parseSpec(edited, cache)), 1, 'the edited text\'s items are still all in the cache');
+});
+
+test('a primer leaves an item nested too deep, or not alone on its lines, to the parse', () => {
+  const deep = `kind: Job\ntasks:\n  - name: a\n  - x: ${'['.repeat(300)}${']'.repeat(300)}\n  - name: c\n`;
+  const cache = createParseCache();
+  assert.equal(yamlParses(() => assert.equal(primeParse(deep, cache).step(() => true), true)), 1, 'the first item only');
+  const file = parseSpec(deep, cache);
+  assert.deepEqual(file.problems.map((p) => p.code), ['spec/too-deep']);
 });
