@@ -40,6 +40,8 @@ export interface AnalyzeOptions {
    * the same either way). Implies `keep`.
    */
   readonly previous?: ClusterAnalysis;
+  /** Asked between failover scenarios: true stops the analysis by throwing Interrupted (see FailoverOptions). */
+  readonly interrupted?: () => boolean;
 }
 
 export function analyzeCluster(cluster: ClusterSpec, jobs: readonly JobSpec[], options: AnalyzeOptions = {}): ClusterAnalysis {
@@ -48,9 +50,10 @@ export function analyzeCluster(cluster: ClusterSpec, jobs: readonly JobSpec[], o
   if (options.failover === false) return { cluster, jobs, input, plan: allocate(input), failover, instances, byTask };
   const nodesOnly = options.failover === 'nodes';
   const suggest = options.failover !== 'scenarios';
+  const interrupted = options.interrupted === undefined ? {} : { interrupted: options.interrupted };
   const scans: FailoverOptions[] = jobs.map((job) => {
     const f = job.failover;
-    return nodesOnly ? { job: job.name, tolerate: Math.min(1, f.tolerate), domains: [], suggest: false } : { job: job.name, tolerate: f.tolerate, domains: f.domains, suggest };
+    return nodesOnly ? { job: job.name, tolerate: Math.min(1, f.tolerate), domains: [], suggest: false, ...interrupted } : { job: job.name, tolerate: f.tolerate, domains: f.domains, suggest, ...interrupted };
   });
   // One compiled input, and the scans start from the plan's own state.
   const keep = options.keep === true || options.previous !== undefined ? { previous: options.previous?.memo } : undefined;

@@ -42,8 +42,12 @@ export class Analyses {
     private readonly quickFirstAbove = QUICK_FIRST_ABOVE,
   ) {}
 
-  /** The analysis of the cluster in file `clusterPath` (its first Cluster document), or undefined. */
-  forCluster(clusterPath: string, cluster: ClusterSpec, depth: AnalysisDepth = 'best'): ClusterAnalysis | undefined {
+  /**
+   * The analysis of the cluster in file `clusterPath` (its first Cluster document), or undefined.
+   * `interrupted`: asked between the failover scenarios of a full analysis computed now; true
+   * stops it by throwing Interrupted (nothing is kept of it).
+   */
+  forCluster(clusterPath: string, cluster: ClusterSpec, depth: AnalysisDepth = 'best', interrupted?: () => boolean): ClusterAnalysis | undefined {
     const jobs = this.workspace.jobsTargeting(clusterPath).filter((j) => j.job.ok && j.job.cluster?.ok);
     const key = [clusterPath, this.workspace.revision(clusterPath), ...jobs.map((j) => `${j.path}@${this.workspace.revision(j.path)}#${j.job.doc.index}`)].join('|');
     // Two jobs of the same name on one cluster: plan the first (the rules cannot see across files).
@@ -70,7 +74,7 @@ export class Analyses {
     if (depth !== 'full' && memo.quick) return memo.quick;
     const size = cluster.nodes.length * specs.reduce((n, j) => n + j.tasks.reduce((m, t) => m + t.instances, 0), 0);
     if (depth !== 'full') return (memo.quick = analyzeCluster(cluster, specs, { failover: size > this.quickFirstAbove ? 'nodes' : 'scenarios', keep: true, ...(before === undefined ? {} : { previous: before }) }));
-    return (memo.full = analyzeCluster(cluster, specs));
+    return (memo.full = analyzeCluster(cluster, specs, interrupted === undefined ? {} : { interrupted }));
   }
 
   /** Is the full analysis of every cluster this file involves at hand? */
@@ -100,17 +104,17 @@ export class Analyses {
     return out.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   }
 
-  /** For a job file: the analysis of each job's cluster; for a cluster file: its own. */
-  forFile(path: string, checked: CheckedFile, depth: AnalysisDepth = 'best'): { job?: string; analysis: ClusterAnalysis }[] {
+  /** For a job file: the analysis of each job's cluster; for a cluster file: its own (`interrupted`: see forCluster). */
+  forFile(path: string, checked: CheckedFile, depth: AnalysisDepth = 'best', interrupted?: () => boolean): { job?: string; analysis: ClusterAnalysis }[] {
     const out: { job?: string; analysis: ClusterAnalysis }[] = [];
     for (const job of checked.jobs) {
       if (!job.ok || !job.cluster?.ok) continue;
-      const analysis = this.forCluster(job.cluster.path, job.cluster.spec, depth);
+      const analysis = this.forCluster(job.cluster.path, job.cluster.spec, depth, interrupted);
       if (analysis) out.push({ job: job.spec.name, analysis });
     }
     const first = checked.clusters[0];
     if (first?.ok) {
-      const analysis = this.forCluster(path, first.spec, depth);
+      const analysis = this.forCluster(path, first.spec, depth, interrupted);
       if (analysis) out.push({ analysis });
     }
     return out;

@@ -4,10 +4,12 @@
  * The first publish after an edit carries the quick analysis (no capacity suggestion; on a large
  * workspace only the single-node scan; see analysis.ts); once typing pauses for `fullDelayMs`,
  * the full one follows, one file per turn of the event loop, and the next edit cancels what is
- * left of it.
+ * left of it: the files not yet analysed and, when the front counts the changes it passes on
+ * (`changeCount`), the analysis under way, between two failover scenarios.
  */
 import type { Connection } from 'vscode-languageserver';
 import type { ClusterAnalysis } from '../engine/analyzeCluster';
+import { Interrupted } from '../engine/alloc';
 import type { CheckedFile } from '../engine/checkSpec';
 import type { Analyses } from './analysis';
 import { pathToUri, toDiagnostic, type Positions } from './convert';
@@ -16,7 +18,8 @@ import type { Workspace } from './workspace';
 
 /**
  * A pause in typing this long brings the full analysis. It runs on this thread (up to about half a
- * second on a 5,000-task, 1,000-node workspace), so it must not start between keystrokes.
+ * second on a 5,000-task, 1,000-node workspace), so it should not start between keystrokes; an
+ * edit that comes during it stops it (see `changeCount`).
  */
 export const FULL_DELAY_MS = 1000;
 
@@ -28,6 +31,12 @@ export interface DiagnosticsDeps {
   readonly debounceMs: number;
   /** Pause in typing before the full analysis (default FULL_DELAY_MS). */
   readonly fullDelayMs?: number;
+  /**
+   * How many document changes the front has passed on so far, counted as it passes them (before
+   * this thread reads them): a full analysis under way stops when the count moves. Without it
+   * (one thread) the full analysis runs to its end.
+   */
+  readonly changeCount?: () => number;
   readonly log: (message: string) => void;
 }
 
@@ -109,17 +118,29 @@ export class DiagnosticsScheduler {
     this.fullTimer = undefined;
     const [path, ...rest] = paths;
     if (path === undefined || this.stopped || generation !== this.generation) return;
-    guard(this.deps.log, `publishing full diagnostics for ${path}`, () => this.publish(path, 'full'));
-    if (rest.length > 0) setImmediate(() => this.fullPass(rest, generation));
+    const { changeCount } = this.deps;
+    const at = changeCount?.();
+    const interrupted = changeCount && (() => changeCount() !== at);
+    let stopped = false;
+    guard(this.deps.log, `publishing full diagnostics for ${path}`, () => {
+      try {
+        this.publish(path, 'full', interrupted);
+      } catch (err) {
+        // A change is on its way: it brings a new pass.
+        if (!(err instanceof Interrupted)) throw err;
+        stopped = true;
+      }
+    });
+    if (rest.length > 0 && !stopped) setImmediate(() => this.fullPass(rest, generation));
   }
 
   /** 'partial' when what was published lacks the full analysis. */
-  private publish(path: string, depth: 'quick' | 'full'): 'complete' | 'partial' {
+  private publish(path: string, depth: 'quick' | 'full', interrupted?: () => boolean): 'complete' | 'partial' {
     const { workspace, analyses, positions, connection } = this.deps;
     const checked = workspace.check(path);
     if (!checked) return 'complete';
     const completeness = (): 'complete' | 'partial' => (analyses.complete(path, checked) ? 'complete' : 'partial');
-    const results = analyses.forFile(path, checked, depth).map((r) => r.analysis);
+    const results = analyses.forFile(path, checked, depth, interrupted).map((r) => r.analysis);
     const version = workspace.version(path);
     const last = this.published.get(path);
     if (last && last.checked === checked && last.version === version && sameList(last.analyses, results)) return completeness();

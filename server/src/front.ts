@@ -49,6 +49,8 @@ import type { Workspace } from './workspace';
 /** The back as the front sees it: a worker thread in production, a message channel in tests. */
 export interface Back {
   post(message: Message): void;
+  /** A document change is about to be posted (threads.ts counts them for the back). */
+  changing?(): void;
   onMessage(listener: (message: Message) => void): void;
   /** The back stopped (its `exit` handling, or a crash). */
   onExit(listener: (code: number) => void): void;
@@ -75,6 +77,13 @@ function loadEngine(): Engine {
   return engine;
 }
 
+/** Notifications that change what the back analyses. */
+const DOCUMENT_CHANGES = new Set<string>([
+  DidOpenTextDocumentNotification.method,
+  DidChangeTextDocumentNotification.method,
+  DidCloseTextDocumentNotification.method,
+  DidChangeWatchedFilesNotification.method,
+]);
 /** Requests the front answers itself. */
 const LOCAL_REQUESTS = new Set<string>([CompletionRequest.method]);
 /** The id of a replayed `initialize`, whose answer the client must not see. */
@@ -153,7 +162,9 @@ export class Front {
   fromClient(message: Message): void {
     if (Message.isRequest(message) && LOCAL_REQUESTS.has(message.method)) return this.answer(message);
     // The back first: it starts on an edit while this thread does its bookkeeping (nothing the back
-    // sends can be handled here before this call returns).
+    // sends can be handled here before this call returns). A change is counted before it is posted,
+    // so that a full analysis under way on the back stops for it.
+    if (Message.isNotification(message) && DOCUMENT_CHANGES.has(message.method)) this.back.changing?.();
     this.back.post(message);
     if (Message.isRequest(message)) {
       if (message.method === InitializeRequest.method) this.initialized(message);

@@ -17,19 +17,21 @@ import { isMainThread, Worker, workerData } from 'node:worker_threads';
 if (isMainThread) setFlagsFromString('--heap-growing-percent=50');
 
 type Threads = typeof import('./threads');
+type Shared = import('./threads').Shared;
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- evaluated after the worker starts (see above)
 const load = (): Threads => require('./threads') as Threads;
 
 if (process.argv.includes('--single-thread')) load().startSingleThread();
-else if (!isMainThread) load().startBack((workerData as { writeLock: SharedArrayBuffer }).writeLock);
+else if (!isMainThread) load().startBack(workerData as Shared);
 else {
-  // Both threads write whole messages to stdout, one at a time (threads.ts).
-  const writeLock = new SharedArrayBuffer(4);
+  // Both threads write whole messages to stdout, one at a time, and the front counts the changes
+  // it passes on (threads.ts). Made here, before the rest of the server loads.
+  const shared: Shared = { writeLock: new SharedArrayBuffer(4), changes: new SharedArrayBuffer(4) };
   const spawnBack = (): Worker => {
-    const worker = new Worker(__filename, { argv: process.argv.slice(2), stdout: true, workerData: { writeLock } });
+    const worker = new Worker(__filename, { argv: process.argv.slice(2), stdout: true, workerData: shared });
     // stdout is the protocol: whatever the back might print goes to stderr instead.
     worker.stdout.pipe(process.stderr);
     return worker;
   };
-  load().startFront(spawnBack(), spawnBack, writeLock);
+  load().startFront(spawnBack(), spawnBack, shared);
 }

@@ -21,6 +21,8 @@ export interface ServerOptions {
   readonly quickFirstAbove?: number;
   /** Pause in typing before the full analysis (with the capacity suggestion), in ms. */
   readonly fullDelayMs?: number;
+  /** Document changes passed on so far by the front (see DiagnosticsDeps.changeCount). */
+  readonly changeCount?: () => number;
 }
 
 export function startServer(connection: Connection, fs: FileSystem, options: ServerOptions = {}): void {
@@ -37,6 +39,7 @@ export function startServer(connection: Connection, fs: FileSystem, options: Ser
     positions,
     debounceMs: Math.min(50, options.debounceMs ?? 25),
     ...(options.fullDelayMs === undefined ? {} : { fullDelayMs: options.fullDelayMs }),
+    ...(options.changeCount === undefined ? {} : { changeCount: options.changeCount }),
     log,
   });
 

@@ -5,6 +5,10 @@
  * client each thread writes to stdout itself, under one lock (lockedWriter.ts): the back's do not
  * wait for the front, which may be busy (a completion, or its first check of a large file just
  * opened); the front hears of each one in a short note (`SENT`), for its bookkeeping.
+ *
+ * The front also counts the document changes it passes on, in shared memory, before posting each
+ * one: the back, busy with a full analysis it cannot yield from, reads the count between failover
+ * scenarios and stops when it moves (diagnostics.ts), so the edit waits for one scenario, not all.
  */
 import { parentPort, Worker, type MessagePort } from 'node:worker_threads';
 import {
@@ -26,6 +30,14 @@ import { Front, REPLAY_ID, SENT, type Back, type SentParams } from './front';
 import { LockedWriter } from './lockedWriter';
 
 const STDOUT = 1;
+
+/** The memory both threads share (the worker's `workerData`). */
+export interface Shared {
+  /** The stdout lock (lockedWriter.ts). */
+  readonly writeLock: SharedArrayBuffer;
+  /** One Int32: document changes the front has passed on (see above). */
+  readonly changes: SharedArrayBuffer;
+}
 
 /** The whole server, loaded where it runs: the front thread never evaluates it. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on use (see above)
@@ -73,16 +85,18 @@ class BackWriter extends AbstractMessageWriter implements MessageWriter {
 }
 
 /** The back (in the worker): the whole server, reading from the front over the worker's port. */
-export function startBack(writeLock: SharedArrayBuffer): void {
+export function startBack(shared: Shared): void {
   if (!parentPort) throw new Error('the back runs in a worker thread');
-  const connection = createConnection(ProposedFeatures.all, new PortReader(parentPort), new BackWriter(parentPort, writeLock));
-  loadServer().startServer(connection, nodeFileSystem);
+  const connection = createConnection(ProposedFeatures.all, new PortReader(parentPort), new BackWriter(parentPort, shared.writeLock));
+  const changes = new Int32Array(shared.changes);
+  loadServer().startServer(connection, nodeFileSystem, { changeCount: () => Atomics.load(changes, 0) });
   connection.listen();
 }
 
-function asBack(worker: Worker): Back {
+function asBack(worker: Worker, changes: Int32Array): Back {
   return {
     post: (message) => worker.postMessage(message),
+    changing: () => void Atomics.add(changes, 0, 1),
     onMessage: (listener) => worker.on('message', listener),
     onExit: (listener) => worker.on('exit', listener),
     terminate: () => void worker.terminate(),
@@ -90,14 +104,15 @@ function asBack(worker: Worker): Back {
 }
 
 /** The front (on the main thread, with stdio). `first` is the back main.ts started; `spawn` starts another. */
-export function startFront(first: Worker, spawn: () => Worker, writeLock: SharedArrayBuffer): void {
+export function startFront(first: Worker, spawn: () => Worker, shared: Shared): void {
   let next: Worker | undefined = first;
+  const changes = new Int32Array(shared.changes);
   const start = (): Back => {
     const worker = next ?? spawn();
     next = undefined;
-    return asBack(worker);
+    return asBack(worker, changes);
   };
-  const writer = new LockedWriter(STDOUT, writeLock);
+  const writer = new LockedWriter(STDOUT, shared.writeLock);
   const front = new Front(writer, nodeFileSystem, start, (code) => process.exit(code));
   front.listen(new StreamMessageReader(process.stdin));
 }

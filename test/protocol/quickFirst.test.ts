@@ -28,6 +28,17 @@ tasks:
 const JOB = '/ws/web.job.yaml';
 const files = { [JOB]: tight, '/ws/dev.cluster.yaml': cluster };
 
+/** `promise`, or a failure saying `what` after a generous deadline (never a sleep: it ends early). */
+async function within<T>(promise: Promise<T>, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(what)), 10_000)));
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Messages naming a failure-domain scenario (`zone=...`), which only the full analysis has. */
 function domainMessages(p: PublishDiagnosticsParams): string[] {
   return p.diagnostics.map(messageOf).filter((m) => /zone=/.test(m));
@@ -56,9 +67,46 @@ test('the full pass publishes failure-domain warnings once typing pauses', async
     check();
   });
   await client.open(JOB, tight);
-  const deadline = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the full analysis never published failure-domain warnings')), 10_000));
-  const p = await Promise.race([full, deadline]);
+  const p = await within(full, 'the full analysis never published failure-domain warnings');
   assert.ok(domainMessages(p).length > 0);
   assert.equal(p.version, 1);
+  await client.shutdown();
+});
+
+test('a change counted while the full analysis runs stops it; the pass after that change publishes in its place', async () => {
+  const fs = new MemoryFileSystem(files);
+  // The count moves on its first read inside the analysis (between two scenarios), as when the
+  // front passes on an edit then; after that it stays put.
+  let moving = true;
+  let reads = 0;
+  let toldToStop: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => (toldToStop = resolve));
+  const changeCount = (): number => {
+    reads++;
+    if (!moving || reads < 2) return 0;
+    moving = false;
+    toldToStop();
+    return 1;
+  };
+  const client = await startOn('/ws', fs, 5, { quickFirstAbove: 0, fullDelayMs: 50, changeCount });
+  const published: PublishDiagnosticsParams[] = [];
+  const full = new Promise<PublishDiagnosticsParams>((resolve) => {
+    const next = (): void => {
+      void client.nextDiagnostics(JOB).then((p) => {
+        published.push(p);
+        if (domainMessages(p).length > 0) resolve(p);
+        else next();
+      });
+    };
+    next();
+  });
+  await client.open(JOB, tight);
+  await within(stopped, 'the full analysis never read the change count');
+  // The change that the count announced.
+  await client.change(JOB, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# edited\n' }]);
+  const p = await within(full, 'the full analysis never published');
+  assert.equal(p.version, 2, 'the full analysis is the one after the change');
+  assert.ok(published.slice(0, -1).every((q) => domainMessages(q).length === 0), 'the stopped analysis published nothing');
+  assert.deepEqual(client.logs.filter((m) => m.startsWith('[error]')), [], 'a stop is not an error');
   await client.shutdown();
 });

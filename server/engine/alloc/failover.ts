@@ -29,6 +29,19 @@ const DEFAULT_MAX_SCENARIOS = 20000;
  * on it, so the rest get a short reason. Hover and `explainTask` still explain any task on request.
  */
 export const EXPLAINED_PER_SCENARIO = 25;
+
+/** A scan stopped because its caller said so (FailoverOptions.interrupted): it has no result. */
+export class Interrupted extends Error {
+  constructor() {
+    super('the failover scan was interrupted');
+    this.name = 'Interrupted';
+  }
+}
+
+/** Throws Interrupted when the caller asks for the scan to stop. */
+export function checkpoint(options: FailoverOptions): void {
+  if (options.interrupted?.() === true) throw new Interrupted();
+}
 const UNEXPLAINED = 'no surviving node has room for it (explained in full for the first tasks of this scenario)';
 
 export interface ScenarioSpec {

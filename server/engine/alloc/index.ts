@@ -7,6 +7,8 @@ export { explainTask } from './explain';
 export { planAndSimulate, simulateFailover, type PlanAndScans, type PlanScanMemo } from './simulateFailover';
 /** The reference re-placement after a loss: what the preview's scenario and the live controller do. */
 export { scenarioByAllocate } from './failover';
+/** Thrown by a scan whose caller asked it to stop (FailoverOptions.interrupted). */
+export { Interrupted } from './failover';
 export { formatCpus, formatMiB, formatResources } from './format';
 export type {
   AllocationInput,

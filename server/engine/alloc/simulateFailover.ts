@@ -1,7 +1,7 @@
 /** simulateFailover(): every scenario of SPEC.md §3, whether the job is safe, and what would make it so. */
 import { allocateState } from './allocate';
 import { type Context, createContext } from './context';
-import { enumerateScenarios, FailoverSimulator, isSafe } from './failover';
+import { checkpoint, enumerateScenarios, FailoverSimulator, isSafe } from './failover';
 import type { PlanMemo } from './replay';
 import { ScenarioCache, type ScanMemo } from './scanReuse';
 import { suggestCapacity } from './suggest';
@@ -57,6 +57,7 @@ export function planAndSimulate(
 function report(ctx: Context, input: AllocationInput, plan: Plan, options: FailoverOptions, cache: ScenarioCache): FailoverReport {
   const { scenarios: specs, truncated } = enumerateScenarios(ctx, input.down, options);
   const scenarios: FailoverScenario[] = specs.map((s) => {
+    checkpoint(options);
     // Built field by field: a thousand object spreads per keystroke showed in profiles.
     const { moves, evicted, unplaced } = cache.outcome(s.lost);
     return s.domain === undefined ? { lost: s.lost, kind: s.kind, moves, evicted, unplaced } : { lost: s.lost, kind: s.kind, domain: s.domain, moves, evicted, unplaced };

@@ -11,7 +11,7 @@ import { allocate } from './allocate';
 import { createContext } from './context';
 import { D } from './nodeTables';
 import { stateOfPlan } from './explain';
-import { enumerateScenarios, FailoverSimulator, placementsOf } from './failover';
+import { checkpoint, enumerateScenarios, FailoverSimulator, placementsOf } from './failover';
 import { formatNames, formatResources } from './format';
 import { countChecks, failedCount, fixedPortsFree } from './search';
 import type { AllocationInput, CapacitySuggestion, FailoverOptions, Plan } from './types';
@@ -49,6 +49,7 @@ function firstFailure(input: AllocationInput, plan: Plan, options: FailoverOptio
   const relevant = jobTasks(input, options.job);
   const sim = new FailoverSimulator(ctx, input, plan);
   for (const spec of enumerateScenarios(ctx, input.down, options).scenarios) {
+    checkpoint(options);
     const tasks = sim.run(spec.lost).unplaced.map((u) => u.task).filter(relevant);
     if (tasks.length > 0) return { lost: spec.lost, tasks };
   }
@@ -95,6 +96,7 @@ export function suggestCapacity(input: AllocationInput, plan: Plan, options: Fai
   let base = plan;
   let verifying = false;
   for (let round = 0; round < MAX_ROUNDS; round++) {
+    checkpoint(options);
     const enlarged = augment(input, added);
     const current = verifying ? allocate(enlarged) : base;
     const failure = firstFailure(enlarged, current, options);

@@ -83,6 +83,11 @@ export interface FailoverOptions {
   readonly maxScenarios?: number;
   /** Compute a capacity suggestion when not safe (default true). */
   readonly suggest?: boolean;
+  /**
+   * Asked before each scenario (and each round of a suggestion): true stops the scan by throwing
+   * Interrupted. For a caller that has newer input to analyse than the one under way.
+   */
+  readonly interrupted?: () => boolean;
 }
 
 export interface FailoverMove {
