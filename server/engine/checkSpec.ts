@@ -109,29 +109,49 @@ export function createSpecChecker(schema: SchemaValidator = createSchemaValidato
     return clusters;
   };
 
-  /** Primers of the cluster files that the jobs of `file` name by path, and that are not checked at their text. */
-  const clusterPrimers = (path: string, file: SpecFile, host: SpecHost): Primer[] => {
-    const primers: Primer[] = [];
+  /** The cluster files that the jobs of `file` name by path and that are not checked at their text, each with its parse's primer. */
+  const namedClusters = (path: string, file: SpecFile, host: SpecHost): { path: string; text: string; primer: Primer }[] => {
+    const out: { path: string; text: string; primer: Primer }[] = [];
     for (const doc of file.documents) {
       const ref = kindOf(doc, path) === 'Job' && isRecord(doc.value) ? doc.value['cluster'] : undefined;
       if (typeof ref !== 'string' || !looksLikePath(ref)) continue;
       const target = resolveRelative(path, ref);
       const text = host.readFile(target);
-      if (text === undefined || clusterFiles.get(target)?.text === text) continue;
-      primers.push(primeParse(text, clusterCache(target)));
+      if (text === undefined || clusterFiles.get(target)?.text === text || out.some((c) => c.path === target)) continue;
+      out.push({ path: target, text, primer: primeParse(text, clusterCache(target)) });
     }
-    return primers;
+    return out;
   };
 
   return {
     prime(path, text, host, cache) {
       const own = primeParse(text, cache);
-      let clusters: Primer[] | undefined;
+      let file: SpecFile | undefined;
+      let clusters: { path: string; text: string; primer: Primer }[] | undefined;
+      // Then the documents' list items, validated and modelled (itemStages.ts).
+      let lists: { doc: SpecDocument; kind: DocumentKind; next: number }[] | undefined;
       return {
         step(more) {
           if (!own.step(more)) return false;
-          clusters ??= clusterPrimers(path, parseSpec(text, cache), host);
-          return clusters.every((primer) => primer.step(more));
+          file ??= parseSpec(text, cache);
+          clusters ??= namedClusters(path, file, host);
+          if (!clusters.every((c) => c.primer.step(more))) return false;
+          if (!lists) {
+            lists = [];
+            for (const doc of file.documents) {
+              const kind = kindOf(doc, path);
+              if (kind) lists.push({ doc, kind, next: 0 });
+            }
+            for (const c of clusters) {
+              for (const doc of parseSpec(c.text, clusterCache(c.path)).documents) if (kindOf(doc, c.path) === 'Cluster') lists.push({ doc, kind: 'Cluster', next: 0 });
+            }
+          }
+          for (const list of lists) {
+            const { next, done } = stages.prime(list.doc, list.kind, list.next, more);
+            list.next = next;
+            if (!done) return false;
+          }
+          return true;
         },
       };
     },

@@ -7,7 +7,7 @@
  * Documents parsed whole go through the plain stages. Both give the same result.
  */
 import type { ClusterNode, ClusterSpec, JobSpec, Problem, TaskSpec } from './model';
-import { chunkDocument, listItemsOf, type DocumentKind, type ListItem, type ParsedChunk, type SpecDocument } from './parseSpec';
+import { chunkDocument, isRecord, listItemsOf, type DocumentKind, type ListItem, type ParsedChunk, type SpecDocument } from './parseSpec';
 import { shiftBuilt, shiftNode, shiftTask, toCluster, toItemModel, toJob, type Built } from './toModel';
 import { LIST_KEY, type SchemaValidator } from './validateSchema';
 
@@ -15,6 +15,12 @@ export interface ItemStages {
   schema(doc: SpecDocument, kind: DocumentKind): Problem[];
   job(doc: SpecDocument): Built<JobSpec>;
   cluster(doc: SpecDocument): Built<ClusterSpec>;
+  /**
+   * Validates and models the list items of `doc` from item `from` on, while `more()` says so,
+   * ahead of the check that will ask for them: `next`, the first item left, and whether none is.
+   * Only what the memos keep is done: an item's validity, its model.
+   */
+  prime(doc: SpecDocument, kind: DocumentKind, from: number, more: () => boolean): { next: number; done: boolean };
 }
 
 interface ItemMemo<T> {
@@ -68,6 +74,20 @@ export function createItemStages(validator: SchemaValidator): ItemStages {
     cluster(doc) {
       const items = listOf(doc, 'Cluster');
       return items ? toCluster(doc, (i) => itemModel<ClusterNode>('Cluster', items[i], shiftNode)) : toCluster(doc);
+    },
+    prime(doc, kind, from, more) {
+      const items = listOf(doc, kind) ?? [];
+      let i = from;
+      for (; i < items.length && more(); i++) {
+        const item = items[i];
+        const memo = memoOf(kind, item.chunk);
+        memo.valid ??= validator.validateItem(doc, kind, i).length === 0;
+        // The model of a mapping only, as job() and cluster() ask.
+        if (!isRecord(item.chunk.value)) continue;
+        if (kind === 'Job') itemModel<TaskSpec>(kind, item, shiftTask);
+        else itemModel<ClusterNode>(kind, item, shiftNode);
+      }
+      return { next: i, done: i >= items.length };
     },
   };
 }

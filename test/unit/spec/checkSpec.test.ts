@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { createSpecChecker, isBerthFile, kindFromPath, type SpecHost } from '../../../server/engine/checkSpec';
 import type { Problem } from '../../../server/engine/model';
 import { createParseCache } from '../../../server/engine/parseSpec';
+import { createSchemaValidator, type SchemaValidator } from '../../../server/engine/validateSchema';
 import { itemsPerStep, yamlParses } from './yamlParses';
 
 /** An in-memory file system that records every path read. */
@@ -259,19 +260,28 @@ describe('results', () => {
 });
 
 describe('priming', () => {
-  test('the primer parses the job\'s items, then its cluster file\'s; the check after it parses skeletons only', () => {
+  test('the primer parses the job\'s items and its cluster file\'s, then validates and models them; the check after it does neither', () => {
     const host = fakeHost({ '/w/clusters/dev.cluster.yaml': DEV });
     const text = jobText('../clusters/dev.cluster.yaml', '  - name: web\n    resources: { cpus: 1, mem: 1Gi }\n');
-    const checker = createSpecChecker();
+    // The real validator, counting the items it validates.
+    const real = createSchemaValidator();
+    let validated = 0;
+    const schema: SchemaValidator = { ...real, validateItem: (...args) => (validated++, real.validateItem(...args)) };
+    const checker = createSpecChecker(schema);
     const cache = createParseCache();
     const primer = checker.prime('/w/jobs/web.job.yaml', text, host, cache);
     const steps: boolean[] = [];
-    yamlParses(() => {
+    const parsed = yamlParses(() => {
       for (let done = false; !done; ) steps.push((done = primer.step(itemsPerStep(1))));
     });
-    assert.deepEqual(steps, [false, false, false, true], 'two tasks, then two nodes, one per step');
+    // One item per step: two tasks and two nodes parsed, then validated and modelled.
+    assert.deepEqual(steps, [false, false, false, false, false, false, false, true]);
+    assert.equal(parsed, 4 + 2, 'each item once, and the two skeletons');
+    assert.equal(validated, 4);
     let problems: readonly Problem[] = [];
-    assert.equal(yamlParses(() => (problems = checker.check('/w/jobs/web.job.yaml', text, host, cache).problems)), 2, 'the job\'s and the cluster\'s skeleton');
+    const checkParses = yamlParses(() => (problems = checker.check('/w/jobs/web.job.yaml', text, host, cache).problems));
+    assert.equal(checkParses, 2, 'the job\'s and the cluster\'s skeleton only');
+    assert.equal(validated, 4, 'no item validated again');
     assert.deepEqual(codes(problems), codes(createSpecChecker().check('/w/jobs/web.job.yaml', text, host).problems));
   });
 });
