@@ -102,6 +102,25 @@ test('chunked parse agrees with the whole parse on random edits of the examples'
   );
 });
 
+test('a parse after a primer (stepped a few items at a time) agrees with the whole parse on random edits of the examples', () => {
+  const texts = exampleTexts().map((e) => e.text);
+  const cache = createParseCache();
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: texts.length - 1 }), fc.nat(), fc.nat({ max: 40 }), fc.string({ maxLength: 12 }), fc.integer({ min: 1, max: 4 }), (which, at, del, insert, perStep) => {
+      const text = texts[which] ?? '';
+      const pos = at % (text.length + 1);
+      const edited = text.slice(0, pos) + insert + text.slice(Math.min(text.length, pos + del));
+      const primer = primeParse(edited, cache);
+      for (let steps = 0; !primer.step(itemsPerStep(perStep)); steps++) assert.ok(steps < 10_000, 'the primer ends');
+      const chunked = parseSpec(edited, cache);
+      const whole = parseWhole(edited);
+      if (whole.problems.length === 0 && chunked.problems.length === 0) assertSame(chunked, whole, JSON.stringify(edited.slice(Math.max(0, pos - 20), pos + 20)));
+      else assert.equal(whole.problems.some((p) => p.severity === 'error'), chunked.problems.some((p) => p.severity === 'error'), 'both see an error');
+    }),
+    { numRuns: 1500 },
+  );
+});
+
 test('anchors and aliases across items are parsed whole, with the same result', () => {
   const text = 'kind: Job\nres: &r { cpus: 1, mem: 1Gi }\ntasks:\n  - name: a\n    resources: *r\n  - &b\n    name: b\n    resources: { cpus: 2 }\n';
   const cache = createParseCache();
