@@ -16,6 +16,7 @@ import { tooDeepAt } from '../../../server/engine/yamlText';
 import { toCluster, toJob } from '../../../server/engine/toModel';
 import { createSchemaValidator, LIST_KEY } from '../../../server/engine/validateSchema';
 import { exampleSpecs, type SpecText } from './repoRoot';
+import { itemsPerStep } from './yamlParses';
 
 /**
  * A job of 40 tasks in the benchmark's shape (bench/util/generate.ts), with dependencies, dynamic
@@ -323,5 +324,36 @@ test('a warm re-check equals a fresh check when the job and its cluster file are
       });
     }),
     { numRuns: 200 },
+  );
+});
+
+test('a check after priming, whole or in part, equals a fresh check when the job and its cluster file are edited in turn', () => {
+  const job = files.find((f) => f.path === '/gen/bench.job.yaml');
+  const cluster = files.find((f) => f.path === '/gen/bench.cluster.yaml');
+  assert.ok(job && cluster);
+  // Before each check, the primer runs for a number of steps (0: none; large: to its end), a few
+  // items per step, as the front runs it between messages.
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.boolean(), editArb, fc.nat({ max: 400 }), fc.integer({ min: 1, max: 50 })), { minLength: 1, maxLength: 6 }), (steps) => {
+      let jobText = job.text;
+      let clusterText = cluster.text;
+      const host: SpecHost = { readFile: (path) => (path === cluster.path ? clusterText : undefined) };
+      const checker = createSpecChecker(validator);
+      const cache = createParseCache();
+      const compare = (primeSteps: number, perStep: number, label: string): void => {
+        const primer = checker.prime(job.path, jobText, host, cache);
+        for (let s = 0; s < primeSteps && !primer.step(itemsPerStep(perStep)); s++);
+        const primed = checker.check(job.path, jobText, host, cache);
+        const fresh = createSpecChecker(validator).check(job.path, jobText, host, createParseCache());
+        assert.deepStrictEqual(primed, fresh, `${label}: primed and fresh checks differ`);
+      };
+      compare(1000, 50, 'before any edit');
+      steps.forEach(([onCluster, e, primeSteps, perStep], k) => {
+        if (onCluster) clusterText = applyEdit(clusterText, e);
+        else jobText = applyEdit(jobText, e);
+        compare(primeSteps, perStep, `after edit ${k + 1} of the ${onCluster ? 'cluster' : 'job'} ${JSON.stringify(e)}, ${primeSteps} steps of ${perStep}`);
+      });
+    }),
+    { numRuns: 60 },
   );
 });
