@@ -126,12 +126,18 @@ export class DiagnosticsScheduler {
       try {
         this.publish(path, 'full', interrupted);
       } catch (err) {
-        // A change is on its way: it brings a new pass.
         if (!(err instanceof Interrupted)) throw err;
         stopped = true;
       }
     });
-    if (rest.length > 0 && !stopped) setImmediate(() => this.fullPass(rest, generation));
+    if (!stopped) {
+      if (rest.length > 0) setImmediate(() => this.fullPass(rest, generation));
+      return;
+    }
+    // A change is on its way. One to a Berth file cancels this retry and brings a pass of its own;
+    // one to another file (which the front counts too) does not, and the pass runs again after
+    // the same pause.
+    this.fullTimer = setTimeout(() => this.fullPass(paths, generation), this.deps.fullDelayMs ?? FULL_DELAY_MS);
   }
 
   /** 'partial' when what was published lacks the full analysis. */

@@ -73,22 +73,25 @@ test('the full pass publishes failure-domain warnings once typing pauses', async
   await client.shutdown();
 });
 
-test('a change counted while the full analysis runs stops it; the pass after that change publishes in its place', async () => {
-  const fs = new MemoryFileSystem(files);
-  // The count moves on its first read inside the analysis (between two scenarios), as when the
-  // front passes on an edit then; after that it stays put.
-  let moving = true;
+/**
+ * A change count that moves once, on its first read inside an analysis (between two scenarios), as
+ * when the front passes on a change then; `onMove` runs at that moment (the change in flight).
+ */
+function movingOnce(onMove: () => void): () => number {
+  let moved = false;
   let reads = 0;
-  let toldToStop: () => void = () => undefined;
-  const stopped = new Promise<void>((resolve) => (toldToStop = resolve));
-  const changeCount = (): number => {
+  return () => {
     reads++;
-    if (!moving || reads < 2) return 0;
-    moving = false;
-    toldToStop();
+    // The first read is the pass's own, at its start.
+    if (moved || reads < 2) return moved ? 1 : 0;
+    moved = true;
+    onMove();
     return 1;
   };
-  const client = await startOn('/ws', fs, 5, { quickFirstAbove: 0, fullDelayMs: 50, changeCount });
+}
+
+/** Every publish for JOB, in order, and the first with failure-domain warnings. */
+function watchFull(client: Awaited<ReturnType<typeof startOn>>): { published: PublishDiagnosticsParams[]; full: Promise<PublishDiagnosticsParams> } {
   const published: PublishDiagnosticsParams[] = [];
   const full = new Promise<PublishDiagnosticsParams>((resolve) => {
     const next = (): void => {
@@ -100,13 +103,37 @@ test('a change counted while the full analysis runs stops it; the pass after tha
     };
     next();
   });
+  return { published, full };
+}
+
+test('an edit counted while the full analysis runs stops it; the pass after that edit publishes in its place', async () => {
+  const started: { client?: Awaited<ReturnType<typeof startOn>> } = {};
+  let edited: Promise<number> | undefined;
+  // The edit goes out as the count moves, as the front posts it right after counting it.
+  const changeCount = movingOnce(() => {
+    edited = started.client?.change(JOB, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# edited\n' }]);
+  });
+  const client = (started.client = await startOn('/ws', new MemoryFileSystem(files), 5, { quickFirstAbove: 0, fullDelayMs: 50, changeCount }));
+  const { published, full } = watchFull(client);
   await client.open(JOB, tight);
-  await within(stopped, 'the full analysis never read the change count');
-  // The change that the count announced.
-  await client.change(JOB, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# edited\n' }]);
   const p = await within(full, 'the full analysis never published');
-  assert.equal(p.version, 2, 'the full analysis is the one after the change');
+  assert.ok(edited, 'the count moved during a full analysis');
+  assert.equal(await edited, 2);
+  assert.equal(p.version, 2, 'the full analysis is the one after the edit');
   assert.ok(published.slice(0, -1).every((q) => domainMessages(q).length === 0), 'the stopped analysis published nothing');
   assert.deepEqual(client.logs.filter((m) => m.startsWith('[error]')), [], 'a stop is not an error');
+  await client.shutdown();
+});
+
+test('a change counted that is not to a Berth file (nothing re-analyses for it): the stopped full analysis runs again after the pause', async () => {
+  let moved = false;
+  const changeCount = movingOnce(() => (moved = true));
+  const client = await startOn('/ws', new MemoryFileSystem(files), 5, { quickFirstAbove: 0, fullDelayMs: 50, changeCount });
+  const { full } = watchFull(client);
+  await client.open(JOB, tight);
+  const p = await within(full, 'the full analysis never ran again');
+  assert.ok(moved, 'the count moved during a full analysis');
+  assert.equal(p.version, 1);
+  assert.deepEqual(client.logs.filter((m) => m.startsWith('[error]')), []);
   await client.shutdown();
 });
