@@ -296,15 +296,34 @@ function planChunks(text: string, cache: ParseCache): ChunkPlan | undefined {
   return { layout, regions, lists, itemDepth };
 }
 
+/** A LastParse being filled, item by item, into arrays made at their final size (a re-check of 5,000 items grew them push by push). */
+interface LastParseFill {
+  readonly last: LastParse;
+  filled: number;
+}
+
+function lastParseOf(text: string, layout: Layout, items: number): LastParseFill {
+  return { last: { text, layout, starts: new Array<number>(items), ends: new Array<number>(items), chunks: new Array<ParsedChunk>(items) }, filled: 0 };
+}
+
+function fillItem(fill: LastParseFill, start: number, end: number, chunk: ParsedChunk): void {
+  const { last } = fill;
+  last.starts[fill.filled] = start;
+  last.ends[fill.filled] = end;
+  last.chunks[fill.filled++] = chunk;
+}
+
 function parseChunked(text: string, plan: ChunkPlan, cache: ParseCache): SpecFile | undefined {
-  const next: LastParse = { text, layout: plan.layout, starts: [], ends: [], chunks: [] };
+  let items = 0;
+  for (const planned of plan.regions) items += planned.split?.items.length ?? 0;
+  const next = lastParseOf(text, plan.layout, items);
   const documents: SpecDocument[] = [];
   for (const planned of plan.regions) {
     const doc = parseRegion(text, planned, cache, next, documents.length);
     if (doc === 'fallback') return undefined;
     documents.push(doc);
   }
-  cache.last = next;
+  cache.last = next.last;
   return { text, documents, problems: documents.flatMap((d) => d.problems) };
 }
 
@@ -349,7 +368,7 @@ function previousChunks(last: LastParse | undefined, text: string, diff: TextDif
   };
 }
 
-function parseRegion(text: string, planned: PlannedRegion, cache: ParseCache, next: LastParse, index: number): SpecDocument | 'fallback' {
+function parseRegion(text: string, planned: PlannedRegion, cache: ParseCache, next: LastParseFill, index: number): SpecDocument | 'fallback' {
   const { region, split } = planned;
   const body = text.slice(region.start, region.end);
   // The skeleton is the document without the list items; parse it whole (it is small).
@@ -366,11 +385,13 @@ function parseRegion(text: string, planned: PlannedRegion, cache: ParseCache, ne
   for (const [p, info] of walked.nodes) nodes.set(p, info.keySpan ? { span: shift(info.span), keySpan: shift(info.keySpan) } : { span: shift(info.span) });
   const problems = walked.problems.map((p) => ({ ...p, span: shift(p.span) }));
   let value = walked.value;
-  const chunks: ListItem[] = [];
+  let chunks: ListItem[] = [];
   if (split) {
     if (!isRecord(value) || value[split.key] !== null) return 'fallback';
-    const items: unknown[] = [];
-    for (let k = 0; k < split.items.length; k++) {
+    const n = split.items.length;
+    const items = new Array<unknown>(n);
+    chunks = new Array<ListItem>(n);
+    for (let k = 0; k < n; k++) {
       const item = split.items[k];
       let chunk = planned.chunks[k];
       if (!chunk) {
@@ -379,11 +400,9 @@ function parseRegion(text: string, planned: PlannedRegion, cache: ParseCache, ne
         const depth = planned.depths[k];
         if (depth) cache.depths.set(chunk, depth);
       }
-      next.starts.push(item.start);
-      next.ends.push(item.end);
-      next.chunks.push(chunk);
-      chunks.push({ base: item.start, chunk });
-      items.push(chunk.value);
+      fillItem(next, item.start, item.end, chunk);
+      chunks[k] = { base: item.start, chunk };
+      items[k] = chunk.value;
       for (const p of chunk.problems) problems.push({ ...p, span: { start: p.span.start + item.start, end: p.span.end + item.start } });
     }
     value = { ...value, [split.key]: items };
@@ -441,17 +460,16 @@ export function primeParse(text: string, cache: ParseCache): Primer {
         }
         if (k < split.items.length) break;
       }
-      const next: LastParse = { text, layout: plan.layout, starts: [], ends: [], chunks: [] };
+      let known = 0;
+      for (const { chunks } of lists) for (const chunk of chunks) if (chunk) known++;
+      const next = lastParseOf(text, plan.layout, known);
       for (const { split, chunks } of lists) {
-        split.items.forEach((item, i) => {
+        for (let i = 0; i < split.items.length; i++) {
           const chunk = chunks[i];
-          if (!chunk) return;
-          next.starts.push(item.start);
-          next.ends.push(item.end);
-          next.chunks.push(chunk);
-        });
+          if (chunk) fillItem(next, split.items[i].start, split.items[i].end, chunk);
+        }
       }
-      cache.last = left = next;
+      cache.last = left = next.last;
       return l >= lists.length;
     },
   };

@@ -121,14 +121,17 @@ export function tooDeepInPieces(text: string, lists: readonly DepthList[], itemD
   const lineStart = (at: number): boolean => at === 0 || at === text.length || text.charCodeAt(at - 1) === 10;
   const state = createDepthState();
   let pos = 0;
-  for (const [l, list] of lists.entries()) {
+  // Index loops: an entries() pair per item showed in a re-check's allocation profile (5,000 items).
+  for (let l = 0; l < lists.length; l++) {
+    const list = lists[l];
     if (!lineStart(list.start) || !lineStart(list.end)) return 'whole';
     const before = scanDepth(text, pos, list.start, state);
     if (before !== undefined) return before;
     if (state.flow !== 0) return 'whole';
     const outside = state.indents.filter((c) => c < list.indent);
     let inside: readonly number[] = [];
-    for (const [k, item] of list.items.entries()) {
+    for (let k = 0; k < list.items.length; k++) {
+      const item = list.items[k];
       if (!lineStart(item.start) || !lineStart(item.end)) return 'whole';
       const d = itemDepth(l, k, outside.length);
       if (!d.alone) return 'whole';
