@@ -43,6 +43,17 @@ type ValueSlot = Extract<Slot, { kind: 'value' }>;
  */
 type Item = Omit<CompletionItem, 'textEdit'> & { newText?: string; describe?: () => string };
 
+/**
+ * A list too long to make every item of (a job's task names, a cluster's node names): its labels,
+ * and item i, made only for the items sent (5,000 items and closures per keystroke showed in the
+ * thread's garbage).
+ */
+interface LongList {
+  readonly labels: readonly string[];
+  item(i: number): Item;
+}
+type Items = Item[] | LongList;
+
 /** What completion reads: documents and the spec check, never an analysis (see front.ts). */
 export type CompletionContext = Pick<FeatureContext, 'workspace' | 'positions' | 'documents'>;
 
@@ -111,11 +122,17 @@ export const MAX_ITEMS = 200;
  * At most MAX_ITEMS items, those matching what is typed so far first (the editor filters further).
  * A cut list is marked incomplete, so that the editor asks again as the user types on.
  */
-function capped(items: Item[], prefix: string): { items: Item[]; isIncomplete: boolean } {
-  if (items.length <= MAX_ITEMS) return { items, isIncomplete: false };
+function capped(list: Items, prefix: string): { items: Item[]; isIncomplete: boolean } {
   const p = prefix.toLowerCase();
-  const matching = p === '' ? items : items.filter((i) => (i.filterText ?? i.label).toLowerCase().includes(p));
-  return { items: matching.slice(0, MAX_ITEMS), isIncomplete: true };
+  if (Array.isArray(list)) {
+    if (list.length <= MAX_ITEMS) return { items: list, isIncomplete: false };
+    const matching = p === '' ? list : list.filter((i) => (i.filterText ?? i.label).toLowerCase().includes(p));
+    return { items: matching.slice(0, MAX_ITEMS), isIncomplete: true };
+  }
+  const { labels } = list;
+  const items: Item[] = [];
+  for (let i = 0; i < labels.length && items.length < MAX_ITEMS; i++) if (p === '' || labels[i].toLowerCase().includes(p)) items.push(list.item(i));
+  return { items, isIncomplete: labels.length > MAX_ITEMS };
 }
 
 /** The kind a document says in its text (`kind: Job`), for documents that do not parse yet. */
@@ -129,7 +146,7 @@ function kindInText(text: string, offset: number): DocumentKind | undefined {
 // ---------------------------------------------------------------------------------------------
 // Keys
 
-function keyItems(scope: Scope, slot: Extract<Slot, { kind: 'key' }>): Item[] {
+function keyItems(scope: Scope, slot: Extract<Slot, { kind: 'key' }>): Items {
   if (!scope.kind) return slot.path.length === 0 ? rootKeysUnknownKind(slot.present) : [];
   const schema = schemaAt(scope.kind, slot.path);
   if (!schema) return [];
@@ -214,7 +231,7 @@ function valueSnippet(schema: JsonSchema, n: { next: number }, style: 'flow' | '
 // ---------------------------------------------------------------------------------------------
 // Values
 
-function valueItems(scope: Scope, slot: ValueSlot): Item[] {
+function valueItems(scope: Scope, slot: ValueSlot): Items {
   const p = slot.path;
   if (p.length === 1 && p[0] === 'kind') return (scope.kind ? [scope.kind] : (['Job', 'Cluster'] as const)).map((k) => ({ label: k, kind: CompletionItemKind.EnumMember, detail: 'the kind of document', documentation: infoOf(schemaAt(k, ['kind']) ?? {}).description ?? '' }));
   if (!scope.kind) return p.length === 1 && p[0] === 'apiVersion' ? [{ label: 'berth/v1', kind: CompletionItemKind.EnumMember, detail: 'the spec format version' }] : [];
@@ -225,12 +242,16 @@ function valueItems(scope: Scope, slot: ValueSlot): Item[] {
   const special = scope.kind === 'Job' ? jobValues(scope, slot) : clusterValues(scope, slot);
   // Every item says what it is and, in a short list, carries the field's own description.
   if (special) {
-    // Filled in place (the items are new): a job's task names are thousands.
+    // Filled in place (the items are new), and in a long list only on the items sent.
     const summary = typeSummary(info);
-    for (const item of special) {
+    const documented = (Array.isArray(special) ? special.length : special.labels.length) <= DOCUMENTED_ITEMS ? docs : undefined;
+    const filled = (item: Item): Item => {
       if (item.detail === undefined && item.describe === undefined) item.detail = summary;
-      if (!item.documentation && docs && special.length <= DOCUMENTED_ITEMS) item.documentation = docs;
-    }
+      if (!item.documentation && documented) item.documentation = documented;
+      return item;
+    };
+    if (!Array.isArray(special)) return { labels: special.labels, item: (i) => filled(special.item(i)) };
+    for (const item of special) filled(item);
     return special;
   }
   const items: Item[] = [];
@@ -252,7 +273,7 @@ function valueItems(scope: Scope, slot: ValueSlot): Item[] {
   return items;
 }
 
-function jobValues(scope: Scope, slot: ValueSlot): Item[] | undefined {
+function jobValues(scope: Scope, slot: ValueSlot): Items | undefined {
   const p = slot.path;
   if (p.length === 1 && p[0] === 'cluster') return clusterRefs(scope);
   if (p[0] === 'failover' && p[1] === 'domains' && typeof p[2] === 'number') {
@@ -272,7 +293,7 @@ function jobValues(scope: Scope, slot: ValueSlot): Item[] | undefined {
   return undefined;
 }
 
-function clusterValues(scope: Scope, slot: ValueSlot): Item[] | undefined {
+function clusterValues(scope: Scope, slot: ValueSlot): Items | undefined {
   const p = slot.path;
   if (p[0] === 'nodes' && p[2] === 'attributes' && typeof p[3] === 'string' && scope.cluster) return attributeValues(scope.cluster, p[3]);
   return undefined;
@@ -284,15 +305,20 @@ function otherEntries(slot: ValueSlot): string[] {
 }
 
 /** Task names of the job at the cursor, but the task itself and those already listed. */
-function taskNames(scope: Scope, taskIndex: number, taken: readonly string[]): Item[] {
+function taskNames(scope: Scope, taskIndex: number, taken: readonly string[]): LongList {
   const job = scope.checked.jobs.find((j) => j.doc === scope.doc) ?? scope.checked.jobs[0];
-  if (!job) return [];
+  if (!job) return { labels: [], item: () => ({ label: '' }) };
   const tasks = isRecord(job.doc.value) && Array.isArray(job.doc.value['tasks']) ? (job.doc.value['tasks'] as unknown[]) : [];
   const self = tasks[taskIndex];
   const selfName = isRecord(self) && typeof self['name'] === 'string' ? self['name'] : undefined;
-  return job.spec.tasks
-    .filter((t) => t.name !== '' && t.name !== selfName && !taken.includes(t.name))
-    .map((t) => ({ label: t.name, kind: CompletionItemKind.Reference, describe: () => `task · ${resources(t.resources)}${t.instances > 1 ? ` · ${t.instances} instances` : ''}` }));
+  const offered = job.spec.tasks.filter((t) => t.name !== '' && t.name !== selfName && !taken.includes(t.name));
+  return {
+    labels: offered.map((t) => t.name),
+    item: (i) => {
+      const t = offered[i];
+      return { label: t.name, kind: CompletionItemKind.Reference, describe: () => `task · ${resources(t.resources)}${t.instances > 1 ? ` · ${t.instances} instances` : ''}` };
+    },
+  };
 }
 
 function clusterRefs(scope: Scope): Item[] {
@@ -314,8 +340,11 @@ function attributeNames(cluster: ClusterSpec, withHostname: boolean): Item[] {
 }
 
 /** Values of an attribute on the nodes, or node names for `hostname`. */
-function attributeValues(cluster: ClusterSpec, field: string): Item[] {
-  if (field === 'hostname') return cluster.nodes.map((n) => ({ label: n.name, kind: CompletionItemKind.Value, describe: () => `node · ${resources(n.resources)}` }));
+function attributeValues(cluster: ClusterSpec, field: string): Items {
+  if (field === 'hostname') {
+    const { nodes } = cluster;
+    return { labels: nodes.map((n) => n.name), item: (i) => ({ label: nodes[i].name, kind: CompletionItemKind.Value, describe: () => `node · ${resources(nodes[i].resources)}` }) };
+  }
   const nodes = new Map<string, string[]>();
   for (const n of cluster.nodes) {
     const v = n.attributes[field];
