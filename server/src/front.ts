@@ -97,7 +97,7 @@ export interface SentParams {
   id?: string | number;
   uri?: string;
 }
-/** How long the front parses a file just opened before it reads the client's messages again (see `warm`). */
+/** How long the front works on a file just opened before it reads the client's messages again (see `warm`). */
 const WARM_SLICE_MS = 10;
 /** Restarts of a back that died, before the server gives up (the client may then restart it). */
 const MAX_RESTARTS = 5;
@@ -191,9 +191,10 @@ export class Front {
   }
 
   /**
-   * The first check of a file the back has just published for (see `track`): its parse in slices
-   * of WARM_SLICE_MS, each in a turn of its own, so that the messages that come meanwhile (the
-   * next edit, which the back is waiting for) are passed on between them.
+   * The first check of a file the back has just published for (see `track`): what it parses,
+   * validates and models done ahead in slices of WARM_SLICE_MS (Workspace.prime), each in a turn of
+   * its own, so that the messages that come meanwhile (the next edit, which the back is waiting
+   * for) are passed on between them.
    */
   private warm(uri: string): void {
     if (!this.unwarmed.delete(uri)) return;

@@ -22,6 +22,11 @@ const JOB = uriOf('/ws/seed.job.yaml');
 
 class FakeBack implements Back {
   readonly received: Message[] = [];
+  /** `changing` calls, each recorded as the number of messages posted before it. */
+  readonly changes: number[] = [];
+  changing(): void {
+    this.changes.push(this.received.length);
+  }
   private listener: ((m: Message) => void) | undefined;
   private exitListener: ((code: number) => void) | undefined;
   terminated = false;
@@ -95,6 +100,24 @@ test('every other message goes to the back in order, and the back’s answers to
   back.send({ jsonrpc: '2.0', id: 0, method: 'client/registerCapability', params: { registrations: [] } } as RequestMessage);
   front.fromClient({ jsonrpc: '2.0', id: 0, result: null } as ResponseMessage);
   assert.deepEqual(back.methods().slice(-1), ['response 0']);
+});
+
+test('each document change is counted before it is posted to the back; requests and other notifications are not', () => {
+  const { front, backs } = setup();
+  const back = backs[0];
+  // setup() opened the job: one change counted already.
+  assert.deepEqual(back.changes, [2]);
+  const posted = back.received.length;
+  const text = files['/ws/seed.job.yaml'];
+  front.fromClient({ jsonrpc: '2.0', method: 'textDocument/didOpen', params: { textDocument: { uri: JOB, languageId: 'yaml', version: 1, text } } } as NotificationMessage);
+  front.fromClient({ jsonrpc: '2.0', id: 2, method: 'textDocument/hover', params: { textDocument: { uri: JOB }, position: { line: 0, character: 0 } } } as RequestMessage);
+  front.fromClient({ jsonrpc: '2.0', method: 'textDocument/didChange', params: { textDocument: { uri: JOB, version: 2 }, contentChanges: [{ text: `# x\n${text}` }] } } as NotificationMessage);
+  front.fromClient({ jsonrpc: '2.0', method: '$/setTrace', params: { value: 'off' } } as NotificationMessage);
+  front.fromClient({ jsonrpc: '2.0', method: 'workspace/didChangeWatchedFiles', params: { changes: [{ uri: uriOf('/ws/seed.cluster.yaml'), type: 2 }] } } as NotificationMessage);
+  front.fromClient({ jsonrpc: '2.0', method: 'textDocument/didClose', params: { textDocument: { uri: JOB } } } as NotificationMessage);
+  // Counted when `posted + n` messages had been posted: just before the open (the first), the change (the third), ….
+  assert.deepEqual(back.changes.slice(1), [posted, posted + 2, posted + 4, posted + 5]);
+  assert.deepEqual(back.methods().slice(posted), ['textDocument/didOpen', 'textDocument/hover', 'textDocument/didChange', '$/setTrace', 'workspace/didChangeWatchedFiles', 'textDocument/didClose']);
 });
 
 test('a back that dies: pending requests get an error, a new back gets initialize and the open documents again', () => {
