@@ -108,6 +108,9 @@ test('in `dependsOn: [` the other tasks of the job, not the task itself nor thos
     assert.match(item.detail ?? '', /^task · cpus /, item.label);
     assert.ok(item.documentation !== undefined, `${item.label} has the field's description`);
   }
+  // A short list is sent whole whatever is typed (the editor filters it, and keeps filtering on backspace).
+  const typed = edited('resources: { cpus: 2, mem: 4Gi, disk: 2Gi }\n', '    dependsOn: [task3¦\n');
+  assert.deepEqual(labels(await complete(client, typed.text, typed.offset)).sort(), ['task1', 'task3']);
   const listed = edited('resources: { cpus: 2, mem: 4Gi, disk: 2Gi }\n', '    dependsOn: [task1, ¦]\n');
   assert.deepEqual(labels(await complete(client, listed.text, listed.offset)), ['task3']);
   const block = edited('resources: { cpus: 2, mem: 4Gi, disk: 2Gi }\n', '    dependsOn:\n      - task3\n      - ¦\n');

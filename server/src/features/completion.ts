@@ -130,9 +130,11 @@ function capped(list: Items, prefix: string): { items: Item[]; isIncomplete: boo
     return { items: matching.slice(0, MAX_ITEMS), isIncomplete: true };
   }
   const { labels } = list;
+  // A short list whole (the editor filters it as the user types on), as above.
+  const whole = labels.length <= MAX_ITEMS;
   const items: Item[] = [];
-  for (let i = 0; i < labels.length && items.length < MAX_ITEMS; i++) if (p === '' || labels[i].toLowerCase().includes(p)) items.push(list.item(i));
-  return { items, isIncomplete: labels.length > MAX_ITEMS };
+  for (let i = 0; i < labels.length && items.length < MAX_ITEMS; i++) if (whole || p === '' || labels[i].toLowerCase().includes(p)) items.push(list.item(i));
+  return { items, isIncomplete: !whole };
 }
 
 /** The kind a document says in its text (`kind: Job`), for documents that do not parse yet. */
