@@ -339,9 +339,19 @@ function previousChunks(last: LastParse | undefined, text: string, diff: TextDif
   const old = last.text;
   const { prefix, suffix } = diff;
   const delta = text.length - old.length;
+  // Items are asked for in text order, and so (but for the touched ones, found by text) at
+  // previous offsets that only grow: a cursor finds each in a step or two, where a binary search
+  // per item showed in profiles of a re-check (5,000 items). A binary search when an offset is
+  // behind the cursor.
+  let cursor = 0;
   const at = (start: number, end: number): ParsedChunk | undefined => {
+    const { starts } = last;
+    if (cursor < starts.length && (cursor === 0 || (starts[cursor - 1] ?? 0) < start)) {
+      while (cursor < starts.length && (starts[cursor] ?? 0) < start) cursor++;
+      return starts[cursor] === start && last.ends[cursor] === end ? last.chunks[cursor] : undefined;
+    }
     let lo = 0;
-    let hi = last.starts.length;
+    let hi = starts.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if ((last.starts[mid] ?? 0) < start) lo = mid + 1;
