@@ -12,7 +12,7 @@ import { type CompiledConstraint, Dyn, type FieldTable, staticAccepts } from './
 import { D, type NodeTables, nodeTablesOf, quantity, type Universe } from './nodeTables';
 import { analyzeDependencies, type DependencyAnalysis } from './order';
 import { inRanges, uniquePorts } from './ports';
-import { type GroupTask, type TaskGroups, groupsOf, sameNames, sameNumbers, sameShape, tasksById } from './taskGroups';
+import { type GroupTask, type TaskGroups, groupsOf, sameInstance, sameItems, sameNumbers, sameShape, tasksById } from './taskGroups';
 import type { AllocationInput } from './types';
 
 // Dimensions in typed arrays: cpus, mem, disk, gpus, then the port count. D (their number) lives
@@ -145,13 +145,14 @@ export function createContext(input: AllocationInput): Context {
   const { taskGroup, groupTasks } = taskGroups;
   const dem = new Float64Array(T * D);
   const fixed: (readonly number[])[] = [];
-  // An instance the input shares with the previous one (an untouched task) has the same row.
+  // An instance the input shares with the previous one (an untouched task), or one equal to it (a
+  // task an edit above only moved), has the same row.
   const prevTasks = same?.tasks ?? [];
   const prevDem = same?.dem;
   const prevFixed = same?.fixed ?? [];
   for (let k = 0; k < T; k++) {
     const t = tasks[k];
-    if (prevDem !== undefined && prevTasks[k] === t) {
+    if (prevDem !== undefined && prevTasks[k] !== undefined && sameInstance(prevTasks[k], t)) {
       fixed.push(prevFixed[k]);
       for (let d = 0; d < D; d++) dem[k * D + d] = prevDem[k * D + d];
       continue;
@@ -171,7 +172,7 @@ export function createContext(input: AllocationInput): Context {
   const G = groupTasks.length;
   const firstOf = (g: number): TaskInstance => tasks[groupTasks[g].members[0]];
   const prevDependsOn = same?.dependsOn ?? [];
-  const { dependsOn, deps } = same !== undefined && groupTasks.every((_, g) => sameNames(prevDependsOn[g], firstOf(g).dependsOn)) ? same : dependenciesOf(taskGroups, firstOf, same);
+  const { dependsOn, deps } = same !== undefined && groupTasks.every((_, g) => sameItems(prevDependsOn[g], firstOf(g).dependsOn)) ? same : dependenciesOf(taskGroups, firstOf, same);
   const groupPrio = new Float64Array(G);
   groupTasks.forEach((gt, g) => {
     let p = -Infinity;
@@ -260,7 +261,7 @@ function dependenciesOf(
 ): { dependsOn: readonly (readonly string[])[]; deps: number[][] } {
   const dependsOn = groupTasks.map((_, g) => firstOf(g).dependsOn);
   const deps = groupTasks.map((gt, g) => {
-    if (same !== undefined && sameNames(same.dependsOn[g], dependsOn[g])) return same.deps[g];
+    if (same !== undefined && sameItems(same.dependsOn[g], dependsOn[g])) return same.deps[g];
     const out = new Set<number>();
     for (const name of dependsOn[g]) {
       const d = groupKeys[gt.job].get(name);

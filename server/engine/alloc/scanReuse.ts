@@ -23,6 +23,7 @@ import { D } from './nodeTables';
 import type { FailoverSimulator, ScenarioOutcome } from './failover';
 import { hasRoom, inRange, RANGE, ReadLog } from './reads';
 import type { AllocState } from './state';
+import { sameInstance } from './taskGroups';
 
 /** What the next plan of the same workspace needs to keep this plan's scenarios. Opaque to callers. */
 export interface ScanMemo {
@@ -228,9 +229,9 @@ export function matchTasks(old: Context, ctx: Context): TaskMatch {
   };
 }
 
-/** Is task j of `a` compiled as task k of `b` (the same instance, order keys, job settings and dependencies)? */
+/** Is task j of `a` compiled as task k of `b` (an instance the allocator reads alike, the same order keys, job settings and dependencies)? */
 export function sameTask(a: Context, j: number, b: Context, k: number): boolean {
-  if (a.tasks[j] !== b.tasks[k] || a.effPrio[j] !== b.effPrio[k] || a.level[j] !== b.level[k]) return false;
+  if (!sameInstance(a.tasks[j], b.tasks[k]) || a.effPrio[j] !== b.effPrio[k] || a.level[j] !== b.level[k]) return false;
   const ga = a.taskGroup[j];
   const gb = b.taskGroup[k];
   if (a.cyclic[ga] !== b.cyclic[gb]) return false;

@@ -111,7 +111,8 @@ export function groupsOf(tasks: readonly TaskInstance[], taskJob: Int32Array, jo
   return { taskIndex, taskGroup, groupKeys, groupTasks };
 }
 
-export function sameNames(a: readonly string[], b: readonly string[]): boolean {
+/** The same strings or numbers in the same order. */
+export function sameItems<T extends string | number>(a: readonly T[], b: readonly T[]): boolean {
   if (a === b) return true;
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -121,5 +122,30 @@ export function sameNames(a: readonly string[], b: readonly string[]): boolean {
 export function sameNumbers(a: Float64Array, b: Float64Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
+/**
+ * Does the allocator read x as it reads y: the same object, or an equal one? An edit that changes
+ * the text's length moves every task after it, and the model gives each a new spec (its spans
+ * shifted) and so new instances: compared by object, each of those was a changed task, and a
+ * keystroke in the middle of a 5,000-task job re-planned without hints and re-ran every failover
+ * scenario (about four times the cost of an edit that keeps the length). Spans are not compared:
+ * the allocator does not read them (explanations take their constraint sources from the new
+ * context).
+ */
+export function sameInstance(x: TaskInstance, y: TaskInstance): boolean {
+  if (x === y) return true;
+  if (x.id !== y.id || x.priority !== y.priority) return false;
+  const r = x.resources;
+  const s = y.resources;
+  if (r !== s && (r.cpus !== s.cpus || r.mem !== s.mem || r.disk !== s.disk || r.gpus !== s.gpus)) return false;
+  if (x.ports !== y.ports && (x.ports.dynamic !== y.ports.dynamic || !sameItems(x.ports.fixed, y.ports.fixed))) return false;
+  if (!sameItems(x.dependsOn, y.dependsOn)) return false;
+  const c = x.constraints;
+  const e = y.constraints;
+  if (c === e) return true;
+  if (c.length !== e.length) return false;
+  for (let i = 0; i < c.length; i++) if (c[i].field !== e[i].field || c[i].operator !== e[i].operator || c[i].value !== e[i].value) return false;
   return true;
 }

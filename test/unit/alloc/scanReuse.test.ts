@@ -49,4 +49,28 @@ describe('choices and failover scenarios kept across edits', () => {
     assert.ok(totals.kept > totals.run / 5, `scenarios kept ${totals.kept}, run ${totals.run}`);
     assert.ok(totals.choicesKept > totals.searched / 10, `choices kept ${totals.choicesKept}, searched ${totals.searched}`);
   });
+
+  it('keep as much when an edit above only moved the tasks (new instances, equal values) as when nothing changed', () => {
+    let kept = 0;
+    fc.assert(
+      fc.property(worldArb('light'), (world) => {
+        const same = createKept();
+        const input = toInput(world, same);
+        const memo = planAndSimulate(input, scansOf(world), undefined, {}).memo;
+        // Nothing changed: the same instances.
+        const unchanged = planAndSimulate(input, scansOf(world), createContext(input), { previous: memo });
+        // What a keystroke above every task gives: every instance new, each equal to the one before.
+        const moved = toInput(world, createKept());
+        const reused = planAndSimulate(moved, scansOf(world), createContext(moved), { previous: memo });
+        const fresh = planAndSimulate(moved, scansOf(world), createContext(moved));
+        assert.deepStrictEqual(reused.plan, fresh.plan);
+        assert.deepStrictEqual(reused.reports, fresh.reports);
+        assert.equal(reused.choices.searched, unchanged.choices.searched, 'greedy searches');
+        assert.equal(reused.scenarios.run, unchanged.scenarios.run, 'scenarios run');
+        kept += reused.choices.kept + reused.scenarios.kept;
+      }),
+      { numRuns: 200, seed: 3 },
+    );
+    assert.ok(kept > 0, 'something was kept');
+  });
 });
