@@ -35,6 +35,8 @@ interface LoopResult {
   duringFull: number[];
   /** A digit typed into a command, then deleted: edits that change the text's length (every later item moves). */
   typing: number[];
+  /** The same on a task's cpus: a new plan each time, and every later item moves. */
+  typingCpus: number[];
   /** Completion of a key, right after a keystroke. */
   completions: number[];
   /** Completion of task names in `dependsOn` (needs the spec check), right after a keystroke. */
@@ -132,6 +134,17 @@ async function run(nodes: number, instances: number, edits: number): Promise<Loo
       await timeCompletion(i);
       typing.push(arrival(await client.diagnostics(jobPath, (p) => p.version === version)) - start);
     }
+    // And on the cpus value: a digit more after its first decimal (0.212 → 0.2512, a value the
+    // allocator reads), then one less (a new plan each time).
+    const typingCpus: number[] = [];
+    const cpusEnd = { line: cpusValue.line, character: cpusValue.character + 3 };
+    for (let i = 0; i < edits; i++) {
+      const start = performance.now();
+      const range = i % 2 === 0 ? { start: cpusEnd, end: cpusEnd } : { start: cpusEnd, end: { line: cpusEnd.line, character: cpusEnd.character + 1 } };
+      const version = await client.change(jobPath, [{ range, text: i % 2 === 0 ? String(1 + ((i / 2) % 9)) : '' }]);
+      await timeCompletion(i);
+      typingCpus.push(arrival(await client.diagnostics(jobPath, (p) => p.version === version)) - start);
+    }
     // An edit typed while the full analysis runs: after a cpus edit (a new plan), a pause just past
     // the one that starts the full analysis (about half a second on the large job), then a keystroke.
     const duringFull: number[] = [];
@@ -158,7 +171,7 @@ async function run(nodes: number, instances: number, edits: number): Promise<Loo
       pausedTimes.push(arrival(await client.diagnostics(jobPath, (p) => p.version === version)) - start);
     }
     maxRss = Math.max(maxRss, rssOf(child.pid ?? 0));
-    return { first, edits: editTimes, replans: replanTimes, afterPause: pausedTimes, duringFull, typing, completions: completionTimes, valueCompletions: valueCompletionTimes, rssMiB: maxRss, taskEntries: spec.tasks.length };
+    return { first, edits: editTimes, replans: replanTimes, afterPause: pausedTimes, duringFull, typing, typingCpus, completions: completionTimes, valueCompletions: valueCompletionTimes, rssMiB: maxRss, taskEntries: spec.tasks.length };
   } finally {
     await client.shutdown();
     rmSync(dir, { recursive: true, force: true });
@@ -176,6 +189,7 @@ function report(label: string, r: LoopResult): void {
   console.log(`  edit of a command → diagnostics (plan kept) p50 ${ms(median(r.edits))}  p95 ${ms(percentile(r.edits, 95))}  (goal p50 <= 30, p95 <= 100)`);
   console.log(`  edit of cpus → diagnostics (new plan+scan) p50 ${ms(median(r.replans))}  p95 ${ms(percentile(r.replans, 95))}  (goal p50 <= 30, p95 <= 100)`);
   console.log(`  a digit typed into a command, or deleted (the length changes) p50 ${ms(median(r.typing))}  p95 ${ms(percentile(r.typing, 95))}`);
+  console.log(`  a digit typed into a cpus value, or deleted (the length changes; new plan) p50 ${ms(median(r.typingCpus))}  p95 ${ms(percentile(r.typingCpus, 95))}`);
   console.log(`  edit of a command ${((FULL_DELAY_MS + 100) / 1000).toFixed(1)} s after a new plan (its full analysis then runs, and stops; a small job's is done) p50 ${ms(median(r.duringFull))}  max ${ms(Math.max(...r.duringFull))}`);
   console.log(r.afterPause.length > 0 ? `  edit of a command after a pause (full analysis at hand) p50 ${ms(median(r.afterPause))}  p95 ${ms(percentile(r.afterPause, 95))}` : '  after a pause: the full analysis published nothing new within 60 s');
   const all = [...r.completions, ...r.valueCompletions];
