@@ -136,7 +136,8 @@ export function sameNumbers(a: Float64Array, b: Float64Array): boolean {
  */
 export function sameInstance(x: TaskInstance, y: TaskInstance): boolean {
   if (x === y) return true;
-  if (x.id !== y.id || x.priority !== y.priority) return false;
+  // The task and index too: a renamed task's instance can take over another's id (`a-1`).
+  if (x.id !== y.id || x.task !== y.task || x.index !== y.index || x.job !== y.job || x.priority !== y.priority) return false;
   const r = x.resources;
   const s = y.resources;
   if (r !== s && (r.cpus !== s.cpus || r.mem !== s.mem || r.disk !== s.disk || r.gpus !== s.gpus)) return false;
