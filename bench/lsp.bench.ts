@@ -123,28 +123,23 @@ async function run(nodes: number, instances: number, edits: number): Promise<Loo
       await timeCompletion(i);
       replanTimes.push(arrival(await client.diagnostics(jobPath, (p) => p.version === version)) - start);
     }
-    // Typing as typing goes: a character in, a character out, so that the text's length changes
-    // (the loops above keep it; here every item after the edit moves).
-    const typing: number[] = [];
-    const typedAt = { line: seconds.line, character: seconds.character + 4 };
-    for (let i = 0; i < edits; i++) {
-      const start = performance.now();
-      const range = i % 2 === 0 ? { start: typedAt, end: typedAt } : { start: typedAt, end: { line: typedAt.line, character: typedAt.character + 1 } };
-      const version = await client.change(jobPath, [{ range, text: i % 2 === 0 ? '7' : '' }]);
-      await timeCompletion(i);
-      typing.push(arrival(await client.diagnostics(jobPath, (p) => p.version === version)) - start);
-    }
-    // And on the cpus value: a digit more after its first decimal (0.212 → 0.2512, a value the
-    // allocator reads), then one less (a new plan each time).
-    const typingCpus: number[] = [];
-    const cpusEnd = { line: cpusValue.line, character: cpusValue.character + 3 };
-    for (let i = 0; i < edits; i++) {
-      const start = performance.now();
-      const range = i % 2 === 0 ? { start: cpusEnd, end: cpusEnd } : { start: cpusEnd, end: { line: cpusEnd.line, character: cpusEnd.character + 1 } };
-      const version = await client.change(jobPath, [{ range, text: i % 2 === 0 ? String(1 + ((i / 2) % 9)) : '' }]);
-      await timeCompletion(i);
-      typingCpus.push(arrival(await client.diagnostics(jobPath, (p) => p.version === version)) - start);
-    }
+    // Typing as typing goes: a digit in, then out again, so that the text's length changes (the
+    // loops above keep it; here every item after the edit moves).
+    const typeAndDelete = async (at: { line: number; character: number }, digit: (i: number) => string): Promise<number[]> => {
+      const times: number[] = [];
+      for (let i = 0; i < edits; i++) {
+        const start = performance.now();
+        const range = i % 2 === 0 ? { start: at, end: at } : { start: at, end: { line: at.line, character: at.character + 1 } };
+        const version = await client.change(jobPath, [{ range, text: i % 2 === 0 ? digit(i) : '' }]);
+        await timeCompletion(i);
+        times.push(arrival(await client.diagnostics(jobPath, (p) => p.version === version)) - start);
+      }
+      return times;
+    };
+    // In a command (the plan is kept), then after the cpus value's first decimal (0.212 → 0.2512, a
+    // value the allocator reads: a new plan each time).
+    const typing = await typeAndDelete({ line: seconds.line, character: seconds.character + 4 }, () => '7');
+    const typingCpus = await typeAndDelete({ line: cpusValue.line, character: cpusValue.character + 3 }, (i) => String(1 + ((i / 2) % 9)));
     // An edit typed while the full analysis runs: after a cpus edit (a new plan), a pause just past
     // the one that starts the full analysis (about half a second on the large job), then a keystroke.
     const duringFull: number[] = [];
