@@ -166,18 +166,25 @@ test('a back that stops because the editor process is gone is not restarted', ()
   assert.equal(backs.length, 1);
 });
 
-test('the front checks an opened file once the back has published its diagnostics, not before', async () => {
+/** A front (not initialized) over a file system that records the paths it reads. */
+function setupReading(): { front: Front; backs: FakeBack[]; written: Message[]; reads: string[] } {
   const reads: string[] = [];
   const fs = new MemoryFileSystem(files);
   const read = fs.readFile.bind(fs);
   fs.readFile = (path: string): string | undefined => (reads.push(path), read(path));
   const backs: FakeBack[] = [];
-  const writer = { write: () => Promise.resolve() } as unknown as MessageWriter;
+  const written: Message[] = [];
+  const writer = { write: (m: Message) => (written.push(m), Promise.resolve()) } as unknown as MessageWriter;
   const front = new Front(writer, fs, () => {
     const b = new FakeBack();
     backs.push(b);
     return b;
   }, () => undefined);
+  return { front, backs, written, reads };
+}
+
+test('the front checks an opened file once the back has published its diagnostics, not before', async () => {
+  const { front, backs, reads } = setupReading();
   front.fromClient({ jsonrpc: '2.0', method: 'textDocument/didOpen', params: { textDocument: { uri: JOB, languageId: 'yaml', version: 1, text: files['/ws/seed.job.yaml'] } } } as NotificationMessage);
   await new Promise((resolve) => setImmediate(resolve));
   assert.deepEqual(reads, [], 'no check before the back has published');
@@ -193,18 +200,7 @@ test('the front checks an opened file once the back has published its diagnostic
 });
 
 test('the front checks a large file just opened a slice per turn, so that the messages behind it are read in between', async () => {
-  const reads: string[] = [];
-  const fs = new MemoryFileSystem(files);
-  const read = fs.readFile.bind(fs);
-  fs.readFile = (path: string): string | undefined => (reads.push(path), read(path));
-  const backs: FakeBack[] = [];
-  const written: Message[] = [];
-  const writer = { write: (m: Message) => (written.push(m), Promise.resolve()) } as unknown as MessageWriter;
-  const front = new Front(writer, fs, () => {
-    const b = new FakeBack();
-    backs.push(b);
-    return b;
-  }, () => undefined);
+  const { front, backs, written, reads } = setupReading();
   // 3,000 tasks: their first parse takes a few hundred milliseconds, many slices.
   const tasks = Array.from({ length: 3000 }, (_, i) => `  - name: t${i}\n    resources: { cpus: 0.01, mem: 1Mi }\n`).join('');
   const text = `apiVersion: berth/v1\nkind: Job\nname: big\ncluster: ./seed.cluster.yaml\ntasks:\n${tasks}`;
