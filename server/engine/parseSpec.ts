@@ -11,7 +11,7 @@
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type Alias, type Document, type Node } from 'yaml';
 import type { Problem, Span } from './model';
 import { diffTexts, layoutOf, movedLayout, type Layout, type ListSplit, type Region, type TextDiff } from './chunkLayout';
-import { atOpeningQuote, cleanYamlMessage, MAX_TEXT_DEPTH, scanItemDepth, tooDeepAt, tooDeepInPieces, withoutNextIndent, type DepthList, type ItemDepth } from './yamlText';
+import { atOpeningQuote, cleanYamlMessage, MAX_TEXT_DEPTH, scanItemDepth, tooDeepAt, tooDeepInPieces, withoutClosingComments, withoutNextIndent, type DepthList, type ItemDepth } from './yamlText';
 
 export interface SpecNodeInfo {
   /** The value's span. */
@@ -101,7 +101,7 @@ export function parseWhole(text: string): SpecFile {
   const list: Document.Parsed[] = Array.isArray(docs) ? (docs as Document.Parsed[]) : [];
   const documents: SpecDocument[] = [];
   for (const doc of list) {
-    const parsed = walkDocument(doc, 0, text.length);
+    const parsed = walkDocument(doc, text);
     parsed.problems.forEach((p, i) => (parsed.problems[i] = atOpeningQuote(text, p)));
     for (const [pointer, info] of parsed.nodes) {
       const end = withoutNextIndent(text, info.span.start, info.span.end);
@@ -139,13 +139,13 @@ interface Walked {
   readonly problems: Problem[];
 }
 
-/** Walks one `yaml` document; spans are shifted by `base` and clamped to `limit`. */
-function walkDocument(doc: Document.Parsed, base: number, limit: number): Walked {
+/** Walks one `yaml` document parsed from `source`; spans are offsets into `source`. */
+function walkDocument(doc: Document.Parsed, source: string): Walked {
   const problems: Problem[] = [];
-  for (const e of doc.errors) problems.push(yamlProblem(e.message, e.pos, 'error', base, limit));
-  for (const w of doc.warnings) problems.push(yamlProblem(w.message, w.pos, 'warning', base, limit));
+  for (const e of doc.errors) problems.push(yamlProblem(e.message, e.pos, 'error', 0, source.length));
+  for (const w of doc.warnings) problems.push(yamlProblem(w.message, w.pos, 'warning', 0, source.length));
   const nodes = new Map<string, SpecNodeInfo>();
-  const walker = new Walker(doc, nodes, problems, base, limit);
+  const walker = new Walker(doc, source, nodes, problems);
   const value = doc.contents ? walker.walk(doc.contents, '', undefined) : null;
   return { value, nodes, problems, sawAnchor: walker.sawAnchor };
 }
@@ -158,14 +158,14 @@ class Walker {
 
   constructor(
     private readonly doc: Document.Parsed,
+    /** The text the document was parsed from: the library's ranges are offsets into it. */
+    private readonly source: string,
     private readonly nodes: Map<string, SpecNodeInfo>,
     private readonly problems: Problem[],
-    private readonly base: number,
-    private readonly limit: number,
   ) {}
 
   walk(node: Node | Alias, pointer: string, keySpan: Span | undefined, via?: Span, depth = 0): unknown {
-    const span = via ?? this.spanOf(node);
+    const span = via ?? (isSeq(node) || isMap(node) ? this.collectionSpanOf(node) : this.spanOf(node));
     this.nodes.set(pointer, keySpan ? { span, keySpan } : { span });
     if (depth > MAX_DEPTH && (isSeq(node) || isMap(node))) {
       if (!this.tooDeep) this.problems.push({ code: 'spec/too-deep', severity: 'error', message: `nested more than ${MAX_DEPTH} levels deep; a spec needs far fewer`, span: { start: span.start, end: Math.min(span.end, span.start + 1) } });
@@ -223,8 +223,15 @@ class Walker {
 
   private spanOf(node: Node | Alias): Span {
     const r = node.range;
-    if (!r) return { start: clamp(this.base, this.limit), end: clamp(this.base, this.limit) };
-    return { start: clamp(r[0] + this.base, this.limit), end: clamp(r[1] + this.base, this.limit) };
+    const limit = this.source.length;
+    if (!r) return { start: 0, end: 0 };
+    return { start: clamp(r[0], limit), end: clamp(r[1], limit) };
+  }
+
+  private collectionSpanOf(node: Node): Span {
+    const span = this.spanOf(node);
+    const end = withoutClosingComments(this.source, span.start, span.end);
+    return end === span.end ? span : { start: span.start, end };
   }
 }
 
@@ -387,7 +394,7 @@ function parseRegion(text: string, planned: PlannedRegion, cache: ParseCache, ne
   const removed = split ? split.end - split.start : 0;
   const skeletonDoc = parseDocument(skeletonText, { prettyErrors: false, uniqueKeys: true });
   if (skeletonDoc.errors.some((e) => e.code === 'MULTIPLE_DOCS')) return 'fallback';
-  const walked = walkDocument(skeletonDoc, 0, skeletonText.length);
+  const walked = walkDocument(skeletonDoc, skeletonText);
   if (walked.sawAnchor) return 'fallback';
   const toAbs = (o: number): number => region.start + (o < cut ? o : o + removed);
   const shift = (s: Span): Span => ({ start: toAbs(s.start), end: toAbs(s.end) });
@@ -504,7 +511,7 @@ function parseItem(itemText: string): ParsedChunk | undefined {
   for (const w of doc.warnings) problems.push(yamlProblem(w.message, w.pos, 'warning', 0, itemText.length));
   if (item === null || item === undefined) return { value: null, nodes: new Map([['', { span: { start: itemText.indexOf('-') + 1, end: itemText.indexOf('-') + 1 } }]]), problems };
   const nodes = new Map<string, SpecNodeInfo>();
-  const walker = new Walker(doc, nodes, problems, 0, itemText.length);
+  const walker = new Walker(doc, itemText, nodes, problems);
   const value = walker.walk(item, '', undefined);
   return walker.sawAnchor ? undefined : { value, nodes, problems };
 }

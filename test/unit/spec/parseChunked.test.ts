@@ -121,6 +121,42 @@ test('a parse after a primer (stepped a few items at a time) agrees with the who
   );
 });
 
+test('comment lines that close a list, an item or a map are in no span, parsed whole or in chunks', () => {
+  const list = 'kind: Job\ntasks:\n  - name: a\n  - name: b\n';
+  const texts = [
+    `${list}    cpus: 2\n    # under the last item\n`,
+    `${list}    cpus: 2\n    # under the last item\nname: j\n`,
+    `${list}    cpus: 2\n\n    # after a blank line\n\n`,
+    `${list}    cpus: 2\n    # one\n      # two, deeper, and no newline`,
+    `${list}    env:\n      A: "1"\n      # under a map's last key\n`,
+    `${list}    dependsOn:\n      - a\n      # under a list in the item\n`,
+    'kind: Job\ntasks:\n- name: a\n- name: b\n  cpus: 2\n  # at the items\' indent, dashes at column 0\nname: j\n',
+  ];
+  for (const text of texts) {
+    const chunked = parseSpec(text);
+    assertSame(chunked, parseWhole(text), JSON.stringify(text));
+    const tasks = chunked.documents[0]?.nodes.get('/tasks')?.span;
+    assert.ok(tasks);
+    assert.doesNotMatch(text.slice(tasks.start, tasks.end), /#/, 'the list\'s span stops before the comment');
+  }
+});
+
+test('chunked parse agrees with the whole parse when a comment line is put between any two lines of an example', () => {
+  const texts = exampleTexts().map((e) => e.text);
+  const cache = createParseCache();
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: texts.length - 1 }), fc.nat(), fc.nat({ max: 8 }), fc.boolean(), (which, at, indent, blankBefore) => {
+      const lines = (texts[which] ?? '').split('\n');
+      const line = at % (lines.length + 1);
+      lines.splice(line, 0, ...(blankBefore ? [''] : []), `${' '.repeat(indent)}# note`);
+      const edited = lines.join('\n');
+      const whole = parseWhole(edited);
+      if (whole.problems.length === 0) assertSame(parseSpec(edited, cache), whole, `comment at line ${line}, indent ${indent}`);
+    }),
+    { numRuns: 600 },
+  );
+});
+
 test('anchors and aliases across items are parsed whole, with the same result', () => {
   const text = 'kind: Job\nres: &r { cpus: 1, mem: 1Gi }\ntasks:\n  - name: a\n    resources: *r\n  - &b\n    name: b\n    resources: { cpus: 2 }\n';
   const cache = createParseCache();
