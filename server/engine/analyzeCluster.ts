@@ -120,20 +120,30 @@ export function rebaseAnalysis(previous: ClusterAnalysis, cluster: ClusterSpec, 
 }
 
 /**
- * A task spec's instances, by spec object: built once per spec and job name, then shared by every
- * analysis of that spec (instances are read-only). An edit gives new spec objects only to the items
- * it touched, so the analysis after it takes over every other task's instances, and the allocator
- * tells an untouched task by its instance. Weak: a spec no analysis holds any more takes its
- * instances with it.
+ * A task spec's instances, built once and then shared by every analysis of that spec and of the
+ * specs shifted from it (instances are read-only). An edit gives a new spec to every item it
+ * touched and, when it changes the text's length, a shifted copy to every item after it: the copy
+ * shares the original's resources object, which keys the instances here, and an instance holds no
+ * span but its constraints', so a copy of a task without constraints takes the original's
+ * instances. The analysis after an edit then hands the allocator the same objects for every task
+ * the edit did not change, and the allocator tells an untouched task by its instance. Weak: a spec
+ * no analysis holds any more takes its instances with it.
  */
-const instancesBySpec = new WeakMap<TaskSpec, { readonly job: string; readonly list: readonly TaskInstance[] }>();
+const instancesBySpec = new WeakMap<TaskSpec['resources'], { readonly job: string; readonly spec: TaskSpec; readonly list: readonly TaskInstance[] }>();
 
 export function specInstances(job: string, spec: TaskSpec): readonly TaskInstance[] {
-  const known = instancesBySpec.get(spec);
-  if (known !== undefined && known.job === job) return known.list;
+  const known = instancesBySpec.get(spec.resources);
+  if (known !== undefined && known.job === job && (known.spec === spec || sameInstances(known.spec, spec))) return known.list;
   const list = taskInstances(job, spec);
-  instancesBySpec.set(spec, { job, list });
+  instancesBySpec.set(spec.resources, { job, spec, list });
   return list;
+}
+
+/** Do the two specs (with the same resources object) give equal instances? (taskInstances reads these fields.) */
+function sameInstances(x: TaskSpec, y: TaskSpec): boolean {
+  if (x.constraints.length !== 0 || y.constraints.length !== 0) return false;
+  if (x.name !== y.name || x.instances !== y.instances || x.priority !== y.priority || x.ports !== y.ports) return false;
+  return sameList(x.dependsOn, y.dependsOn, (c, d) => c.name === d.name);
 }
 
 /** The allocator's input. The indexes by id and by task are built on first use (the diagnostics of an edit never read them). */

@@ -79,3 +79,27 @@ test('a kept plan is re-based onto the new specs: the same instances as a fresh 
   assert.notEqual(rebased.instances.get('seed/task3'), previous.instances.get('seed/task3'));
   assert.equal(rebased.jobs[0], after.spec);
 });
+
+test('an edit that moves tasks (the text\'s length changes) keeps their instances, but for a task with constraints', () => {
+  const checker = createSpecChecker();
+  const cache = createParseCache();
+  const host = { readFile: (p: string) => (p === '/ws/seed.cluster.yaml' ? CLUSTER : undefined) };
+  const job = edit(JOB, '  - name: task3\n', '  - name: task3\n    constraints: [[zone, IS, c]]\n');
+  const before = checker.check('/ws/seed.job.yaml', job, host, cache).jobs[0];
+  // Two characters more in task1's command: task2 and task3 only move (new specs, spans shifted).
+  const edited = edit(job, 'while true; do sleep 1; done', 'while true; do sleep 100; done');
+  const after = checker.check('/ws/seed.job.yaml', edited, host, cache).jobs[0];
+  assert.ok(before?.cluster?.ok && after?.cluster?.ok && before.ok && after.ok);
+  assert.notEqual(after.spec.tasks[1], before.spec.tasks[1], 'task2 has a new, shifted spec');
+  assert.equal(after.spec.tasks[1]?.span.start, (before.spec.tasks[1]?.span.start ?? 0) + 2);
+  const previous = analyzeCluster(before.cluster.spec, [before.spec]);
+  const next = analyzeCluster(after.cluster.spec, [after.spec]);
+  assert.equal(next.instances.get('seed/task2'), previous.instances.get('seed/task2'), 'task2 (no constraints) keeps its instance');
+  const moved = next.instances.get('seed/task3');
+  assert.notEqual(moved, previous.instances.get('seed/task3'), 'task3 gets a new instance: its constraint\'s span moved');
+  assert.deepEqual(moved?.constraints.map((c) => c.span), after.spec.tasks[2]?.constraints.map((c) => c.span));
+  // The same as a fresh analysis of the edited text, object for object aside.
+  const fresh = analyzeCluster(specs(edited, CLUSTER).cluster, specs(edited, CLUSTER).jobs);
+  assert.deepEqual(next.input, fresh.input);
+  assert.deepEqual(next.plan, fresh.plan);
+});
