@@ -3,7 +3,7 @@
  * the task, `failover/no-capacity` on a task that some scenario leaves without a node, and
  * `failover/node-loss` on the cluster node whose loss breaks a job.
  */
-import type { FailoverScenario, Plan } from './alloc';
+import type { FailoverScenario } from './alloc';
 import { explain, instancesOf, specInstances, type ClusterAnalysis } from './analyzeCluster';
 import type { ClusterSpec, JobSpec, Problem, TaskInstance, TaskSpec } from './model';
 
@@ -33,22 +33,9 @@ function shortName(id: string): string {
 
 export function jobPlacementProblems(analysis: ClusterAnalysis, job: JobSpec): Problem[] {
   const out: Problem[] = [];
-  if (!everyTaskPlaced(analysis.plan)) out.push(...taskProblems(analysis, job));
+  if (!analysis.plan.placedAll) out.push(...taskProblems(analysis, job));
   out.push(...failoverProblems(analysis, job));
   return out;
-}
-
-/** Per plan (an edit that keeps the plan keeps the answer). */
-const allPlaced = new WeakMap<Plan, boolean>();
-
-function everyTaskPlaced(plan: Plan): boolean {
-  let known = allPlaced.get(plan);
-  if (known === undefined) {
-    known = true;
-    for (const r of plan.tasks.values()) if (r.kind !== 'placed') known = false;
-    allPlaced.set(plan, known);
-  }
-  return known;
 }
 
 function taskProblems(analysis: ClusterAnalysis, job: JobSpec): Problem[] {

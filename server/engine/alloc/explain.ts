@@ -82,7 +82,7 @@ function explainUnplacedView(ctx: Context, st: AllocState, k: number, placedOn: 
     dimensions.push({ dimension: DIMENSION_NAMES[d], nodes: failing.length, needs, mostFree: Math.max(0, mostFree), mostFreeNode });
   }
 
-  const blockedBy = placedOn < 0 ? blockers(ctx, st, k) : undefined;
+  const blockedBy = placedOn < 0 ? blockers(ctx, st.groupPlaced, k) : undefined;
   const summary = placedOn >= 0 ? placedSummary(ctx, st, k, placedOn) : unplacedSummary(ctx, st, k, blockedBy, dimensions, constraints, passing, verdicts);
   const out: { -readonly [K in keyof Explanation]: Explanation[K] } = { summary, dimensions, constraints };
   if (blockedBy !== undefined) out.blockedBy = blockedBy;

@@ -47,6 +47,8 @@ export interface Plan {
   readonly nodes: readonly PlanNode[];
   /** In the order the allocator made them. */
   readonly evicted: readonly Eviction[];
+  /** Every task has a node (what `tasks` says, without building it). */
+  readonly placedAll: boolean;
 }
 
 export interface DimensionReport {
