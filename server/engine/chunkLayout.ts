@@ -137,7 +137,11 @@ export function findList(text: string, region: Region): ListSplit | undefined {
     const nl = text.indexOf('\n', pos);
     const lineEnd = nl < 0 || nl > region.end ? region.end : nl;
     const { indent: lineIndent, kind } = lineShape(text, pos, lineEnd);
-    if (kind === 'blank') {
+    if (kind === 'blank' || kind === 'comment') {
+      // The blank and comment lines after an item are the item's, the last item's too: a block
+      // scalar keeps its trailing blank lines with `|+`, and its lines may start with #.
+      const current = items[items.length - 1];
+      if (current) current.end = listEnd = Math.min(region.end, lineEnd + 1);
       pos = lineEnd + 1;
       continue;
     }
@@ -163,16 +167,17 @@ export function findList(text: string, region: Region): ListSplit | undefined {
 }
 
 /**
- * A line's indentation (leading whitespace) and whether it is blank (or a comment), a list item
- * (`-` then whitespace or the end) or other content. Reads characters in place; lines that do not
- * start with spaces then printable ASCII take the general path.
+ * A line's indentation (leading whitespace) and whether it is blank, a comment (or a block
+ * scalar's line that starts with #), a list item (`-` then whitespace or the end) or other content.
+ * Reads characters in place; lines that do not start with spaces then printable ASCII take the
+ * general path.
  */
-function lineShape(text: string, start: number, end: number): { indent: number; kind: 'blank' | 'item' | 'other' } {
+function lineShape(text: string, start: number, end: number): { indent: number; kind: 'blank' | 'comment' | 'item' | 'other' } {
   let i = start;
   while (i < end && text.charCodeAt(i) === 32) i++;
   const c = i < end ? text.charCodeAt(i) : -1;
   if (c > 32 && c < 127) {
-    if (c === 35) return { indent: i - start, kind: 'blank' };
+    if (c === 35) return { indent: i - start, kind: 'comment' };
     if (c !== 45) return { indent: i - start, kind: 'other' };
     const after = i + 1 < end ? text.charCodeAt(i + 1) : -1;
     if (after === -1 || after === 32 || after === 9 || after === 13) return { indent: i - start, kind: 'item' };
@@ -181,7 +186,8 @@ function lineShape(text: string, start: number, end: number): { indent: number; 
   const line = text.slice(start, end);
   const content = line.trimStart();
   const indent = line.length - content.length;
-  if (content === '' || content === '\r' || content.startsWith('#')) return { indent, kind: 'blank' };
+  if (content === '' || content === '\r') return { indent, kind: 'blank' };
+  if (content.startsWith('#')) return { indent, kind: 'comment' };
   return { indent, kind: /^-(\s|$)/.test(content) ? 'item' : 'other' };
 }
 

@@ -165,7 +165,7 @@ class Walker {
   ) {}
 
   walk(node: Node | Alias, pointer: string, keySpan: Span | undefined, via?: Span, depth = 0): unknown {
-    const span = via ?? (isSeq(node) || isMap(node) ? this.collectionSpanOf(node) : this.spanOf(node));
+    const span = via ?? this.spanOf(node);
     this.nodes.set(pointer, keySpan ? { span, keySpan } : { span });
     if (depth > MAX_DEPTH && (isSeq(node) || isMap(node))) {
       if (!this.tooDeep) this.problems.push({ code: 'spec/too-deep', severity: 'error', message: `nested more than ${MAX_DEPTH} levels deep; a spec needs far fewer`, span: { start: span.start, end: Math.min(span.end, span.start + 1) } });
@@ -185,10 +185,14 @@ class Walker {
     if (via !== undefined && --this.aliasBudget < 0) return null;
     if (isScalar(node)) return node.value ?? null;
     if (isSeq(node)) {
-      return node.items.map((item, i) => (item === null || item === undefined ? null : this.walk(item as Node, `${pointer}/${i}`, undefined, via, depth + 1)));
+      let last: string | undefined;
+      const items = node.items.map((item, i) => (item === null || item === undefined ? null : this.walk(item as Node, (last = `${pointer}/${i}`), undefined, via, depth + 1)));
+      if (via === undefined) this.close(pointer, span, keySpan, last);
+      return items;
     }
     if (isMap(node)) {
       const out: Record<string, unknown> = {};
+      let last: string | undefined;
       for (const pair of node.items) {
         const key = pair.key as Node | null;
         if (key !== null && !isScalar(key)) {
@@ -197,7 +201,7 @@ class Walker {
         }
         const name = key === null ? '' : String(key.value);
         const ks = key === null ? span : (via ?? this.spanOf(key));
-        const childPointer = `${pointer}/${escapePointer(name)}`;
+        const childPointer = (last = `${pointer}/${escapePointer(name)}`);
         const v = pair.value as Node | null;
         let child: unknown = null;
         if (v === null || v === undefined) {
@@ -208,9 +212,17 @@ class Walker {
         }
         Object.defineProperty(out, name, { value: child, enumerable: true, writable: true, configurable: true });
       }
+      if (via === undefined) this.close(pointer, span, keySpan, last);
       return out;
     }
     return null;
+  }
+
+  /** A collection's span without the comment lines that close it (withoutClosingComments), never short of its last child's. */
+  private close(pointer: string, span: Span, keySpan: Span | undefined, lastChild: string | undefined): void {
+    const floor = (lastChild === undefined ? undefined : this.nodes.get(lastChild)?.span.end) ?? span.start;
+    const end = withoutClosingComments(this.source, floor, span.end);
+    if (end !== span.end) this.nodes.set(pointer, keySpan ? { span: { start: span.start, end }, keySpan } : { span: { start: span.start, end } });
   }
 
   private resolveAlias(alias: Alias): Node | undefined {
@@ -228,11 +240,6 @@ class Walker {
     return { start: clamp(r[0], limit), end: clamp(r[1], limit) };
   }
 
-  private collectionSpanOf(node: Node): Span {
-    const span = this.spanOf(node);
-    const end = withoutClosingComments(this.source, span.start, span.end);
-    return end === span.end ? span : { start: span.start, end };
-  }
 }
 
 // ---------------------------------------------------------------------------------------------

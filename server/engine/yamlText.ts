@@ -161,15 +161,17 @@ export function withoutNextIndent(text: string, start: number, end: number): num
  * them) that close it. The library counts a comment after a list's last item as the list's when
  * it is indented under it, and as the document's when the list ends the text it parsed: a list
  * parsed item by item (see parseSpec) and parsed whole must give the same spans, so neither keeps
- * such comments. `end` is returned as it is when no comment line closes the span.
+ * such comments. Lines that start before `floor` (where the collection's last child ends: a block
+ * scalar's lines may start with `#`) are kept. `end` is returned as it is when no comment line
+ * closes the span.
  */
-export function withoutClosingComments(text: string, start: number, end: number): number {
+export function withoutClosingComments(text: string, floor: number, end: number): number {
   let e = end;
   let sawComment = false;
-  while (e > start) {
+  while (e > floor) {
     const lineEnd = text.charCodeAt(e - 1) === 10 ? e - 1 : e;
     const lineStart = text.lastIndexOf('\n', lineEnd - 1) + 1;
-    if (lineStart <= start) break;
+    if (lineStart < floor) break;
     let i = lineStart;
     while (i < lineEnd && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 13)) i++;
     if (i < lineEnd && text.charCodeAt(i) !== 35) break; // a line of content

@@ -141,6 +141,23 @@ test('comment lines that close a list, an item or a map are in no span, parsed w
   }
 });
 
+test('a block scalar\'s lines that start with # are the scalar\'s, and its task\'s span keeps them', () => {
+  const script = '      echo hi\n      # a line of the script\n';
+  for (const after of ['', '    # a comment under the task\n', 'name: j\n']) {
+    const text = `kind: Job\ntasks:\n  - name: a\n    command: |\n${script}${after}`;
+    const chunked = parseSpec(text);
+    assertSame(chunked, parseWhole(text), JSON.stringify(text));
+    const doc = chunked.documents[0];
+    assert.equal((doc?.value as { tasks: { command: string }[] }).tasks[0]?.command, 'echo hi\n# a line of the script\n');
+    const command = doc?.nodes.get('/tasks/0/command')?.span;
+    const task = doc?.nodes.get('/tasks/0')?.span;
+    const list = doc?.nodes.get('/tasks')?.span;
+    assert.ok(command && task && list);
+    assert.ok(task.end >= command.end && list.end >= command.end, `the task (${task.end}) and the list (${list.end}) end after the script (${command.end})`);
+    assert.ok(text.slice(task.start, task.end).includes('# a line of the script'));
+  }
+});
+
 test('chunked parse agrees with the whole parse when a comment line is put between any two lines of an example', () => {
   const texts = exampleTexts().map((e) => e.text);
   const cache = createParseCache();
@@ -154,6 +171,24 @@ test('chunked parse agrees with the whole parse when a comment line is put betwe
       if (whole.problems.length === 0) assertSame(parseSpec(edited, cache), whole, `comment at line ${line}, indent ${indent}`);
     }),
     { numRuns: 600 },
+  );
+});
+
+test('a block scalar in the last item, with lines that start with # and blank lines, parses in chunks as it does whole', () => {
+  const line = fc.constantFrom('echo hi', '# a line of the script', '', '  indented more', '#!');
+  const trailer = fc.constantFrom('', '\n', '\n\n', '    # under the task\n', '  # at the dashes\n', '# at column 0\n', 'name: j\n', '\n# c\n      # deeper\n');
+  const cache = createParseCache();
+  fc.assert(
+    fc.property(fc.constantFrom('|', '|+', '|-', '>', '>+'), fc.array(line, { minLength: 1, maxLength: 5 }), trailer, fc.boolean(), (indicator, lines, after, twoItems) => {
+      const body = lines.map((l) => (l === '' ? '' : `      ${l}`)).join('\n');
+      const first = twoItems ? '  - name: a\n    command: x\n' : '';
+      const text = `kind: Job\ntasks:\n${first}  - name: b\n    command: ${indicator}\n${body}\n${after}`;
+      const whole = parseWhole(text);
+      if (whole.problems.length > 0) return;
+      assertSame(parseSpec(text, cache), whole, JSON.stringify(text));
+      assertSame(parseSpec(text), whole, JSON.stringify(text));
+    }),
+    { numRuns: 400 },
   );
 });
 
