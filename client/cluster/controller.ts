@@ -62,6 +62,8 @@ export function startController(docker: Docker, cluster: string, options: Contro
   const pass = async (): Promise<void> => {
     try {
       const state = await lease.tryAcquire();
+      // The daemon answered: say so before the reconcile, which may take a while (it starts containers).
+      setConnected(true);
       const nowActive = state.kind === 'held';
       if (nowActive !== active) {
         active = nowActive;
@@ -72,7 +74,6 @@ export function startController(docker: Docker, cluster: string, options: Contro
         if (dueTimer) clearTimeout(dueTimer);
         if (due !== undefined && !stopped) dueTimer = setTimeout(schedule, Math.max(0, due - Date.now()));
       }
-      setConnected(true);
     } catch (err) {
       if (stopped) return;
       const code = typeof err === 'object' && err !== null && 'code' in err ? err.code : undefined;

@@ -90,27 +90,31 @@ describe('controller recovery', async () => {
     const events: ControllerEvent[] = [];
     const c = startController(createDocker({ endpoint: `unix://${path}` }), name, { id: 'proxied', leaseSeconds: 30, resyncMs: 300, onEvent: (e) => events.push(e) });
     controllers.push(c);
-    await waitFor('the proxied controller taking the lease', () => Promise.resolve(c.isActive()));
-    await c.settled();
-    await proxy.close();
-    await waitFor('the controller reporting the lost connection', () => Promise.resolve(events.some((e) => e.kind === 'connection' && !e.connected)));
-    // While the controller cannot see Docker, a node dies.
-    const before = await clusterStatus(docker, name);
-    const victim = before.tasks.find((t) => t.state === 'running')?.node ?? '';
-    const movers = before.tasks.filter((t) => t.node === victim).map((t) => t.id);
-    await stopNode(docker, victim, name);
-    await proxy.open();
-    await waitFor(
-      `the reconnected controller re-placing ${movers.join(', ')} off ${victim}`,
-      async () => {
-        const s = await clusterStatus(docker, name);
-        return movers.every((id) => s.tasks.some((t) => t.id === id && t.state === 'running' && t.node !== victim));
-      },
-      20_000,
-    );
-    assert.ok(events.some((e) => e.kind === 'connection' && e.connected), 'the controller says it is connected again');
-    await c.stop();
-    await proxy.close();
+    // Stopped here whatever happens: a controller left holding its 30 s lease would keep the next test's from taking it.
+    try {
+      await waitFor('the proxied controller taking the lease', () => Promise.resolve(c.isActive()));
+      await c.settled();
+      await proxy.close();
+      await waitFor('the controller reporting the lost connection', () => Promise.resolve(events.some((e) => e.kind === 'connection' && !e.connected)));
+      // While the controller cannot see Docker, a node dies.
+      const before = await clusterStatus(docker, name);
+      const victim = before.tasks.find((t) => t.state === 'running')?.node ?? '';
+      const movers = before.tasks.filter((t) => t.node === victim).map((t) => t.id);
+      await stopNode(docker, victim, name);
+      await proxy.open();
+      await waitFor(
+        `the reconnected controller re-placing ${movers.join(', ')} off ${victim}`,
+        async () => {
+          const s = await clusterStatus(docker, name);
+          return movers.every((id) => s.tasks.some((t) => t.id === id && t.state === 'running' && t.node !== victim));
+        },
+        20_000,
+      );
+      assert.ok(events.some((e) => e.kind === 'connection' && e.connected), 'the controller said it is connected again before re-placing');
+    } finally {
+      await c.stop();
+      await proxy.close();
+    }
   });
 
   it('a controller killed while holding the lease is replaced when the lease expires', { skip }, async () => {
