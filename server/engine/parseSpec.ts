@@ -239,7 +239,6 @@ class Walker {
     if (!r) return { start: 0, end: 0 };
     return { start: clamp(r[0], limit), end: clamp(r[1], limit) };
   }
-
 }
 
 // ---------------------------------------------------------------------------------------------
