@@ -139,11 +139,9 @@ export function specInstances(job: string, spec: TaskSpec): readonly TaskInstanc
   return list;
 }
 
-/** Do the two specs (with the same resources object) give equal instances? (taskInstances reads these fields.) */
+/** Do the two specs give equal instances? What the allocator reads is equal, and no constraint carries a span. */
 function sameInstances(x: TaskSpec, y: TaskSpec): boolean {
-  if (x.constraints.length !== 0 || y.constraints.length !== 0) return false;
-  if (x.name !== y.name || x.instances !== y.instances || x.priority !== y.priority || x.ports !== y.ports) return false;
-  return sameList(x.dependsOn, y.dependsOn, (c, d) => c.name === d.name);
+  return x.constraints.length === 0 && y.constraints.length === 0 && sameTask(x, y);
 }
 
 /** The allocator's input. The indexes by id and by task are built on first use (the diagnostics of an edit never read them). */
