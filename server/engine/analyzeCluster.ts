@@ -144,14 +144,64 @@ function sameInstances(x: TaskSpec, y: TaskSpec): boolean {
   return x.constraints.length === 0 && y.constraints.length === 0 && sameTask(x, y);
 }
 
+/**
+ * Per cluster (its nodes array, the same object while the cluster file is unchanged) and job name:
+ * the specs of the job's last input, their instances and the job's task list. The next input
+ * takes, by position, the instances of every spec it shares with it, and the list itself when
+ * nothing changed or patches a copy of it: an edit changes one task of thousands, and walking every
+ * spec's own objects (scattered in the heap) cost ten times as much as these arrays.
+ */
+interface JobTasks {
+  readonly specs: readonly TaskSpec[];
+  readonly lists: readonly (readonly TaskInstance[])[];
+  /** Where each spec's instances start in `tasks`. */
+  readonly offsets: Int32Array;
+  readonly tasks: readonly TaskInstance[];
+}
+
+const lastTasks = new WeakMap<readonly ClusterNode[], Map<string, JobTasks>>();
+
+function jobTasks(job: JobSpec, prev: JobTasks | undefined): JobTasks {
+  const specs = job.tasks;
+  const n = specs.length;
+  const lists = new Array<readonly TaskInstance[]>(n);
+  const aligned = prev !== undefined && prev.specs.length === n ? prev : undefined;
+  // The positions whose instances differ from the previous input's, while they keep its counts.
+  let changed: number[] | undefined = aligned === undefined ? undefined : [];
+  for (let i = 0; i < n; i++) {
+    const spec = specs[i];
+    const list = aligned !== undefined && aligned.specs[i] === spec ? aligned.lists[i] : specInstances(job.name, spec);
+    lists[i] = list;
+    if (changed === undefined || aligned === undefined || list === aligned.lists[i]) continue;
+    if (list.length === aligned.lists[i].length) changed.push(i);
+    else changed = undefined;
+  }
+  if (aligned !== undefined && changed !== undefined) {
+    if (changed.length === 0) return { specs, lists, offsets: aligned.offsets, tasks: aligned.tasks };
+    const tasks = aligned.tasks.slice();
+    for (const i of changed) lists[i].forEach((t, x) => (tasks[aligned.offsets[i] + x] = t));
+    return { specs, lists, offsets: aligned.offsets, tasks };
+  }
+  const offsets = new Int32Array(n);
+  const tasks: TaskInstance[] = [];
+  for (let i = 0; i < n; i++) {
+    offsets[i] = tasks.length;
+    for (const t of lists[i]) tasks.push(t);
+  }
+  return { specs, lists, offsets, tasks };
+}
+
 /** The allocator's input. The indexes by id and by task are built on first use (the diagnostics of an edit never read them). */
 function toInput(cluster: ClusterSpec, jobs: readonly JobSpec[]): Pick<ClusterAnalysis, 'input' | 'instances' | 'byTask'> {
+  let last = lastTasks.get(cluster.nodes);
+  if (last === undefined) lastTasks.set(cluster.nodes, (last = new Map<string, JobTasks>()));
+  const byJob = last;
   const input: AllocationInput = {
     nodes: cluster.nodes,
     jobs: jobs.map((job) => {
-      const tasks: TaskInstance[] = [];
-      for (const spec of job.tasks) for (const t of specInstances(job.name, spec)) tasks.push(t);
-      return { name: job.name, strategy: job.strategy, preemption: job.preemption, tasks };
+      const made = jobTasks(job, byJob.get(job.name));
+      byJob.set(job.name, made);
+      return { name: job.name, strategy: job.strategy, preemption: job.preemption, tasks: made.tasks };
     }),
   };
   const instances = new LazyMap(() => {
