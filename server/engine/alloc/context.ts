@@ -12,7 +12,7 @@ import { type CompiledConstraint, Dyn, type FieldTable, staticAccepts } from './
 import { D, type NodeTables, nodeTablesOf, quantity, type Universe } from './nodeTables';
 import { analyzeDependencies, type DependencyAnalysis } from './order';
 import { inRanges, uniquePorts } from './ports';
-import { type GroupTask, type TaskGroups, groupsOf, sameInstance, sameItems, sameNumbers, sameShape, tasksById } from './taskGroups';
+import { type GroupTask, type OrderHint, type TaskGroups, groupsOf, sameInstance, sameItems, sameNumbers, sameShape, tasksById } from './taskGroups';
 import type { AllocationInput } from './types';
 
 // Dimensions in typed arrays: cpus, mem, disk, gpus, then the port count. D (their number) lives
@@ -97,11 +97,9 @@ const NO_SLOTS: readonly number[] = Object.freeze([]);
  * one task of thousands, and the id order, the groups, the dependencies and the compiled
  * constraints stay.
  */
-interface Previous extends TaskGroups {
+interface Previous extends TaskGroups, OrderHint {
   readonly tasks: readonly TaskInstance[];
   readonly taskJob: Int32Array;
-  /** Input positions in id order, when every id was distinct (a permutation): the first order tried for the next input. */
-  readonly order: Int32Array | undefined;
   readonly dem: Float64Array;
   readonly fixed: readonly (readonly number[])[];
   readonly effPrio: Float64Array;
@@ -137,7 +135,7 @@ export function createContext(input: AllocationInput): Context {
   }
 
   // Tasks by id; duplicate ids keep the first by a canonical key.
-  const { tasks, taskJob, order } = tasksById(input, jobIndex, prev?.order);
+  const { tasks, taskJob, order, all, jobOf } = tasksById(input, jobIndex, prev);
   const T = tasks.length;
   // The same ids, jobs and task names in the same places as the previous input: the same groups.
   const same = prev !== undefined && sameShape(prev, tasks, taskJob) ? prev : undefined;
@@ -150,8 +148,17 @@ export function createContext(input: AllocationInput): Context {
   const prevTasks = same?.tasks ?? [];
   const prevDem = same?.dem;
   const prevFixed = same?.fixed ?? [];
+  // The groups with a member that is not the previous input's object (with the same groups): an
+  // unchanged group's dependencies, priority and constraints are its previous ones, and only the
+  // others are read again (reading every group's first member cost more than the rest).
+  const touched: number[] = [];
+  const isTouched = new Uint8Array(same === undefined ? 0 : groupTasks.length);
   for (let k = 0; k < T; k++) {
     const t = tasks[k];
+    if (same !== undefined && prevTasks[k] !== t && isTouched[taskGroup[k]] === 0) {
+      isTouched[taskGroup[k]] = 1;
+      touched.push(taskGroup[k]);
+    }
     if (prevDem !== undefined && prevTasks[k] !== undefined && sameInstance(prevTasks[k], t)) {
       fixed.push(prevFixed[k]);
       for (let d = 0; d < D; d++) dem[k * D + d] = prevDem[k * D + d];
@@ -172,13 +179,20 @@ export function createContext(input: AllocationInput): Context {
   const G = groupTasks.length;
   const firstOf = (g: number): TaskInstance => tasks[groupTasks[g].members[0]];
   const prevDependsOn = same?.dependsOn ?? [];
-  const { dependsOn, deps } = same !== undefined && groupTasks.every((_, g) => sameItems(prevDependsOn[g], firstOf(g).dependsOn)) ? same : dependenciesOf(taskGroups, firstOf, same);
-  const groupPrio = new Float64Array(G);
-  groupTasks.forEach((gt, g) => {
+  const { dependsOn, deps } = same !== undefined && touched.every((g) => sameItems(prevDependsOn[g], firstOf(g).dependsOn)) ? same : dependenciesOf(taskGroups, firstOf, same);
+  const prioOf = (g: number): number => {
     let p = -Infinity;
-    for (const k of gt.members) if (tasks[k].priority > p) p = tasks[k].priority;
-    groupPrio[g] = Number.isFinite(p) ? p : 0;
-  });
+    for (const k of groupTasks[g].members) if (tasks[k].priority > p) p = tasks[k].priority;
+    return Number.isFinite(p) ? p : 0;
+  };
+  let groupPrio: Float64Array;
+  if (same !== undefined) {
+    groupPrio = same.groupPrio.slice();
+    for (const g of touched) groupPrio[g] = prioOf(g);
+  } else {
+    groupPrio = new Float64Array(G);
+    for (let g = 0; g < G; g++) groupPrio[g] = prioOf(g);
+  }
   const reuse = same !== undefined && deps === same.deps && sameNumbers(same.groupPrio, groupPrio) ? same : undefined;
   const analysis = reuse?.analysis ?? analyzeDependencies(deps, groupPrio);
   const cycleNames =
@@ -188,11 +202,15 @@ export function createContext(input: AllocationInput): Context {
   // Constraints: the previous input's when every group's constraints, dependencies and, where
   // constrained, demand are the same; with the new Constraint objects as sources where those are
   // new (an edit above moved them: their spans reach explanations).
-  const constraintsOf = groupTasks.map((_, g) => firstOf(g).constraints);
+  let constraintsOf: (readonly Constraint[])[];
+  if (same !== undefined) {
+    constraintsOf = same.constraintsOf.slice();
+    for (const g of touched) constraintsOf[g] = firstOf(g).constraints;
+  } else constraintsOf = groupTasks.map((_, g) => firstOf(g).constraints);
   const compiled =
-    same === undefined || deps !== same.deps || !everySameConstraints(constraintsOf, same.constraintsOf, groupTasks, dem, same.dem)
+    same === undefined || deps !== same.deps || !everySameConstraints(touched, constraintsOf, same.constraintsOf, groupTasks, dem, same.dem)
       ? compileGroups(shared, groupTasks, deps, constraintsOf, dem, same?.compiled.groups)
-      : withSources(same.compiled, constraintsOf);
+      : withSources(same.compiled, constraintsOf, touched);
 
   // The same groups and dependency analysis: the same order keys.
   let effPrio: Float64Array;
@@ -208,7 +226,7 @@ export function createContext(input: AllocationInput): Context {
   }
   // Kept only for nodes seen before: a one-off input (a capacity suggestion's enlarged cluster, a
   // fresh copy) leaves nothing behind to outlive its context.
-  if (shared.uses > 1) previousOf.set(shared, { ...taskGroups, tasks, taskJob, order, dem, fixed, effPrio, level, dependsOn, deps, groupPrio, analysis, cycleNames, constraintsOf, compiled });
+  if (shared.uses > 1) previousOf.set(shared, { ...taskGroups, tasks, taskJob, order, all, jobOf, dem, fixed, effPrio, level, dependsOn, deps, groupPrio, analysis, cycleNames, constraintsOf, compiled });
   return {
     nodes: shared.nodes,
     nodeIndex: shared.nodeIndex,
@@ -237,15 +255,16 @@ export function createContext(input: AllocationInput): Context {
   };
 }
 
-/** Does every group have the previous input's constraints and, where constrained, demand? */
+/** Does every group have the previous input's constraints and, where constrained, demand? Only the `touched` groups can differ. */
 function everySameConstraints(
+  touched: readonly number[],
   constraintsOf: readonly (readonly Constraint[])[],
   before: readonly (readonly Constraint[])[],
   groupTasks: readonly GroupTask[],
   dem: Float64Array,
   demBefore: Float64Array,
 ): boolean {
-  for (let g = 0; g < constraintsOf.length; g++) {
+  for (const g of touched) {
     const cs = constraintsOf[g];
     if (!sameConstraints(cs, before[g])) return false;
     if (cs.length > 0 && !sameRow(dem, demBefore, groupTasks[g].members[0])) return false;
@@ -368,27 +387,25 @@ function sameConstraints(a: readonly Constraint[], b: readonly Constraint[]): bo
 }
 
 /** `compiled`, with each compiled constraint's source the given Constraint object (new objects only where it is not). */
-function withSources(compiled: CompiledGroups, constraintsOf: readonly (readonly Constraint[])[]): CompiledGroups {
-  // Plain loops, and a new list only once a group differs: this runs on every keystroke over
-  // every group, and almost every group is the same.
+function withSources(compiled: CompiledGroups, constraintsOf: readonly (readonly Constraint[])[], touched: readonly number[]): CompiledGroups {
+  // Only the touched groups can have new sources (the others' constraints are the objects the
+  // compiled ones came from); a new list only once one differs.
   let groups: GroupInfo[] | undefined;
-  compiled.groups.forEach((group, g) => {
+  for (const g of touched) {
+    const group = compiled.groups[g];
     const given = constraintsOf[g];
     let same = true;
     for (let i = 0; i < group.constraints.length; i++) if (group.constraints[i].source !== given[i]) same = false;
-    if (same) {
-      groups?.push(group);
-      return;
-    }
-    groups ??= compiled.groups.slice(0, g);
+    if (same) continue;
+    groups ??= compiled.groups.slice();
     const renamed = new Map<CompiledConstraint, CompiledConstraint>();
     const constraints = group.constraints.map((c, i) => {
       const r = { ...c, source: given[i] };
       renamed.set(c, r);
       return r;
     });
-    groups.push({ ...group, constraints, dynamic: group.dynamic.map((c) => renamed.get(c) as CompiledConstraint) });
-  });
+    groups[g] = { ...group, constraints, dynamic: group.dynamic.map((c) => renamed.get(c) as CompiledConstraint) };
+  }
   return groups === undefined ? compiled : { ...compiled, groups };
 }
 

@@ -23,36 +23,66 @@ export interface TaskGroups {
   readonly groupTasks: readonly GroupTask[];
 }
 
+/** The previous input's tasks in input order and its id order: what tasksById checks first. */
+export interface OrderHint {
+  /** The input's tasks in input order (jobs in input order, each job's tasks in order). */
+  readonly all: readonly TaskInstance[];
+  readonly jobOf: Int32Array;
+  /** Positions in `all` in id order, when every id was distinct. */
+  readonly order: Int32Array | undefined;
+}
+
 /**
  * The input's tasks in id order (first of each id by a canonical key), with their job indices and
  * `order`, their positions in the input when no id repeats. `hint`, the previous input's order, is
- * tried first: after an edit it is usually still right, and checking it costs one comparison per
- * task, not a sort.
+ * tried first: after an edit it is usually still right. When every task is at its place in the
+ * previous input, as the same object or one with the same id in the same job, it is right without
+ * reading any id of an unchanged task (scattered in the heap, that read cost more than the rest);
+ * else checking it costs one comparison of ids per task, not a sort.
  */
 export function tasksById(
   input: AllocationInput,
   jobIndex: ReadonlyMap<string, number>,
-  hint: Int32Array | undefined,
-): { tasks: TaskInstance[]; taskJob: Int32Array; order: Int32Array | undefined } {
-  const all: TaskInstance[] = [];
-  const jobOf: number[] = [];
+  hint: OrderHint | undefined,
+): { tasks: TaskInstance[]; taskJob: Int32Array; order: Int32Array | undefined; all: TaskInstance[]; jobOf: Int32Array } {
+  let n = 0;
+  for (const j of input.jobs) n += j.tasks.length;
+  const all = new Array<TaskInstance>(n);
+  const jobOf = new Int32Array(n);
+  let at = 0;
   for (const j of input.jobs) {
     const job = jobIndex.get(j.name) as number;
     for (const t of j.tasks) {
-      all.push(t);
-      jobOf.push(job);
+      all[at] = t;
+      jobOf[at++] = job;
     }
   }
-  const n = all.length;
-  const ids = all.map((t) => t.id);
-  const order = hint !== undefined && hint.length === n && increasing(ids, hint) ? hint : identityOrSort(ids, all, jobOf);
-  const tasks: TaskInstance[] = [];
+  const order = (hint !== undefined && samePlaces(hint, all, jobOf) ? hint.order : undefined) ?? byIds(all, jobOf, hint?.order);
+  const tasks = new Array<TaskInstance>(order.length);
   const taskJob = new Int32Array(order.length);
   for (let k = 0; k < order.length; k++) {
-    tasks.push(all[order[k]]);
+    tasks[k] = all[order[k]];
     taskJob[k] = jobOf[order[k]];
   }
-  return { tasks, taskJob, order: order.length === n ? order : undefined };
+  return { tasks, taskJob, order: order.length === n ? order : undefined, all, jobOf };
+}
+
+/** Is every task at its place in the hint's input (the same object, or the same id), in the same job? */
+function samePlaces(hint: OrderHint, all: readonly TaskInstance[], jobOf: Int32Array): boolean {
+  if (hint.order === undefined || hint.all.length !== all.length) return false;
+  for (let i = 0; i < all.length; i++) {
+    if (hint.jobOf[i] !== jobOf[i]) return false;
+    const a = all[i];
+    const b = hint.all[i];
+    if (a !== b && a.id !== b.id) return false;
+  }
+  return true;
+}
+
+/** The id order of `all`: the hint's when still increasing, else sorted. */
+function byIds(all: readonly TaskInstance[], jobOf: Int32Array, hint: Int32Array | undefined): Int32Array {
+  const ids = all.map((t) => t.id);
+  return hint !== undefined && hint.length === all.length && increasing(ids, hint) ? hint : identityOrSort(ids, all, jobOf);
 }
 
 /** Are the ids strictly increasing in this order (and so distinct)? */
@@ -62,7 +92,7 @@ function increasing(ids: readonly string[], order: Int32Array): boolean {
 }
 
 /** Input positions in id order, duplicates dropped (the first by a canonical key, then by position). */
-function identityOrSort(ids: readonly string[], all: readonly TaskInstance[], jobOf: readonly number[]): Int32Array {
+function identityOrSort(ids: readonly string[], all: readonly TaskInstance[], jobOf: Int32Array): Int32Array {
   const n = ids.length;
   let k = 1;
   while (k < n && ids[k - 1] < ids[k]) k++;
