@@ -5,6 +5,7 @@
 import { allocate, createContext, explainTask, planAndSimulate, type PlanScanMemo, type AllocationInput, type Explanation, type FailoverOptions, type FailoverReport, type Plan } from './alloc';
 import { LazyMap } from './lazyMap';
 import { taskInstances, type ClusterNode, type ClusterSpec, type JobSpec, type TaskInstance, type TaskSpec } from './model';
+import { originOf } from './toModel';
 
 export interface ClusterAnalysis {
   readonly cluster: ClusterSpec;
@@ -123,25 +124,20 @@ export function rebaseAnalysis(previous: ClusterAnalysis, cluster: ClusterSpec, 
  * A task spec's instances, built once and then shared by every analysis of that spec and of the
  * specs shifted from it (instances are read-only). An edit gives a new spec to every item it
  * touched and, when it changes the text's length, a shifted copy to every item after it: the copy
- * shares the original's resources object, which keys the instances here, and an instance holds no
- * span but its constraints', so a copy of a task without constraints takes the original's
- * instances. The analysis after an edit then hands the allocator the same objects for every task
- * the edit did not change, and the allocator tells an untouched task by its instance. Weak: a spec
- * no analysis holds any more takes its instances with it.
+ * shares the original's resources object, which keys the instances here, and takes the original's
+ * instances (an instance holds no span but its constraints', which stay those of the original: see
+ * TaskInstance.constraints). The analysis after an edit then hands the allocator the same objects
+ * for every task the edit did not change, and the allocator tells an untouched task by its
+ * instance. Weak: a spec no analysis holds any more takes its instances with it.
  */
 const instancesBySpec = new WeakMap<TaskSpec['resources'], { readonly job: string; readonly spec: TaskSpec; readonly list: readonly TaskInstance[] }>();
 
 export function specInstances(job: string, spec: TaskSpec): readonly TaskInstance[] {
   const known = instancesBySpec.get(spec.resources);
-  if (known !== undefined && known.job === job && (known.spec === spec || sameInstances(known.spec, spec))) return known.list;
+  if (known !== undefined && known.job === job && (originOf(known.spec) === originOf(spec) || sameTask(known.spec, spec))) return known.list;
   const list = taskInstances(job, spec);
   instancesBySpec.set(spec.resources, { job, spec, list });
   return list;
-}
-
-/** Do the two specs give equal instances? What the allocator reads is equal, and no constraint carries a span. */
-function sameInstances(x: TaskSpec, y: TaskSpec): boolean {
-  return x.constraints.length === 0 && y.constraints.length === 0 && sameTask(x, y);
 }
 
 /**

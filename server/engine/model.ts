@@ -153,6 +153,11 @@ export interface TaskInstance {
   readonly ports: TaskPorts;
   /** Task names (not instances) of the same job that must be placed first. */
   readonly dependsOn: readonly string[];
+  /**
+   * The task's constraints, in its order. Their spans are those of the spec the instances were made
+   * from: a task that an edit only moved keeps its instances (analyzeCluster's `specInstances`), so
+   * read a constraint's place from the task spec, not from here.
+   */
   readonly constraints: readonly Constraint[];
 }
 

@@ -322,7 +322,7 @@ class MovedTask implements TaskSpec {
 
   constructor(
     /** A plain model (never a MovedTask: moving one again moves its origin further). */
-    private readonly origin: TaskSpec,
+    readonly origin: TaskSpec,
     private readonly by: number,
   ) {}
 
@@ -385,6 +385,11 @@ class MovedTask implements TaskSpec {
   toJSON(): TaskSpec {
     return plainTask(this);
   }
+}
+
+/** The model a task was moved from (itself when it was not moved): equal origins, equal fields but spans. */
+export function originOf(t: TaskSpec): TaskSpec {
+  return t instanceof MovedTask ? t.origin : t;
 }
 
 /** The task as a plain object, with the fields a model built in one piece has (for JSON and comparisons). */

@@ -129,6 +129,24 @@ test('hover on a constraint says what it filters', async () => {
   await client.shutdown();
 });
 
+test('hover on a constraint after an edit above moved it reports that constraint', async () => {
+  // Both tasks keep their instances across the edit (it only moves them); the report is found
+  // through the task's constraints as they are now.
+  const two = job.replace('constraints: [[zone, IS, a]]', 'constraints: [[zone, IS, a], [zone, UNLIKE, a]]');
+  const { client } = await startInMemory('/ws', { '/ws/small.cluster.yaml': cluster, '/ws/app.job.yaml': two });
+  await open(client, '/ws/app.job.yaml', two);
+  assert.match((await hover(client, '/ws/app.job.yaml', positionOf(two, 'UNLIKE', 0))) ?? '', /for \*\*db\*\*: filters n1(\n|$)/);
+  const moved = two.replace('name: app', 'name: app # the application');
+  await client.change('/ws/app.job.yaml', [{ text: moved }]);
+  await client.diagnostics('/ws/app.job.yaml');
+  const second = (await hover(client, '/ws/app.job.yaml', positionOf(moved, 'UNLIKE', 0))) ?? '';
+  assert.match(second, /\*\*zone UNLIKE a\*\*/);
+  assert.match(second, /for \*\*db\*\*: filters n1(\n|$)/);
+  const first = (await hover(client, '/ws/app.job.yaml', positionOf(moved, 'IS', 0))) ?? '';
+  assert.match(first, /for \*\*db\*\*: filters n2(\n|$)/);
+  await client.shutdown();
+});
+
 test('hover on an unplaced task explains it; on a node, why not there', async () => {
   const { client } = await startInMemory('/ws', { '/ws/small.cluster.yaml': cluster, '/ws/app.job.yaml': job });
   await open(client, '/ws/app.job.yaml', job);

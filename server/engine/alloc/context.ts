@@ -200,8 +200,7 @@ export function createContext(input: AllocationInput): Context {
     groupTasks.map((_, g) => (analysis.cyclic[g] === 1 ? analysis.component[g].map((h) => groupTasks[h].task).sort(byString) : undefined));
 
   // Constraints: the previous input's when every group's constraints, dependencies and, where
-  // constrained, demand are the same; with the new Constraint objects as sources where those are
-  // new (an edit above moved them: their spans reach explanations).
+  // constrained, demand are the same (equal constraints as new objects too: compiling reads no span).
   let constraintsOf: (readonly Constraint[])[];
   if (same !== undefined) {
     constraintsOf = same.constraintsOf.slice();
@@ -210,7 +209,7 @@ export function createContext(input: AllocationInput): Context {
   const compiled =
     same === undefined || deps !== same.deps || !everySameConstraints(touched, constraintsOf, same.constraintsOf, groupTasks, dem, same.dem)
       ? compileGroups(shared, groupTasks, deps, constraintsOf, dem, same?.compiled.groups)
-      : withSources(same.compiled, constraintsOf, touched);
+      : same.compiled;
 
   // The same groups and dependency analysis: the same order keys.
   let effPrio: Float64Array;
@@ -384,29 +383,6 @@ function sameConstraints(a: readonly Constraint[], b: readonly Constraint[]): bo
     if (x !== y && (x.field !== y.field || x.operator !== y.operator || x.value !== y.value)) return false;
   }
   return true;
-}
-
-/** `compiled`, with each compiled constraint's source the given Constraint object (new objects only where it is not). */
-function withSources(compiled: CompiledGroups, constraintsOf: readonly (readonly Constraint[])[], touched: readonly number[]): CompiledGroups {
-  // Only the touched groups can have new sources (the others' constraints are the objects the
-  // compiled ones came from); a new list only once one differs.
-  let groups: GroupInfo[] | undefined;
-  for (const g of touched) {
-    const group = compiled.groups[g];
-    const given = constraintsOf[g];
-    let same = true;
-    for (let i = 0; i < group.constraints.length; i++) if (group.constraints[i].source !== given[i]) same = false;
-    if (same) continue;
-    groups ??= compiled.groups.slice();
-    const renamed = new Map<CompiledConstraint, CompiledConstraint>();
-    const constraints = group.constraints.map((c, i) => {
-      const r = { ...c, source: given[i] };
-      renamed.set(c, r);
-      return r;
-    });
-    groups[g] = { ...group, constraints, dynamic: group.dynamic.map((c) => renamed.get(c) as CompiledConstraint) };
-  }
-  return groups === undefined ? compiled : { ...compiled, groups };
 }
 
 /** Task k's demand the same in both. */

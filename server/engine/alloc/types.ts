@@ -60,7 +60,9 @@ export interface DimensionReport {
   readonly mostFreeNode: string;
 }
 
+/** One per constraint of the task, in its order. */
 export interface ConstraintReport {
+  /** Its span may be from before an edit moved the task (see TaskInstance.constraints): for its place, take the task spec's constraint at the same index. */
   readonly constraint: Constraint;
   /** Names of the up nodes this constraint rules out, sorted. */
   readonly filtered: string[];

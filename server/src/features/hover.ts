@@ -135,11 +135,14 @@ function constraintHover(analysis: ClusterAnalysis | undefined, job: CheckedJob,
   const cluster = job.cluster?.spec;
   if (cluster && field) out.push('', fieldValues(cluster, field));
   if (!analysis) return [...out, '', unavailable(job)].join('\n');
+  // The constraint's index in the model (which leaves out malformed ones), found by its place in
+  // the spec: the explanation's constraints are in that order.
   const span = doc.nodes.get(pointerOf('tasks', i, 'constraints', j))?.span;
+  const at = job.spec.tasks.find((t) => t.name === task)?.constraints.findIndex((c) => c.span.start === span?.start) ?? -1;
   const lines: string[] = [];
   for (const t of instancesOf(analysis, job.spec.name, task).slice(0, 3)) {
     const why = explain(analysis, t.id);
-    const report = why.constraints.find((r) => r.constraint.span.start === span?.start) ?? why.constraints[j];
+    const report = at < 0 ? undefined : why.constraints[at];
     if (!report) continue;
     lines.push(`- for **${t.name}**: ${report.filtered.length === 0 ? 'filters no node' : `filters ${list(report.filtered)}`}`);
   }
