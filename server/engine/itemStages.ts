@@ -5,10 +5,15 @@
  * so after an edit only the edited items are validated and modelled again. An item that only
  * moved (an edit above it changed the text's length) has its model shifted, not rebuilt.
  * Documents parsed whole go through the plain stages. Both give the same result.
+ *
+ * In front of the memos, each stage keeps what it gave for the last few lists, by position
+ * (`Aligned`): an item with the same chunk at the same place as in one of them gives the same
+ * result, read from arrays. An edit changes one item of thousands, and looking up every item's
+ * memo (scattered in the heap) cost more than the rest of the check's walk over the list.
  */
 import type { ClusterNode, ClusterSpec, JobSpec, Problem, TaskSpec } from './model';
 import { chunkDocument, isRecord, listItemsOf, type DocumentKind, type ListItem, type ParsedChunk, type SpecDocument } from './parseSpec';
-import { shiftBuilt, shiftNode, shiftTask, toCluster, toItemModel, toJob, type Built } from './toModel';
+import { shiftBuilt, shiftNode, shiftTask, toCluster, toItemModel, toJob, type Built, type ItemAt } from './toModel';
 import { LIST_KEY, type SchemaValidator } from './validateSchema';
 
 export interface ItemStages {
@@ -32,6 +37,42 @@ interface ItemMemo<T> {
   placed?: { readonly base: number; readonly built: Built<T> };
 }
 
+/** A stage's results for one list, by position (see the top of the file). Updated in place by the next list it serves. */
+interface Aligned<T> {
+  readonly chunks: ParsedChunk[];
+  /** Model stage: each item's place; schema stage: unused. */
+  readonly bases: Float64Array;
+  /** Model stage: each item's model (undefined: not a mapping) and problems. */
+  readonly models: (T | undefined)[];
+  readonly problems: (readonly Problem[])[];
+  /** Schema stage: 1 where the item passed validation. */
+  readonly valid: Uint8Array;
+}
+
+const NO_PROBLEMS: readonly Problem[] = Object.freeze([]);
+
+/** Lists kept per stage and kind: one per document being edited, a few open at once. */
+const KEPT_LISTS = 4;
+
+/**
+ * The kept list that `items` most likely continues (the same length, and the same first or last
+ * chunk), else a new one in place of the least recent. Either way each item is still compared by
+ * chunk: the choice only decides how much is found.
+ */
+function alignedFor<T>(kept: Aligned<T>[], items: readonly ListItem[]): { aligned: Aligned<T>; fresh: boolean } {
+  const n = items.length;
+  const at = kept.findIndex((a) => a.chunks.length === n && n > 0 && (a.chunks[0] === items[0].chunk || a.chunks[n - 1] === items[n - 1].chunk));
+  if (at >= 0) {
+    const [aligned] = kept.splice(at, 1);
+    kept.unshift(aligned);
+    return { aligned, fresh: false };
+  }
+  const aligned: Aligned<T> = { chunks: new Array<ParsedChunk>(n), bases: new Float64Array(n), models: new Array<T | undefined>(n), problems: new Array<readonly Problem[]>(n), valid: new Uint8Array(n) };
+  kept.unshift(aligned);
+  if (kept.length > KEPT_LISTS) kept.pop();
+  return { aligned, fresh: true };
+}
+
 /** One per checker: the memos live as long as the parse caches hold their chunks. */
 export function createItemStages(validator: SchemaValidator): ItemStages {
   const memos: Record<DocumentKind, WeakMap<ParsedChunk, ItemMemo<unknown>>> = { Job: new WeakMap(), Cluster: new WeakMap() };
@@ -44,6 +85,8 @@ export function createItemStages(validator: SchemaValidator): ItemStages {
     const list = listItemsOf(doc);
     return list?.key === LIST_KEY[kind] ? list.items : undefined;
   };
+  const keptSchema: Record<DocumentKind, Aligned<never>[]> = { Job: [], Cluster: [] };
+  const keptModels: { Job: Aligned<TaskSpec>[]; Cluster: Aligned<ClusterNode>[] } = { Job: [], Cluster: [] };
   const itemModel = <T>(kind: DocumentKind, item: ListItem | undefined, shift: (spec: T, by: number) => T): Built<T> => {
     if (!item) throw new Error('a list item without its chunk');
     const memo = memoOf<T>(kind, item.chunk);
@@ -53,27 +96,56 @@ export function createItemStages(validator: SchemaValidator): ItemStages {
     memo.placed = { base: item.base, built: shiftBuilt(relative, item.base, shift) };
     return memo.placed.built;
   };
+  /** List item i's model through the kept list, else the memo (and kept for the next list). */
+  const modelsOf = <T>(kind: DocumentKind, items: readonly ListItem[], kept: Aligned<T>[], shift: (spec: T, by: number) => T): ItemAt<T> => {
+    const { aligned, fresh } = alignedFor(kept, items);
+    return (i, problems) => {
+      const { chunk, base } = items[i];
+      let model: T | undefined;
+      let ps: readonly Problem[];
+      if (!fresh && aligned.chunks[i] === chunk && aligned.bases[i] === base) {
+        model = aligned.models[i];
+        ps = aligned.problems[i];
+      } else {
+        const built = isRecord(chunk.value) ? itemModel<T>(kind, items[i], shift) : undefined;
+        model = built?.spec;
+        ps = built?.problems ?? NO_PROBLEMS;
+        aligned.chunks[i] = chunk;
+        aligned.bases[i] = base;
+        aligned.models[i] = model;
+        aligned.problems[i] = ps;
+      }
+      for (let p = 0; p < ps.length; p++) problems.push(ps[p]);
+      return model;
+    };
+  };
   return {
     schema(doc, kind) {
       const items = listOf(doc, kind);
       if (!items) return validator.validate(doc, kind);
       const out = validator.validateRoot(doc, kind);
-      items.forEach((item, i) => {
-        const memo = memoOf(kind, item.chunk);
-        if (memo.valid === true) return;
-        const ps = validator.validateItem(doc, kind, i);
-        memo.valid = ps.length === 0;
-        for (const p of ps) out.push(p);
-      });
+      const { aligned, fresh } = alignedFor(keptSchema[kind], items);
+      for (let i = 0; i < items.length; i++) {
+        const chunk = items[i].chunk;
+        if (!fresh && aligned.chunks[i] === chunk && aligned.valid[i] === 1) continue;
+        aligned.chunks[i] = chunk;
+        const memo = memoOf(kind, chunk);
+        if (memo.valid !== true) {
+          const ps = validator.validateItem(doc, kind, i);
+          memo.valid = ps.length === 0;
+          for (const p of ps) out.push(p);
+        }
+        aligned.valid[i] = memo.valid ? 1 : 0;
+      }
       return out;
     },
     job(doc) {
       const items = listOf(doc, 'Job');
-      return items ? toJob(doc, (i) => itemModel<TaskSpec>('Job', items[i], shiftTask)) : toJob(doc);
+      return items ? toJob(doc, modelsOf('Job', items, keptModels.Job, shiftTask)) : toJob(doc);
     },
     cluster(doc) {
       const items = listOf(doc, 'Cluster');
-      return items ? toCluster(doc, (i) => itemModel<ClusterNode>('Cluster', items[i], shiftNode)) : toCluster(doc);
+      return items ? toCluster(doc, modelsOf('Cluster', items, keptModels.Cluster, shiftNode)) : toCluster(doc);
     },
     prime(doc, kind, from, more) {
       const items = listOf(doc, kind) ?? [];

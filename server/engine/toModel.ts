@@ -57,11 +57,6 @@ class Reader {
   }
 
   /** Adopts an item's model built elsewhere, with its problems. */
-  take<T>(built: Built<T>): T {
-    for (const p of built.problems) this.problems.push(p);
-    return built.spec;
-  }
-
   quantity(result: QuantityResult, path: (string | number)[], what: string): number {
     if (result.kind === 'ok') return result.value;
     this.problems.push({ code: 'spec/bad-unit', severity: 'error', message: `${what}: ${result.message}`, span: this.span(...path) });
@@ -98,16 +93,18 @@ class Reader {
 }
 
 /**
- * `itemAt` (optional): list item i's model, already built (see toItemModel); without it every item
- * is read from the document. Both give the same result.
+ * List item i's model, already built (see toItemModel), with its problems appended to `problems`;
+ * undefined when the item is not a mapping (it has no model).
  */
-export function toCluster(doc: SpecDocument, itemAt?: (i: number) => Built<ClusterNode>): Built<ClusterSpec> {
+export type ItemAt<T> = (i: number, problems: Problem[]) => T | undefined;
+
+/**
+ * `itemAt` (optional): the list items' models, already built; without it every item is read from
+ * the document. Both give the same result.
+ */
+export function toCluster(doc: SpecDocument, itemAt?: ItemAt<ClusterNode>): Built<ClusterSpec> {
   const r = new Reader(doc);
-  const nodes: ClusterNode[] = [];
-  r.list('nodes').forEach((raw, i) => {
-    if (!isRecord(raw)) return;
-    nodes.push(itemAt ? r.take(itemAt(i)) : toNode(r, ['nodes', i]));
-  });
+  const nodes = listModels(r, 'nodes', itemAt, toNode);
   const image = r.str('defaults', 'image');
   return {
     spec: { name: r.str('name') ?? '', defaults: image === undefined ? {} : { image }, nodes, nameSpan: r.span('name') },
@@ -115,12 +112,9 @@ export function toCluster(doc: SpecDocument, itemAt?: (i: number) => Built<Clust
   };
 }
 
-export function toJob(doc: SpecDocument, itemAt?: (i: number) => Built<TaskSpec>): Built<JobSpec> {
+export function toJob(doc: SpecDocument, itemAt?: ItemAt<TaskSpec>): Built<JobSpec> {
   const r = new Reader(doc);
-  const tasks: TaskSpec[] = [];
-  r.list('tasks').forEach((raw, i) => {
-    if (isRecord(raw)) tasks.push(itemAt ? r.take(itemAt(i)) : toTask(r, ['tasks', i]));
-  });
+  const tasks = listModels(r, 'tasks', itemAt, toTask);
   const strategy = r.get('strategy') === 'spread' ? 'spread' : 'binpack';
   const domains: string[] = [];
   const domainSpans: Span[] = [];
@@ -141,6 +135,19 @@ export function toJob(doc: SpecDocument, itemAt?: (i: number) => Built<TaskSpec>
     },
     problems: r.problems,
   };
+}
+
+/** The models of the mappings of list `key`, from `itemAt` when given (without reading the items), else from the document. */
+function listModels<T>(r: Reader, key: string, itemAt: ItemAt<T> | undefined, read: (r: Reader, at: readonly (string | number)[]) => T): T[] {
+  const list = r.list(key);
+  const out: T[] = [];
+  for (let i = 0; i < list.length; i++) {
+    if (itemAt) {
+      const model = itemAt(i, r.problems);
+      if (model !== undefined) out.push(model);
+    } else if (isRecord(list[i])) out.push(read(r, [key, i]));
+  }
+  return out;
 }
 
 /**
