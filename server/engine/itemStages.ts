@@ -51,7 +51,7 @@ interface Aligned<T> {
 
 const NO_PROBLEMS: readonly Problem[] = Object.freeze([]);
 
-/** Lists kept per stage and kind: one per document being edited, a few open at once. */
+/** Lists kept per stage and kind: one per document being edited, a few open at once (each holds its chunks until pushed out). */
 const KEPT_LISTS = 4;
 
 /**
