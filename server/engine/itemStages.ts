@@ -128,13 +128,13 @@ export function createItemStages(validator: SchemaValidator): ItemStages {
       for (let i = 0; i < items.length; i++) {
         const chunk = items[i].chunk;
         if (!fresh && aligned.chunks[i] === chunk && aligned.valid[i] === 1) continue;
-        aligned.chunks[i] = chunk;
         const memo = memoOf(kind, chunk);
         if (memo.valid !== true) {
           const ps = validator.validateItem(doc, kind, i);
           memo.valid = ps.length === 0;
           for (const p of ps) out.push(p);
         }
+        aligned.chunks[i] = chunk;
         aligned.valid[i] = memo.valid ? 1 : 0;
       }
       return out;

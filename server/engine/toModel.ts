@@ -56,7 +56,6 @@ class Reader {
     return Array.isArray(v) ? v : [];
   }
 
-  /** Adopts an item's model built elsewhere, with its problems. */
   quantity(result: QuantityResult, path: (string | number)[], what: string): number {
     if (result.kind === 'ok') return result.value;
     this.problems.push({ code: 'spec/bad-unit', severity: 'error', message: `${what}: ${result.message}`, span: this.span(...path) });
