@@ -38,15 +38,20 @@ interface ItemMemo<T> {
 }
 
 /** A stage's results for one list, by position (see the top of the file). Updated in place by the next list it serves. */
-interface Aligned<T> {
+interface Aligned {
   readonly chunks: ParsedChunk[];
-  /** Model stage: each item's place; schema stage: unused. */
+}
+
+/** The schema stage's: 1 where the item passed validation. */
+interface AlignedValidity extends Aligned {
+  readonly valid: Uint8Array;
+}
+
+/** The model stage's: each item's place, model (undefined: not a mapping) and problems. */
+interface AlignedModels<T> extends Aligned {
   readonly bases: Float64Array;
-  /** Model stage: each item's model (undefined: not a mapping) and problems. */
   readonly models: (T | undefined)[];
   readonly problems: (readonly Problem[])[];
-  /** Schema stage: 1 where the item passed validation. */
-  readonly valid: Uint8Array;
 }
 
 const NO_PROBLEMS: readonly Problem[] = Object.freeze([]);
@@ -59,7 +64,7 @@ const KEPT_LISTS = 4;
  * chunk), else a new one in place of the least recent. Either way each item is still compared by
  * chunk: the choice only decides how much is found.
  */
-function alignedFor<T>(kept: Aligned<T>[], items: readonly ListItem[]): { aligned: Aligned<T>; fresh: boolean } {
+function alignedFor<A extends Aligned>(kept: A[], items: readonly ListItem[], make: (n: number) => A): { aligned: A; fresh: boolean } {
   const n = items.length;
   const at = kept.findIndex((a) => a.chunks.length === n && n > 0 && (a.chunks[0] === items[0].chunk || a.chunks[n - 1] === items[n - 1].chunk));
   if (at >= 0) {
@@ -67,7 +72,7 @@ function alignedFor<T>(kept: Aligned<T>[], items: readonly ListItem[]): { aligne
     kept.unshift(aligned);
     return { aligned, fresh: false };
   }
-  const aligned: Aligned<T> = { chunks: new Array<ParsedChunk>(n), bases: new Float64Array(n), models: new Array<T | undefined>(n), problems: new Array<readonly Problem[]>(n), valid: new Uint8Array(n) };
+  const aligned = make(n);
   kept.unshift(aligned);
   if (kept.length > KEPT_LISTS) kept.pop();
   return { aligned, fresh: true };
@@ -85,8 +90,8 @@ export function createItemStages(validator: SchemaValidator): ItemStages {
     const list = listItemsOf(doc);
     return list?.key === LIST_KEY[kind] ? list.items : undefined;
   };
-  const keptSchema: Record<DocumentKind, Aligned<never>[]> = { Job: [], Cluster: [] };
-  const keptModels: { Job: Aligned<TaskSpec>[]; Cluster: Aligned<ClusterNode>[] } = { Job: [], Cluster: [] };
+  const keptSchema: Record<DocumentKind, AlignedValidity[]> = { Job: [], Cluster: [] };
+  const keptModels: { Job: AlignedModels<TaskSpec>[]; Cluster: AlignedModels<ClusterNode>[] } = { Job: [], Cluster: [] };
   const itemModel = <T>(kind: DocumentKind, item: ListItem | undefined, shift: (spec: T, by: number) => T): Built<T> => {
     if (!item) throw new Error('a list item without its chunk');
     const memo = memoOf<T>(kind, item.chunk);
@@ -97,8 +102,8 @@ export function createItemStages(validator: SchemaValidator): ItemStages {
     return memo.placed.built;
   };
   /** List item i's model through the kept list, else the memo (and kept for the next list). */
-  const modelsOf = <T>(kind: DocumentKind, items: readonly ListItem[], kept: Aligned<T>[], shift: (spec: T, by: number) => T): ItemAt<T> => {
-    const { aligned, fresh } = alignedFor(kept, items);
+  const modelsOf = <T>(kind: DocumentKind, items: readonly ListItem[], kept: AlignedModels<T>[], shift: (spec: T, by: number) => T): ItemAt<T> => {
+    const { aligned, fresh } = alignedFor(kept, items, (n) => ({ chunks: new Array<ParsedChunk>(n), bases: new Float64Array(n), models: new Array<T | undefined>(n), problems: new Array<readonly Problem[]>(n) }));
     return (i, problems) => {
       const { chunk, base } = items[i];
       let model: T | undefined;
@@ -124,7 +129,7 @@ export function createItemStages(validator: SchemaValidator): ItemStages {
       const items = listOf(doc, kind);
       if (!items) return validator.validate(doc, kind);
       const out = validator.validateRoot(doc, kind);
-      const { aligned, fresh } = alignedFor(keptSchema[kind], items);
+      const { aligned, fresh } = alignedFor(keptSchema[kind], items, (n) => ({ chunks: new Array<ParsedChunk>(n), valid: new Uint8Array(n) }));
       for (let i = 0; i < items.length; i++) {
         const chunk = items[i].chunk;
         if (!fresh && aligned.chunks[i] === chunk && aligned.valid[i] === 1) continue;
