@@ -12,6 +12,10 @@ interface Found {
   readonly candidates?: readonly string[];
 }
 
+function* othersThan(names: Iterable<string>, self: string): Iterable<string> {
+  for (const n of names) if (n !== self) yield n;
+}
+
 /** Reads only the tasks' names and the names they depend on. */
 function find(job: { readonly name: string; readonly tasks: readonly TaskSpec[] }): Found[] {
   const out: Found[] = [];
@@ -25,7 +29,8 @@ function find(job: { readonly name: string; readonly tasks: readonly TaskSpec[] 
   job.tasks.forEach((t, i) => {
     t.dependsOn.forEach((d, j) => {
       if (byName.has(d.name)) return;
-      const candidates = closest(d.name, byName.keys());
+      // Never the task itself: depending on it is a cycle, not a fix.
+      const candidates = closest(d.name, othersThan(byName.keys(), t.name));
       out.push({
         code: 'spec/unknown-dependency',
         task: i,

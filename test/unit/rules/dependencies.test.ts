@@ -19,6 +19,15 @@ test('an unknown dependency: on the name, with did-you-mean data', () => {
   assert.equal(text.slice(data.span.start, data.span.end), 'dbb');
 });
 
+test('an unknown dependency never suggests the task itself (that would be a cycle)', () => {
+  const text = tasks(['web', []], ['wev', ['wew']]);
+  const problems = checkJob(dependencies, text, null);
+  const data = problems[0]?.data;
+  assert.ok(data?.kind === 'did-you-mean');
+  assert.deepEqual(data.candidates, ['web']);
+  assert.doesNotMatch(problems[0]?.message ?? '', /"wev"\?/);
+});
+
 test('a diamond is not a cycle', () => {
   const text = tasks(['db', []], ['cache', ['db']], ['queue', ['db']], ['api', ['cache', 'queue']]);
   assert.deepEqual(checkJob(dependencies, text, null), []);
