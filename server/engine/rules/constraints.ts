@@ -11,6 +11,13 @@ const NO_VALUE = new Set(['UNIQUE']);
 const INTEGER_VALUE = new Set(['MAX_PER', 'GROUP_BY']);
 const REGEX_VALUE = new Set(['LIKE', 'UNLIKE']);
 
+/** Why a pattern does not compile, without the engine's copy of the anchored pattern ("Invalid regular expression: /^(?:(…)$/: Unterminated group"). */
+function regexReason(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const reason = /\/[a-z]*: ([^/]+)$/.exec(message)?.[1] ?? message;
+  return reason.charAt(0).toLowerCase() + reason.slice(1);
+}
+
 function shape(c: Constraint): Problem | undefined {
   const at = (message: string): Problem => ({ code: 'spec/constraint-value', severity: 'error', message, span: c.span });
   if (NEEDS_VALUE.has(c.operator) && c.value === undefined) return at(`${c.operator} needs a value: [${c.field}, ${c.operator}, ${c.operator === 'MAX_PER' ? '2' : '"value"'}]`);
@@ -20,7 +27,7 @@ function shape(c: Constraint): Problem | undefined {
     try {
       new RegExp(`^(?:${c.value})$`);
     } catch (err) {
-      return { code: 'spec/bad-regex', severity: 'error', message: `${c.operator} value is not a valid regular expression: ${err instanceof Error ? err.message : String(err)}`, span: c.span };
+      return { code: 'spec/bad-regex', severity: 'error', message: `${c.operator} value "${c.value}" is not a valid regular expression: ${regexReason(err)}`, span: c.span };
     }
   }
   return undefined;

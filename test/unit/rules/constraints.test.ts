@@ -50,6 +50,12 @@ describe('regular expressions', () => {
     });
   }
 
+  test('a bad regex is named as written, with the reason', () => {
+    const text = oneTask('    constraints: [[hostname, UNLIKE, "node(1"]]\n');
+    const [problem] = checkJob(constraints, text, CLUSTER);
+    assert.equal(problem?.message, 'UNLIKE value "node(1" is not a valid regular expression: unterminated group');
+  });
+
   test('a regex that is only valid unanchored is still accepted when anchored', () => {
     assert.deepEqual(withConstraints('[[rack, LIKE, "r1|r2"], [rack, UNLIKE, "^r3$"]]').result, []);
   });
