@@ -24,7 +24,8 @@ export interface Problem {
 
 export type ProblemData =
   | { readonly kind: 'replace'; readonly span: Span; readonly text: string; readonly title: string }
-  | { readonly kind: 'did-you-mean'; readonly span: Span; readonly candidates: readonly string[] }
+  /** `part`: when `span` is a constraint's `[field, OP, value]`, the item to change (0, the field, when absent). */
+  | { readonly kind: 'did-you-mean'; readonly span: Span; readonly candidates: readonly string[]; readonly part?: 0 | 2 }
   | { readonly kind: 'add-field'; readonly pointer: string; readonly field: string; readonly snippet: string };
 
 /** The resource dimensions a node offers and a task asks for (ports apart). */

@@ -223,6 +223,7 @@ name: shop
 cluster: ./dev.cluster.yaml
 stratgy: binpack
 preemption: false
+failover: { domains: [zome] }
 tasks:
   - name: db
     resources: { cpus: 1, mem: 4 }
@@ -231,6 +232,7 @@ tasks:
     resources: { cpus: 1, mem: 1Gi }
     dependsOn: [dbb]
     restart: "alway"
+    constraints: [[hostname, IS, nod1], [zone, CLUSTER, "aa"]]
   - image: busybox:1.36
     resources: { cpus: 1, mem: 1Gi }
 `;
@@ -263,6 +265,18 @@ tasks:
   const attr = await fixed('spec/unknown-attribute', 'zon');
   assert.deepEqual(attr.actions.map((a) => a.title), ['Change to "zone"']);
   assert.equal(attr.results[0], job.replace('[[zon, UNIQUE]]', '[[zone, UNIQUE]]'), 'only the attribute name changes');
+
+  const node = await fixed('spec/unknown-node', 'nod1');
+  assert.deepEqual(node.actions.map((a) => a.title), ['Change to "node1"']);
+  assert.equal(node.results[0], job.replace('[hostname, IS, nod1]', '[hostname, IS, node1]'), 'only the node name changes');
+
+  const attrValue = await fixed('spec/unknown-attribute-value', 'aa');
+  assert.deepEqual(attrValue.actions.map((a) => a.title), ['Change to "a"']);
+  assert.equal(attrValue.results[0], job.replace('[zone, CLUSTER, "aa"]', '[zone, CLUSTER, "a"]'), 'only the value changes, in its quotes');
+
+  const domain = await fixed('spec/unknown-attribute', 'zome');
+  assert.deepEqual(domain.actions.map((a) => a.title), ['Change to "zone"']);
+  assert.equal(domain.results[0], job.replace('[zome]', '[zone]'));
 
   const missing = await fixed('spec/missing-field', 'image');
   assert.deepEqual(missing.actions.map((a) => [a.title, a.isPreferred]), [['Add "name"', true]]);

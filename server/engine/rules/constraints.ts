@@ -58,7 +58,13 @@ function reference(c: Constraint, cluster: ClusterSpec, names: Names): Problem |
   if (c.field === 'hostname') {
     if ((c.operator === 'IS' || c.operator === 'CLUSTER') && c.value !== undefined && !names.nodeSet.has(c.value)) {
       const candidates = closest(c.value, names.nodes);
-      return { code: 'spec/unknown-node', severity: 'error', message: `no node named "${c.value}" in cluster "${cluster.name}"${didYouMean(candidates)}`, span: c.span };
+      return {
+        code: 'spec/unknown-node',
+        severity: 'error',
+        message: `no node named "${c.value}" in cluster "${cluster.name}"${didYouMean(candidates)}`,
+        span: c.span,
+        ...valueFix(c, candidates),
+      };
     }
     return undefined;
   }
@@ -75,9 +81,21 @@ function reference(c: Constraint, cluster: ClusterSpec, names: Names): Problem |
     };
   }
   if ((c.operator === 'IS' || c.operator === 'CLUSTER') && c.value !== undefined && !values.has(c.value)) {
-    return { code: 'spec/unknown-attribute-value', severity: 'warning', message: `no node has ${c.field} = "${c.value}" (values: ${[...values].sort().join(', ')})`, span: c.span };
+    const candidates = closest(c.value, values);
+    return {
+      code: 'spec/unknown-attribute-value',
+      severity: 'warning',
+      message: `no node has ${c.field} = "${c.value}"${didYouMean(candidates)} (values: ${[...values].sort().join(', ')})`,
+      span: c.span,
+      ...valueFix(c, candidates),
+    };
   }
   return undefined;
+}
+
+/** A did-you-mean fix of the constraint's value, when there is a candidate. */
+function valueFix(c: Constraint, candidates: readonly string[]): Pick<Problem, 'data'> {
+  return candidates.length > 0 ? { data: { kind: 'did-you-mean', span: c.span, candidates, part: 2 } } : {};
 }
 
 export const constraints: Rule = {
@@ -102,7 +120,14 @@ export const constraints: Rule = {
         job.failover.domains.forEach((d, i) => {
           if (names.attrs.has(d) || d === 'hostname') return;
           const candidates = closest(d, names.attrs.keys());
-          out.push({ code: 'spec/unknown-attribute', severity: 'warning', message: `failover domain "${d}" is not an attribute of any node${didYouMean(candidates)}`, span: job.failover.domainSpans[i] ?? job.nameSpan });
+          const span = job.failover.domainSpans[i] ?? job.nameSpan;
+          out.push({
+            code: 'spec/unknown-attribute',
+            severity: 'warning',
+            message: `failover domain "${d}" is not an attribute of any node${didYouMean(candidates)}`,
+            span,
+            ...(candidates.length > 0 && job.failover.domainSpans[i] !== undefined ? { data: { kind: 'did-you-mean' as const, span, candidates } } : {}),
+          });
         });
       }
       return out;

@@ -64,7 +64,7 @@ function dataFixes(checked: CheckedFile, index: Lines, problem: Problem, data: P
     case 'replace':
       return [fix(data.title, d, edit(data.span, data.text), true)];
     case 'did-you-mean': {
-      const span = scalarContentSpan(text, namedSpan(checked, data.span));
+      const span = scalarContentSpan(text, namedSpan(checked, data.span, data.part ?? 0));
       if (/^[[{]/.test(text.slice(span.start, span.end))) return []; // never replace a whole collection by a name
       return data.candidates.map((c) => fix(`Change to "${c}"`, d, edit(span, c), data.candidates.length === 1));
     }
@@ -79,9 +79,9 @@ function dataFixes(checked: CheckedFile, index: Lines, problem: Problem, data: P
 
 /**
  * The span a did-you-mean names. Constraint rules point at the whole `[field, OP, value]` triple;
- * the name to change is its first item.
+ * the name to change is its item `part` (the field, or the value).
  */
-function namedSpan(checked: CheckedFile, span: Span): Span {
+function namedSpan(checked: CheckedFile, span: Span, part: number): Span {
   if (checked.file.text[span.start] !== '[') return span;
   const doc = documentAt(checked, span.start);
   const tasks = doc && isRecord(doc.value) ? doc.value['tasks'] : undefined;
@@ -91,7 +91,7 @@ function namedSpan(checked: CheckedFile, span: Span): Span {
     if (!Array.isArray(list)) continue;
     for (let j = 0; j < list.length; j++) {
       const at = doc.nodes.get(pointerOf('tasks', i, 'constraints', j));
-      if (at && at.span.start === span.start && at.span.end === span.end) return doc.nodes.get(pointerOf('tasks', i, 'constraints', j, 0))?.span ?? span;
+      if (at && at.span.start === span.start && at.span.end === span.end) return doc.nodes.get(pointerOf('tasks', i, 'constraints', j, part))?.span ?? span;
     }
   }
   return span;
