@@ -8,7 +8,7 @@
  * about 0.07 ms). Text the chunker cannot split safely (anchors and
  * aliases, directives, flow-style lists) is parsed whole; both paths give the same result.
  */
-import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type Alias, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, visit, type Alias, type Document, type Node } from 'yaml';
 import type { Problem, Span } from './model';
 import { diffTexts, layoutOf, movedLayout, type Layout, type ListSplit, type Region, type TextDiff } from './chunkLayout';
 import { atOpeningQuote, cleanYamlMessage, MAX_TEXT_DEPTH, scanItemDepth, tooDeepAt, tooDeepInPieces, withoutClosingComments, withoutNextIndent, type DepthList, type ItemDepth } from './yamlText';
@@ -102,7 +102,6 @@ export function parseWhole(text: string): SpecFile {
   const documents: SpecDocument[] = [];
   for (const doc of list) {
     const parsed = walkDocument(doc, text);
-    parsed.problems.forEach((p, i) => (parsed.problems[i] = atOpeningQuote(text, p)));
     for (const [pointer, info] of parsed.nodes) {
       const end = withoutNextIndent(text, info.span.start, info.span.end);
       if (end !== info.span.end) parsed.nodes.set(pointer, { ...info, span: { start: info.span.start, end } });
@@ -141,9 +140,7 @@ interface Walked {
 
 /** Walks one `yaml` document parsed from `source`; spans are offsets into `source`. */
 function walkDocument(doc: Document.Parsed, source: string): Walked {
-  const problems: Problem[] = [];
-  for (const e of doc.errors) problems.push(yamlProblem(e.message, e.pos, 'error', 0, source.length));
-  for (const w of doc.warnings) problems.push(yamlProblem(w.message, w.pos, 'warning', 0, source.length));
+  const problems = syntaxProblems(doc, source);
   const nodes = new Map<string, SpecNodeInfo>();
   const walker = new Walker(doc, source, nodes, problems);
   const value = doc.contents ? walker.walk(doc.contents, '', undefined) : null;
@@ -512,9 +509,7 @@ function parseItem(itemText: string): ParsedChunk | undefined {
   const contents = doc.contents;
   if (!isSeq(contents) || contents.items.length !== 1) return undefined;
   const item = contents.items[0] as Node | null;
-  const problems: Problem[] = [];
-  for (const e of doc.errors) problems.push(atOpeningQuote(itemText, yamlProblem(e.message, e.pos, 'error', 0, itemText.length)));
-  for (const w of doc.warnings) problems.push(yamlProblem(w.message, w.pos, 'warning', 0, itemText.length));
+  const problems = syntaxProblems(doc, itemText);
   if (item === null || item === undefined) return { value: null, nodes: new Map([['', { span: { start: itemText.indexOf('-') + 1, end: itemText.indexOf('-') + 1 } }]]), problems };
   const nodes = new Map<string, SpecNodeInfo>();
   const walker = new Walker(doc, itemText, nodes, problems);
@@ -579,9 +574,36 @@ function isBlank(text: string): boolean {
   return /^(\s|#[^\n]*|---|\.\.\.)*$/.test(text);
 }
 
-function yamlProblem(message: string, pos: readonly [number, number], severity: 'error' | 'warning', base: number, limit: number): Problem {
-  const start = clamp(pos[0] + base, limit);
-  const end = Math.max(start, clamp(pos[1] + base, limit));
+/** The library's errors and warnings on `source`, each where the mistake is (see atOpeningQuote, atOpeningBracket). */
+function syntaxProblems(doc: Document.Parsed, source: string): Problem[] {
+  const problems: Problem[] = [];
+  for (const e of doc.errors) problems.push(atOpeningBracket(doc, e.pos[0], atOpeningQuote(source, yamlProblem(e.message, e.pos, 'error', source.length))));
+  for (const w of doc.warnings) problems.push(yamlProblem(w.message, w.pos, 'warning', source.length));
+  return problems;
+}
+
+/**
+ * The library reports an unclosed flow collection (`image: [oops`) where the next line starts; the
+ * mistake is where it opens. That collection is the outermost flow one of the kind named whose
+ * node ends, with nothing after its value, where the error is reported.
+ */
+function atOpeningBracket(doc: Document.Parsed, at: number, p: Problem): Problem {
+  const m = /^Flow (sequence|map) in block collection/.exec(p.message);
+  if (!m) return p;
+  let open: number | undefined;
+  visit(doc, {
+    Collection(_, node) {
+      const r = node.range;
+      if (!node.flow || !r || r[1] !== at || r[2] !== at || isSeq(node) !== (m[1] === 'sequence')) return;
+      if (open === undefined || r[0] < open) open = r[0];
+    },
+  });
+  return open === undefined ? p : { ...p, span: { start: open, end: open + 1 } };
+}
+
+function yamlProblem(message: string, pos: readonly [number, number], severity: 'error' | 'warning', limit: number): Problem {
+  const start = clamp(pos[0], limit);
+  const end = Math.max(start, clamp(pos[1], limit));
   return { code: 'spec/syntax', severity, message: cleanYamlMessage(message), span: { start, end } };
 }
 
