@@ -24,6 +24,21 @@ export function editDistance(a: string, b: string): number {
 
 /** Candidates close to `name` (case-insensitive), best first; at most `limit`. */
 export function closest(name: string, candidates: Iterable<string>, limit = 3): string[] {
+  return scored(name, candidates)
+    .slice(0, limit)
+    .map((s) => s.c);
+}
+
+/**
+ * The one candidate closer to `name` than every other, if there is one: for values a message
+ * already lists, where `r9` is as close to `r1` as to `r2` and `r3` and naming them all says nothing.
+ */
+export function closestUnique(name: string, candidates: Iterable<string>): string[] {
+  const [best, next] = scored(name, candidates);
+  return best !== undefined && (next === undefined || next.d > best.d) ? [best.c] : [];
+}
+
+function scored(name: string, candidates: Iterable<string>): { c: string; d: number }[] {
   const lower = name.toLowerCase();
   const max = Math.max(1, Math.floor(name.length / 3));
   const scored: { c: string; d: number }[] = [];
@@ -33,7 +48,7 @@ export function closest(name: string, candidates: Iterable<string>, limit = 3): 
     if (d <= max || (lower.length >= 3 && c.toLowerCase().startsWith(lower))) scored.push({ c, d });
   }
   scored.sort((x, y) => x.d - y.d || (x.c < y.c ? -1 : x.c > y.c ? 1 : 0));
-  return scored.slice(0, limit).map((s) => s.c);
+  return scored;
 }
 
 /** `; did you mean "x"?` or the empty string. */

@@ -3,7 +3,7 @@
  * attributes that some node has (or `hostname`, with a node name where one is expected).
  */
 import type { ClusterSpec, Constraint, Problem } from '../model';
-import { closest, didYouMean } from '../suggest';
+import { closest, closestUnique, didYouMean } from '../suggest';
 import { perCluster, type Rule } from './rule';
 
 const NEEDS_VALUE = new Set(['LIKE', 'UNLIKE', 'IS', 'MAX_PER']);
@@ -81,7 +81,7 @@ function reference(c: Constraint, cluster: ClusterSpec, names: Names): Problem |
     };
   }
   if ((c.operator === 'IS' || c.operator === 'CLUSTER') && c.value !== undefined && !values.has(c.value)) {
-    const candidates = closest(c.value, values);
+    const candidates = closestUnique(c.value, values);
     return {
       code: 'spec/unknown-attribute-value',
       severity: 'warning',

@@ -86,6 +86,15 @@ describe('names the cluster does not know', () => {
     ]);
   });
 
+  test('an unknown value suggests the one value closest to it, never several equally close', () => {
+    const text = oneTask('    constraints: [[rack, IS, r9], [rack, IS, rr1]]\n');
+    const problems = checkJob(constraints, text, CLUSTER);
+    assert.equal(problems[0]?.message, 'no node has rack = "r9" (values: r1, r2, r3)');
+    assert.equal(problems[0]?.data, undefined);
+    assert.match(problems[1]?.message ?? '', /rack = "rr1"; did you mean "r1"\?/);
+    assert.deepEqual(problems[1]?.data, { kind: 'did-you-mean', span: problems[1]?.span, candidates: ['r1'], part: 2 });
+  });
+
   test('numeric and boolean attribute values compare as strings', () => {
     assert.deepEqual(withConstraints('[[gen, IS, 3], [gen, CLUSTER, "3"], [ssd, IS, true]]').result, []);
   });
