@@ -58,7 +58,9 @@ class Reader {
 
   quantity(result: QuantityResult, path: (string | number)[], what: string): number {
     if (result.kind === 'ok') return result.value;
-    this.problems.push({ code: 'spec/bad-unit', severity: 'error', message: `${what}: ${result.message}`, span: this.span(...path) });
+    // The unit parsers' messages may already start with the field ("cpus must be at least 0.01").
+    const message = result.message.startsWith(`${what} `) ? result.message : `${what}: ${result.message}`;
+    this.problems.push({ code: 'spec/bad-unit', severity: 'error', message, span: this.span(...path) });
     return 0;
   }
 
