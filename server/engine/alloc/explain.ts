@@ -69,9 +69,11 @@ function explainUnplacedView(ctx: Context, st: AllocState, k: number, placedOn: 
   for (let d = 0; d < D; d++) {
     const failing = passing.filter((i) => (verdicts[i] as NodeVerdict).failedDims[d]);
     if (failing.length === 0) continue;
+    // The most free of the nodes that lack it: the one closest to taking the task (a node with room
+    // in this dimension lacks another, and "needs 3Gi, most free 3Gi" would read as a contradiction).
     let mostFree = -Infinity;
     let mostFreeNode = '';
-    for (const i of passing) {
+    for (const i of failing) {
       const f = d === 4 ? st.free[i * D + d] - ctx.fixed[k].length : st.free[i * D + d];
       if (f > mostFree) {
         mostFree = f;

@@ -56,6 +56,7 @@ export interface DimensionReport {
   /** How many nodes (up, passing every constraint) lack this dimension. */
   readonly nodes: number;
   readonly needs: number;
+  /** The most free of those nodes (less than `needs`), and its name. */
   readonly mostFree: number;
   readonly mostFreeNode: string;
 }

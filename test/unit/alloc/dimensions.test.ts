@@ -1,7 +1,7 @@
 /** Every dimension is a filter: cpus, mem, disk, gpus, dynamic and fixed ports; integer accounting. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { allocate } from '../../../server/engine/alloc';
+import { allocate, explainTask } from '../../../server/engine/alloc';
 import { Gi, job, node, placements, statusOf, task } from './fixtures';
 
 describe('dimensions', () => {
@@ -18,6 +18,14 @@ describe('dimensions', () => {
       assert.equal(statusOf(plan, 'j/a'), fits ? 'placed' : 'unplaced');
     });
   }
+
+  it('an unplaced task\'s explanation gives, per dimension, the most free of the nodes that lack it', () => {
+    // n3 has the disk but not the cpus: the disk report names n2, the most free of the two without it.
+    const nodes = [node('n1', 1, 4 * Gi, Gi), node('n2', 1, 4 * Gi, 2 * Gi), node('n3', 1, 4 * Gi, 3 * Gi)];
+    const input = { nodes, jobs: [job('j', [task('j', 'a', 2, Gi, 3 * Gi)])] };
+    const disk = explainTask(input, allocate(input), 'j/a').dimensions.find((d) => d.dimension === 'disk');
+    assert.deepEqual(disk && [disk.nodes, disk.needs, disk.mostFree, disk.mostFreeNode], [2, 3 * Gi, 2 * Gi, 'n2']);
+  });
 
   it('accounts in integers: ten 0.1 cpu tasks fill a 1 cpu node exactly, the eleventh does not fit', () => {
     const plan = allocate({ nodes: [node('n1', 1, Gi, Gi)], jobs: [job('j', [task('j', 'a', 0.1, 1, 1, { instances: 11 })])] });
