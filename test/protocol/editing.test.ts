@@ -284,6 +284,32 @@ tasks:
   await settle(client, '/ws/shop.job.yaml');
 });
 
+test('did-you-mean in a block-style constraint changes only the name', async () => {
+  const job = `apiVersion: berth/v1
+kind: Job
+name: shop
+cluster: ./dev.cluster.yaml
+tasks:
+  - name: api
+    resources: { cpus: 1, mem: 1Gi }
+    constraints:
+      - - hostname
+        - IS
+        - nod1
+      - - zon
+        - UNIQUE
+`;
+  const { client } = await startInMemory('/ws', { '/ws/dev.cluster.yaml': shopCluster });
+  await client.open('/ws/shop.job.yaml', job);
+  const { diagnostics } = await client.diagnostics('/ws/shop.job.yaml');
+  const results: string[] = [];
+  for (const d of diagnostics) {
+    for (const a of await fixesFor(client, '/ws/shop.job.yaml', d)) results.push(applyEdits(job, a.edit?.changes?.[uriOf('/ws/shop.job.yaml')] ?? []));
+  }
+  assert.deepEqual(results.sort(), [job.replace('- nod1', '- node1'), job.replace('- - zon\n', '- - zone\n')].sort());
+  await settle(client, '/ws/shop.job.yaml');
+});
+
 test('add a missing field: at its schema position, at the mapping indentation, with the file kind', async () => {
   const job = 'apiVersion: berth/v1\nname: shop\ntasks:\n  - name: a\n    resources: { cpus: 1 }\n';
   const { client } = await startInMemory('/ws', { '/ws/dev.cluster.yaml': shopCluster });

@@ -65,7 +65,8 @@ function dataFixes(checked: CheckedFile, index: Lines, problem: Problem, data: P
       return [fix(data.title, d, edit(data.span, data.text), true)];
     case 'did-you-mean': {
       const span = scalarContentSpan(text, namedSpan(checked, data.span, data.part ?? 0));
-      if (/^[[{]/.test(text.slice(span.start, span.end))) return []; // never replace a whole collection by a name
+      // Never replace a whole collection (flow or block) by a name.
+      if (/^([[{]|- )|\n/.test(text.slice(span.start, span.end))) return [];
       return data.candidates.map((c) => fix(`Change to "${c}"`, d, edit(span, c), data.candidates.length === 1));
     }
     case 'add-field': {
@@ -78,11 +79,10 @@ function dataFixes(checked: CheckedFile, index: Lines, problem: Problem, data: P
 }
 
 /**
- * The span a did-you-mean names. Constraint rules point at the whole `[field, OP, value]` triple;
- * the name to change is its item `part` (the field, or the value).
+ * The span a did-you-mean names. Constraint rules point at the whole `[field, OP, value]` triple
+ * (flow or block style); the name to change is its item `part` (the field, or the value).
  */
 function namedSpan(checked: CheckedFile, span: Span, part: number): Span {
-  if (checked.file.text[span.start] !== '[') return span;
   const doc = documentAt(checked, span.start);
   const tasks = doc && isRecord(doc.value) ? doc.value['tasks'] : undefined;
   if (!doc || !Array.isArray(tasks)) return span;
