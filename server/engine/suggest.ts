@@ -51,6 +51,33 @@ function scored(name: string, candidates: Iterable<string>): { c: string; d: num
   return scored;
 }
 
+/**
+ * Berth's name for a field that Kubernetes, Nomad, Marathon or Docker Compose call otherwise
+ * (lowercased): no edit distance finds `attributes` from `labels`.
+ */
+const FIELD_SYNONYMS: ReadonlyMap<string, string> = new Map([
+  ['labels', 'attributes'],
+  ['meta', 'attributes'],
+  ['memory', 'mem'],
+  ['replicas', 'instances'],
+  ['count', 'instances'],
+  ['dependencies', 'dependsOn'],
+  ['depends', 'dependsOn'],
+  ['cmd', 'command'],
+  ['args', 'command'],
+  ['environment', 'env'],
+  ['restartpolicy', 'restart'],
+  ['restart_policy', 'restart'],
+  ['agents', 'nodes'],
+]);
+
+/** Candidates for an unknown field among `allowed`: its synonym first (see FIELD_SYNONYMS), then the closest names. */
+export function closestField(field: string, allowed: readonly string[]): string[] {
+  const synonym = FIELD_SYNONYMS.get(field.toLowerCase());
+  const near = closest(field, allowed);
+  return synonym !== undefined && allowed.includes(synonym) ? [synonym, ...near.filter((c) => c !== synonym)].slice(0, 3) : near;
+}
+
 /** `; did you mean "x"?` or the empty string. */
 export function didYouMean(candidates: readonly string[]): string {
   if (candidates.length === 0) return '';

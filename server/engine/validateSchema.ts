@@ -8,7 +8,7 @@ import clusterSchema from '../../schemas/cluster.schema.json';
 import jobSchema from '../../schemas/job.schema.json';
 import type { Problem, Span } from './model';
 import { escapePointer, isRecord, unescapePointer, type DocumentKind, type SpecDocument, type SpecNodeInfo } from './parseSpec';
-import { closest, didYouMean } from './suggest';
+import { closest, closestField, didYouMean } from './suggest';
 
 export const SCHEMAS: Readonly<Record<DocumentKind, object>> = { Cluster: clusterSchema, Job: jobSchema };
 
@@ -96,7 +96,7 @@ function toProblem(e: ErrorObject, doc: SpecDocument): Problem & { readonly code
       const info = doc.nodes.get(pointer);
       const span = info?.keySpan ?? info?.span ?? valueSpan(doc, e.instancePath);
       const props = Object.keys(propertiesOf(e.parentSchema));
-      const candidates = closest(field, props);
+      const candidates = closestField(field, props);
       const where = here ? ` in ${here}` : '';
       return {
         code: 'spec/unknown-field',

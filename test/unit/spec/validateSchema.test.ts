@@ -113,10 +113,28 @@ describe('an unknown key points at the key itself', () => {
   });
 
   test('in a cluster node, without a close candidate: no did-you-mean data', () => {
-    const text = CLUSTER + '    labels: { ssd: true }\n';
+    const text = CLUSTER + '    tags: { ssd: true }\n';
     const p = only(validate(text, 'Cluster'), 'spec/unknown-field');
-    assert.equal(slice(text, p), 'labels');
+    assert.equal(slice(text, p), 'tags');
     assert.equal(p.data, undefined);
+  });
+
+  test('a name other schedulers use suggests Berth\'s (labels, memory, replicas), where it is allowed', () => {
+    const cases: [string, 'Job' | 'Cluster', string, string][] = [
+      [CLUSTER + '    labels: { ssd: true }\n', 'Cluster', 'labels', 'attributes'],
+      [JOB.replace('mem: 2Gi }', 'mem: 2Gi, memory: 1 }'), 'Job', 'memory', 'mem'],
+      [JOB + '    replicas: 3\n', 'Job', 'replicas', 'instances'],
+      [JOB + '    environment: { A: b }\n', 'Job', 'environment', 'env'],
+    ];
+    for (const [text, kind, field, expected] of cases) {
+      const p = only(validate(text, kind), 'spec/unknown-field');
+      assert.equal(slice(text, p), field);
+      assert.ok(p.data?.kind === 'did-you-mean', field);
+      assert.equal(p.data.candidates[0], expected, field);
+    }
+    // Where the synonym is not a field (labels at the root of a job), nothing is made up.
+    const root = only(validate(JOB.replace('tasks:', 'labels: { a: b }\ntasks:')), 'spec/unknown-field');
+    assert.equal(root.data, undefined);
   });
 
   test('a quoted key is pointed at with its quotes', () => {
