@@ -60,7 +60,9 @@ class Reader {
     if (result.kind === 'ok') return result.value;
     // The unit parsers' messages may already start with the field ("cpus must be at least 0.01").
     const message = result.message.startsWith(`${what} `) ? result.message : `${what}: ${result.message}`;
-    this.problems.push({ code: 'spec/bad-unit', severity: 'error', message, span: this.span(...path) });
+    const span = this.span(...path);
+    const fix = result.fix === undefined ? {} : { data: { kind: 'replace' as const, span, text: result.fix, title: `Change to ${result.fix}` } };
+    this.problems.push({ code: 'spec/bad-unit', severity: 'error', message, span, ...fix });
     return 0;
   }
 

@@ -1,8 +1,8 @@
 // Quantities in Berth specs: cpus, memory and disk sizes, port ranges and durations.
 // Pure: no I/O, no Node APIs. Bad input is returned as { kind: 'error' }, never thrown.
 
-/** A parsed quantity in its canonical unit (millicpus, MiB or milliseconds), or why it does not parse. */
-export type QuantityResult = { kind: 'ok'; value: number } | { kind: 'error'; message: string };
+/** A parsed quantity in its canonical unit (millicpus, MiB or milliseconds), or why it does not parse (and, when it is plain, the text meant). */
+export type QuantityResult = { kind: 'ok'; value: number } | { kind: 'error'; message: string; fix?: string };
 
 /** An inclusive range of ports, `from <= to`, both within 1..65535. */
 export type PortRange = { from: number; to: number };
@@ -13,17 +13,40 @@ export type PortRangesResult = { kind: 'ok'; value: PortRange[] } | { kind: 'err
 const MIB = 1024 * 1024;
 
 /** MiB per unit. Binary units are exact; decimal ones (K, M, G, T, and Kubernetes' lowercase k) are not. */
-const MEMORY_UNITS: Readonly<Record<string, number>> = {
-  Ki: 1 / 1024,
-  Mi: 1,
-  Gi: 1024,
-  Ti: 1024 * 1024,
-  k: 1e3 / MIB,
-  K: 1e3 / MIB,
-  M: 1e6 / MIB,
-  G: 1e9 / MIB,
-  T: 1e12 / MIB,
-};
+const MEMORY_UNITS: ReadonlyMap<string, number> = new Map([
+  ['Ki', 1 / 1024],
+  ['Mi', 1],
+  ['Gi', 1024],
+  ['Ti', 1024 * 1024],
+  ['k', 1e3 / MIB],
+  ['K', 1e3 / MIB],
+  ['M', 1e6 / MIB],
+  ['G', 1e9 / MIB],
+  ['T', 1e12 / MIB],
+]);
+
+/** Units as other tools write them (lowercased) → Berth's: `GiB` is `Gi`, `GB` is `G`. */
+const UNIT_SPELLINGS: ReadonlyMap<string, string> = new Map([
+  ['kib', 'Ki'],
+  ['mib', 'Mi'],
+  ['gib', 'Gi'],
+  ['tib', 'Ti'],
+  ['ki', 'Ki'],
+  ['mi', 'Mi'],
+  ['gi', 'Gi'],
+  ['ti', 'Ti'],
+  ['kb', 'k'],
+  ['mb', 'M'],
+  ['gb', 'G'],
+  ['tb', 'T'],
+  ['g', 'G'],
+  ['t', 'T'],
+]);
+
+/** Berth's spelling of a unit: itself when known, else the usual other spelling, if any. */
+function unitMeant(unit: string): string | undefined {
+  return MEMORY_UNITS.has(unit) ? unit : UNIT_SPELLINGS.get(unit.toLowerCase());
+}
 
 const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
@@ -35,6 +58,11 @@ function ok(value: number): QuantityResult {
 
 function error(message: string): { kind: 'error'; message: string } {
   return { kind: 'error', message };
+}
+
+/** An error whose plain meaning is `fix`: the message says so, and a quick fix can write it. */
+function withFix(message: string, fix: string): QuantityResult {
+  return { kind: 'error', message: `${message}; did you mean "${fix}"?`, fix };
 }
 
 /** Shows a value the user wrote, for messages: strings quoted, other values by type. */
@@ -85,15 +113,23 @@ export function parseMemory(v: unknown): QuantityResult {
   const text = v.trim();
   if (/^-\s*[0-9.]/.test(text)) return error(`a size cannot be negative: ${show(v)}`);
   const match = /^([0-9]+(?:\.[0-9]+)?)([A-Za-z]*)$/.exec(text);
-  if (match?.[1] === undefined || match[2] === undefined) return error(`not a quantity: ${show(v)}`);
+  if (match?.[1] === undefined || match[2] === undefined) {
+    // "8 GiB": a space between the amount and the unit.
+    const spaced = /^([0-9]+(?:\.[0-9]+)?)\s+([A-Za-z]+)$/.exec(text);
+    const meant = spaced?.[2] === undefined ? undefined : unitMeant(spaced[2]);
+    return meant === undefined || spaced?.[1] === undefined ? error(`not a quantity: ${show(v)}`) : withFix(`not a quantity: ${show(v)}`, `${spaced[1]}${meant}`);
+  }
   const amount = Number(match[1]);
   const unit = match[2];
   if (unit === '') {
     if (!Number.isInteger(amount)) return error(`a plain number is whole MiB, and ${show(v)} is not whole: add a unit, such as "${text}Gi"`);
     return ok(amount);
   }
-  const perUnit = MEMORY_UNITS[unit];
-  if (perUnit === undefined) return error(`unknown unit "${unit}" (use Mi, Gi, Ti, M, G or T)`);
+  const perUnit = MEMORY_UNITS.get(unit);
+  if (perUnit === undefined) {
+    const meant = unitMeant(unit);
+    return meant === undefined ? error(`unknown unit "${unit}" (use Mi, Gi, Ti, M, G or T)`) : withFix(`unknown unit "${unit}"`, `${match[1]}${meant}`);
+  }
   return ok(ceilWithTolerance(amount * perUnit));
 }
 

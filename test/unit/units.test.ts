@@ -80,7 +80,7 @@ describe('parseMemory', () => {
     assert.equal(value(parseMemory('1K')), 1);
   });
   it('names an unknown unit', () => {
-    assert.equal(message(parseMemory('4GB')), 'unknown unit "GB" (use Mi, Gi, Ti, M, G or T)');
+    assert.equal(message(parseMemory('4Q')), 'unknown unit "Q" (use Mi, Gi, Ti, M, G or T)');
     assert.match(message(parseMemory('4g')), /unknown unit "g"/);
   });
   it('rejects text that is not a quantity', () => {
@@ -92,6 +92,20 @@ describe('parseMemory', () => {
     assert.match(message(parseMemory(null)), /not a quantity: nothing/);
     assert.match(message(parseMemory(Number.NaN)), /not a quantity: NaN/);
     assert.match(message(parseMemory(Number.POSITIVE_INFINITY)), /not a quantity: Infinity/);
+  });
+  it('a unit spelled as other tools spell it: an error whose fix is Berth\'s spelling', () => {
+    const fixOf = (r: QuantityResult): string | undefined => (r.kind === 'error' ? r.fix : undefined);
+    assert.equal(message(parseMemory('4GB')), 'unknown unit "GB"; did you mean "4G"?');
+    assert.equal(fixOf(parseMemory('4GB')), '4G');
+    assert.equal(fixOf(parseMemory('4GiB')), '4Gi');
+    assert.equal(fixOf(parseMemory('512mi')), '512Mi');
+    assert.equal(fixOf(parseMemory('8 GiB')), '8Gi');
+    assert.equal(fixOf(parseMemory('1.5 G')), '1.5G');
+    assert.equal(fixOf(parseMemory('4Q')), undefined);
+    assert.equal(fixOf(parseMemory('lots')), undefined);
+  });
+  it('a unit that is the name of an object property is unknown, not NaN MiB', () => {
+    for (const v of ['4constructor', '1toString', '3hasOwnProperty', '5valueOf']) assert.match(message(parseMemory(v)), /unknown unit/, v);
   });
   it('rejects negative sizes', () => {
     assert.match(message(parseMemory(-5)), /negative: -5/);

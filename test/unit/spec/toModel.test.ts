@@ -62,6 +62,18 @@ describe('quantities', () => {
     assert.equal(task(spec).resources.disk, 0);
   });
 
+  test('a unit spelled as other tools spell it: a bad unit with a replace fix', () => {
+    const text = `${HEAD}tasks:\n  - name: a\n    resources: { cpus: 1, mem: 4GiB, disk: "8 GB" }\n`;
+    const { problems } = job(text);
+    assert.deepEqual(
+      problems.map((p) => [p.code, slice(text, p.span), p.data?.kind === 'replace' ? p.data.text : undefined]),
+      [
+        ['spec/bad-unit', '4GiB', '4Gi'],
+        ['spec/bad-unit', '"8 GB"', '8G'],
+      ],
+    );
+  });
+
   test('cpus finer than a millicpu or below 0.01 is a bad unit', () => {
     for (const cpus of ['0.001', '0.0005', '1.0001']) {
       const text = `${HEAD}tasks:\n  - name: a\n    resources: { cpus: ${cpus}, mem: 1Gi }\n`;
