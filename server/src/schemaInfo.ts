@@ -57,7 +57,8 @@ function childSchema(node: JsonSchema, seg: Segment): JsonSchema | undefined {
     if (Array.isArray(items)) return (items as readonly JsonSchema[])[seg];
     return items as JsonSchema | undefined;
   }
-  const prop = node.properties?.[seg];
+  // Own properties only: a key named `constructor` or `toString` is not in the schema.
+  const prop = node.properties !== undefined && Object.hasOwn(node.properties, seg) ? node.properties[seg] : undefined;
   if (prop) return prop;
   return typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined;
 }

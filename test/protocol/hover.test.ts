@@ -159,6 +159,15 @@ test('hover on an unplaced task explains it; on a node, why not there', async ()
   await client.shutdown();
 });
 
+test('hover on an unknown key named like an object property (constructor, toString) answers null', async () => {
+  const text = seedJob.replace('tasks:', 'constructor: 1\ntasks:').replace('    resources:', '    toString: 2\n    resources:');
+  const { client } = await startInMemory('/ws', files);
+  await open(client, '/ws/seed.job.yaml', text);
+  assert.equal(await hover(client, '/ws/seed.job.yaml', positionOf(text, 'constructor', 2)), undefined);
+  assert.equal(await hover(client, '/ws/seed.job.yaml', positionOf(text, 'toString', 2)), undefined);
+  await client.shutdown();
+});
+
 test('hover where there is nothing to say answers null, and a broken file still answers', async () => {
   const { client } = await startInMemory('/ws', files);
   await open(client, '/ws/seed.job.yaml', seedJob);
