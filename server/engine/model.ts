@@ -162,6 +162,11 @@ export interface TaskInstance {
   readonly constraints: readonly Constraint[];
 }
 
+/** A node's attribute `field`: its own attributes only (`constructor` is not one of them). */
+export function attributeOf(node: ClusterNode, field: string): string | undefined {
+  return Object.hasOwn(node.attributes, field) ? node.attributes[field] : undefined;
+}
+
 /** The conventional instance name: the task name alone when there is one instance. */
 export function instanceName(task: string, index: number, instances: number): string {
   return instances === 1 ? task : `${task}-${index}`;

@@ -130,6 +130,11 @@ test('in a constraint: attribute names first, then operators, then the values no
   assert.deepEqual(labels(await complete(client, value.text, value.offset)), ['a', 'b', 'c']);
   const host = edited('resources: { cpus: 1, mem: 2Gi, disk: 1Gi }\n', '    constraints:\n      - [hostname, UNLIKE, ¦]\n');
   assert.deepEqual(labels(await complete(client, host.text, host.offset)), ['node1', 'node2', 'node3']);
+  // A field no node defines offers no values, also when it is named like an object property.
+  for (const name of ['toString', 'constructor']) {
+    const none = edited('resources: { cpus: 1, mem: 2Gi, disk: 1Gi }\n', `    constraints: [[${name}, IS, ¦]]\n`);
+    assert.deepEqual(labels(await complete(client, none.text, none.offset)), [], name);
+  }
   await client.shutdown();
 });
 

@@ -165,6 +165,11 @@ test('hover on an unknown key named like an object property (constructor, toStri
   await open(client, '/ws/seed.job.yaml', text);
   assert.equal(await hover(client, '/ws/seed.job.yaml', positionOf(text, 'constructor', 2)), undefined);
   assert.equal(await hover(client, '/ws/seed.job.yaml', positionOf(text, 'toString', 2)), undefined);
+  // A constraint on such a field: no node defines it.
+  const constrained = seedJob.replace('    resources:', '    constraints: [[constructor, IS, x]]\n    resources:');
+  await client.change('/ws/seed.job.yaml', [{ text: constrained }]);
+  await client.diagnostics('/ws/seed.job.yaml');
+  assert.match((await hover(client, '/ws/seed.job.yaml', positionOf(constrained, 'IS', 0))) ?? '', /No node defines `constructor`/);
   await client.shutdown();
 });
 

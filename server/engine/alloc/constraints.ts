@@ -12,7 +12,7 @@
  * Static parts (that depend only on the node) are checked once per task group; the counting
  * operators are checked against the allocator state (see search.ts).
  */
-import type { ClusterNode, Constraint, ConstraintOperator } from '../model';
+import { attributeOf, type ClusterNode, type Constraint, type ConstraintOperator } from '../model';
 
 /** One field's values over the nodes: `valueOf[node]` is an index into `values`, or -1 when missing. */
 export interface FieldTable {
@@ -59,7 +59,7 @@ export class FieldRegistry {
     } else {
       const ids = new Map<string, number>();
       this.nodes.forEach((n, i) => {
-        const v = Object.prototype.hasOwnProperty.call(n.attributes, name) ? n.attributes[name] : undefined;
+        const v = attributeOf(n, name);
         if (typeof v !== 'string') {
           valueOf[i] = -1;
           return;

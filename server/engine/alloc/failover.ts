@@ -14,6 +14,7 @@
  * Per scenario the lost nodes go down before their tasks are removed (the node orders then leave
  * them where they are), and every phase that cannot change anything returns early.
  */
+import { attributeOf } from '../model';
 import { allocate, downMask, placeCurrents, runQueue } from './allocate';
 import type { Context } from './context';
 import { explainIn, explainTask } from './explain';
@@ -82,7 +83,7 @@ export function enumerateScenarios(
     const byValue = new Map<string, string[]>();
     for (const n of ctx.nodes) {
       if (down !== undefined && down.has(n.name)) continue;
-      const v = Object.prototype.hasOwnProperty.call(n.attributes, attribute) ? n.attributes[attribute] : undefined;
+      const v = attributeOf(n, attribute);
       if (typeof v !== 'string') continue;
       const list = byValue.get(v);
       if (list === undefined) byValue.set(v, [n.name]);

@@ -7,7 +7,7 @@
  */
 import { CompletionItemKind, InsertTextFormat, type CompletionItem, type CompletionList, type CompletionParams, type ServerCapabilities } from 'vscode-languageserver';
 import { kindFromPath, type CheckedFile } from '../../engine/checkSpec';
-import { CONSTRAINT_OPERATORS, type ClusterSpec, type Resources } from '../../engine/model';
+import { attributeOf, CONSTRAINT_OPERATORS, type ClusterSpec, type Resources } from '../../engine/model';
 import { isRecord, type DocumentKind, type SpecDocument } from '../../engine/parseSpec';
 import { dirname } from '../../engine/paths';
 import { formatCpus, formatMemory } from '../../engine/units';
@@ -349,7 +349,7 @@ function attributeValues(cluster: ClusterSpec, field: string): Items {
   }
   const nodes = new Map<string, string[]>();
   for (const n of cluster.nodes) {
-    const v = n.attributes[field];
+    const v = attributeOf(n, field);
     if (v !== undefined) (nodes.get(v) ?? nodes.set(v, []).get(v))?.push(n.name);
   }
   return [...nodes].map(([v, names]) => ({ label: v, kind: CompletionItemKind.Value, detail: `${field} of ${names.slice(0, 6).join(', ')}${names.length > 6 ? ' …' : ''}` }));

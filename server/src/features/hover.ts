@@ -8,7 +8,7 @@ import type { Hover, HoverParams, ServerCapabilities } from 'vscode-languageserv
 import type { FailoverScenario, PlanNode } from '../../engine/alloc';
 import { explain, instancesOf, type ClusterAnalysis } from '../../engine/analyzeCluster';
 import { kindFromPath, type CheckedFile, type CheckedJob } from '../../engine/checkSpec';
-import type { ClusterSpec, Resources } from '../../engine/model';
+import { attributeOf, type ClusterSpec, type Resources } from '../../engine/model';
 import { isRecord, pointerOf, type SpecDocument } from '../../engine/parseSpec';
 import { scenarioName } from '../../engine/placementProblems';
 import { formatCpus, formatMemory } from '../../engine/units';
@@ -152,7 +152,10 @@ function constraintHover(analysis: ClusterAnalysis | undefined, job: CheckedJob,
 
 function fieldValues(cluster: ClusterSpec, field: string): string {
   if (field === 'hostname') return `\`hostname\` is the node name: ${list(cluster.nodes.map((n) => n.name))}.`;
-  const have = cluster.nodes.filter((n) => field in n.attributes).map((n) => `${n.name}=${n.attributes[field] ?? ''}`);
+  const have = cluster.nodes.flatMap((n) => {
+    const v = attributeOf(n, field);
+    return v === undefined ? [] : [`${n.name}=${v}`];
+  });
   return have.length === 0 ? `No node defines \`${field}\`.` : `\`${field}\` on the nodes: ${list(have)}.`;
 }
 
