@@ -215,10 +215,15 @@ class Walker {
     return null;
   }
 
-  /** A collection's span without the comment lines that close it (withoutClosingComments), never short of its last child's. */
+  /**
+   * A collection's span without the comment lines that close it (withoutClosingComments), never
+   * short of its last child's, and without the next line's indentation (withoutNextIndent: the
+   * library counts it when a comment ends the collection's last line, and the whole text's next
+   * line is not the list item's).
+   */
   private close(pointer: string, span: Span, keySpan: Span | undefined, lastChild: string | undefined): void {
     const floor = (lastChild === undefined ? undefined : this.nodes.get(lastChild)?.span.end) ?? span.start;
-    const end = withoutClosingComments(this.source, floor, span.end);
+    const end = withoutNextIndent(this.source, span.start, withoutClosingComments(this.source, floor, span.end));
     if (end !== span.end) this.nodes.set(pointer, keySpan ? { span: { start: span.start, end }, keySpan } : { span: { start: span.start, end } });
   }
 

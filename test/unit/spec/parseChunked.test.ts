@@ -121,6 +121,17 @@ test('a parse after a primer (stepped a few items at a time) agrees with the who
   );
 });
 
+test('a map whose last line ends in a comment ends before the next line\'s indent, parsed whole or in chunks', () => {
+  // The library's range of `healthCheck` runs into the indent of `restart:` when `interval:` has no
+  // value and a comment follows it (a property test found the chunked path keeping it).
+  const text = 'kind: Job\ntasks:\n  - name: a\n    healthCheck:\n      command: [x]\n      interval: # retries: 3\n    restart: always\n  - name: b\n';
+  const chunked = parseSpec(text);
+  assertSame(chunked, parseWhole(text), JSON.stringify(text));
+  const span = chunked.documents[0]?.nodes.get('/tasks/0/healthCheck')?.span;
+  assert.ok(span);
+  assert.equal(text.slice(span.start, span.end), 'command: [x]\n      interval: # retries: 3\n');
+});
+
 test('comment lines that close a list, an item or a map are in no span, parsed whole or in chunks', () => {
   const list = 'kind: Job\ntasks:\n  - name: a\n  - name: b\n';
   const texts = [
