@@ -1,14 +1,14 @@
 /** `berth check FILES|DIRS... [--format text|json]` */
-import { parseArgs } from 'node:util';
 import { createSpecChecker } from '../../server/engine/checkSpec';
 import { findSpecFiles, fsHost } from '../files';
 import { UsageError, type CliIo } from '../io';
 import { formatLine, toReported, type ReportedProblem } from '../report';
+import { commandArgs } from '../args';
 
 export const CHECK_USAGE = 'usage: berth check FILES|DIRS... [--format text|json]';
 
 export function runCheck(argv: readonly string[], io: CliIo): number {
-  const { values, positionals } = parseArgs({ args: [...argv], options: { format: { type: 'string', default: 'text' } }, allowPositionals: true, strict: true });
+  const { values, positionals } = commandArgs({ args: [...argv], options: { format: { type: 'string', default: 'text' } }, allowPositionals: true, strict: true });
   if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not "${values.format}"`);
   if (positionals.length === 0) throw new UsageError(CHECK_USAGE);
   const files = findSpecFiles(positionals, io.cwd);

@@ -1,12 +1,12 @@
 /** `berth deploy JOB [--image IMAGE] [--json]`: place with the allocator against the live cluster and start the tasks. */
-import { parseArgs } from 'node:util';
 import { connect, deploy, loadSpecs, type DeployResult } from '../../client/cluster';
 import { UsageError, type CliIo } from '../io';
+import { commandArgs } from '../args';
 
 export const DEPLOY_USAGE = 'usage: berth deploy JOB_FILE [--job NAME] [--image IMAGE] [--json]';
 
 export async function runDeploy(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args: [...argv], options: { image: { type: 'string' }, job: { type: 'string' }, json: { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
+  const { values, positionals } = commandArgs({ args: [...argv], options: { image: { type: 'string' }, job: { type: 'string' }, json: { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
   const [file] = positionals;
   if (file === undefined || positionals.length > 1) throw new UsageError(DEPLOY_USAGE);
   const { cluster, jobs } = loadSpecs(file, io.cwd);

@@ -1,8 +1,8 @@
 /** `berth logs TASK [-f] [--cluster C] [--tail N]`: a task's output; TASK is `api-0` or `job/api-0`. */
-import { parseArgs } from 'node:util';
 import { Writable } from 'node:stream';
 import { clusterNameOf, connect, findTask, streamLogs } from '../../client/cluster';
 import { UsageError, type CliIo } from '../io';
+import { commandArgs } from '../args';
 
 export const LOGS_USAGE = 'usage: berth logs TASK [-f|--follow] [--tail N] [--cluster CLUSTER]   (TASK: instance name like api-0, or job/api-0)';
 
@@ -16,7 +16,7 @@ function sink(write: (t: string) => void): Writable {
 }
 
 export async function runLogs(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = commandArgs({
     args: [...argv],
     options: { follow: { type: 'boolean', short: 'f', default: false }, tail: { type: 'string' }, cluster: { type: 'string' } },
     allowPositionals: true,

@@ -1,12 +1,12 @@
 /** `berth stop-node NODE` / `berth start-node NODE` [--cluster C]: a simulated machine failure, and its return. */
-import { parseArgs } from 'node:util';
 import { clusterNameOf, connect, startNode, stopNode } from '../../client/cluster';
 import { UsageError, type CliIo } from '../io';
+import { commandArgs } from '../args';
 
 export const NODES_USAGE = 'usage: berth stop-node|start-node NODE [--cluster CLUSTER]   (NODE may also be CLUSTER/NODE)';
 
 export async function runNode(verb: 'stop-node' | 'start-node', argv: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args: [...argv], options: { cluster: { type: 'string' } }, allowPositionals: true, strict: true });
+  const { values, positionals } = commandArgs({ args: [...argv], options: { cluster: { type: 'string' } }, allowPositionals: true, strict: true });
   const [arg] = positionals;
   if (arg === undefined || positionals.length > 1) throw new UsageError(NODES_USAGE);
   const [clusterPart, nodePart] = arg.includes('/') ? arg.split('/', 2) : [undefined, arg];

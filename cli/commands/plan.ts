@@ -1,5 +1,4 @@
 /** `berth plan JOB... [--json] [--strict]`: placements, per-node allocation and failover scenarios. */
-import { parseArgs } from 'node:util';
 import { analyzeCluster } from '../../server/engine/analyzeCluster';
 import { createSpecChecker, type CheckedJob } from '../../server/engine/checkSpec';
 import type { ClusterSpec } from '../../server/engine/model';
@@ -8,11 +7,12 @@ import { formatCpus, formatMemory } from '../../server/engine/units';
 import { findSpecFiles, fsHost } from '../files';
 import { UsageError, type CliIo } from '../io';
 import { formatLine, toReported } from '../report';
+import { commandArgs } from '../args';
 
 export const PLAN_USAGE = 'usage: berth plan JOB... [--json] [--strict]';
 
 export function runPlan(argv: readonly string[], io: CliIo): number {
-  const { values, positionals } = parseArgs({ args: [...argv], options: { json: { type: 'boolean', default: false }, strict: { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
+  const { values, positionals } = commandArgs({ args: [...argv], options: { json: { type: 'boolean', default: false }, strict: { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
   if (positionals.length === 0) throw new UsageError(PLAN_USAGE);
   const files = findSpecFiles(positionals, io.cwd);
   const checker = createSpecChecker();

@@ -1,8 +1,8 @@
 /** `berth status [CLUSTER] [--json] [--no-usage]`: nodes and tasks as Docker has them. */
-import { parseArgs } from 'node:util';
 import { clusterNameOf, clusterStatus, connect, listClusters, type ClusterStatus } from '../../client/cluster';
 import { formatCpus, formatMemory } from '../../server/engine/units';
 import { UsageError, type CliIo } from '../io';
+import { commandArgs } from '../args';
 
 export const STATUS_USAGE = 'usage: berth status [CLUSTER] [--json] [--no-usage]   (every Berth cluster when none is named)';
 
@@ -54,7 +54,7 @@ export function renderStatus(s: ClusterStatus): string {
 }
 
 export async function runStatus(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args: [...argv], options: { json: { type: 'boolean', default: false }, 'no-usage': { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
+  const { values, positionals } = commandArgs({ args: [...argv], options: { json: { type: 'boolean', default: false }, 'no-usage': { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
   if (positionals.length > 1) throw new UsageError(STATUS_USAGE);
   const docker = await connect();
   const names = positionals[0] !== undefined ? [clusterNameOf(positionals[0], io.cwd)] : await listClusters(docker);

@@ -1,12 +1,12 @@
 /** `berth up CLUSTER [--image IMAGE] [--publish N]`: the cluster network and its node containers. */
-import { parseArgs } from 'node:util';
 import { connect, loadSpecs, up } from '../../client/cluster';
 import { UsageError, type CliIo } from '../io';
+import { commandArgs } from '../args';
 
 export const UP_USAGE = 'usage: berth up CLUSTER_FILE|JOB_FILE [--image IMAGE] [--publish N]';
 
 export async function runUp(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args: [...argv], options: { image: { type: 'string' }, publish: { type: 'string' } }, allowPositionals: true, strict: true });
+  const { values, positionals } = commandArgs({ args: [...argv], options: { image: { type: 'string' }, publish: { type: 'string' } }, allowPositionals: true, strict: true });
   const [file] = positionals;
   if (file === undefined || positionals.length > 1) throw new UsageError(UP_USAGE);
   const { cluster } = loadSpecs(file, io.cwd);

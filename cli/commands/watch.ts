@@ -1,7 +1,7 @@
 /** `berth watch CLUSTER [--lease SECONDS]`: the controller in the foreground, until Ctrl-C. */
-import { parseArgs } from 'node:util';
 import { clusterNameOf, connect, startController, type ControllerEvent } from '../../client/cluster';
 import { UsageError, type CliIo } from '../io';
+import { commandArgs } from '../args';
 
 export const WATCH_USAGE = 'usage: berth watch CLUSTER [--lease SECONDS]   (a cluster name, or a cluster or job file)';
 
@@ -23,7 +23,7 @@ export function formatEvent(e: ControllerEvent): string {
 }
 
 export async function runWatch(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args: [...argv], options: { lease: { type: 'string' } }, allowPositionals: true, strict: true });
+  const { values, positionals } = commandArgs({ args: [...argv], options: { lease: { type: 'string' } }, allowPositionals: true, strict: true });
   const [arg] = positionals;
   if (arg === undefined || positionals.length > 1) throw new UsageError(WATCH_USAGE);
   const cluster = clusterNameOf(arg, io.cwd);

@@ -58,7 +58,14 @@ describe('berth check', () => {
     assert.match(missing.err, /no such file/);
     const bad = berth('check', '--nope', 'examples/');
     assert.equal(bad.code, 2);
-    assert.match(bad.err, /^berth: /);
+    assert.equal(bad.err, 'berth: unknown option "--nope" (options: --format)\n');
+  });
+
+  it('an unknown option names the closest one the command takes', () => {
+    const r = berth('plan', '--jsn', 'examples/seed/seed.job.yaml');
+    assert.equal(r.code, 2);
+    assert.equal(r.err, 'berth: unknown option "--jsn"; did you mean "--json"?\n');
+    assert.equal(berth('down', '--force', 'dev').err, 'berth: unknown option "--force" (this command takes no options)\n');
   });
 
   it('exits 0 on warnings only', () => {
