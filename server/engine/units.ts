@@ -25,7 +25,10 @@ const MEMORY_UNITS: ReadonlyMap<string, number> = new Map([
   ['T', 1e12 / MIB],
 ]);
 
-/** Units as other tools write them (lowercased) → Berth's: `GiB` is `Gi`, `GB` is `G`. */
+/**
+ * Units as other tools write them (lowercased) → Berth's: `GiB` is `Gi`, `GB` is `G`, and Docker's
+ * and Java's one-letter `m`, `g`, `t` are binary (`docker run --memory 4g` is 4 GiB).
+ */
 const UNIT_SPELLINGS: ReadonlyMap<string, string> = new Map([
   ['kib', 'Ki'],
   ['mib', 'Mi'],
@@ -39,8 +42,9 @@ const UNIT_SPELLINGS: ReadonlyMap<string, string> = new Map([
   ['mb', 'M'],
   ['gb', 'G'],
   ['tb', 'T'],
-  ['g', 'G'],
-  ['t', 'T'],
+  ['m', 'Mi'],
+  ['g', 'Gi'],
+  ['t', 'Ti'],
 ]);
 
 /** Berth's spelling of a unit: itself when known, else the usual other spelling, if any. */

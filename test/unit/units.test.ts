@@ -99,6 +99,8 @@ describe('parseMemory', () => {
     assert.equal(fixOf(parseMemory('4GB')), '4G');
     assert.equal(fixOf(parseMemory('4GiB')), '4Gi');
     assert.equal(fixOf(parseMemory('512mi')), '512Mi');
+    assert.equal(fixOf(parseMemory('4g')), '4Gi', 'as docker run --memory 4g');
+    assert.equal(fixOf(parseMemory('512m')), '512Mi');
     assert.equal(fixOf(parseMemory('8 GiB')), '8Gi');
     assert.equal(fixOf(parseMemory('1.5 G')), '1.5G');
     assert.equal(fixOf(parseMemory('4Q')), undefined);
