@@ -61,21 +61,16 @@ const KEPT_LISTS = 4;
 
 /**
  * The kept list that `items` most likely continues (the same length, and the same first or last
- * chunk), else a new one in place of the least recent. Either way each item is still compared by
- * chunk: the choice only decides how much is found.
+ * chunk), else a new one (no chunk yet: nothing is found in it) in place of the least recent.
+ * Either way each item is still compared by chunk: the choice only decides how much is found.
  */
-function alignedFor<A extends Aligned>(kept: A[], items: readonly ListItem[], make: (n: number) => A): { aligned: A; fresh: boolean } {
+function alignedFor<A extends Aligned>(kept: A[], items: readonly ListItem[], make: (n: number) => A): A {
   const n = items.length;
   const at = kept.findIndex((a) => a.chunks.length === n && n > 0 && (a.chunks[0] === items[0].chunk || a.chunks[n - 1] === items[n - 1].chunk));
-  if (at >= 0) {
-    const [aligned] = kept.splice(at, 1);
-    kept.unshift(aligned);
-    return { aligned, fresh: false };
-  }
-  const aligned = make(n);
+  const aligned = at >= 0 ? kept.splice(at, 1)[0] : make(n);
   kept.unshift(aligned);
   if (kept.length > KEPT_LISTS) kept.pop();
-  return { aligned, fresh: true };
+  return aligned;
 }
 
 /** One per checker: the memos live as long as the parse caches hold their chunks. */
@@ -103,12 +98,12 @@ export function createItemStages(validator: SchemaValidator): ItemStages {
   };
   /** List item i's model through the kept list, else the memo (and kept for the next list). */
   const modelsOf = <T>(kind: DocumentKind, items: readonly ListItem[], kept: AlignedModels<T>[], shift: (spec: T, by: number) => T): ItemAt<T> => {
-    const { aligned, fresh } = alignedFor(kept, items, (n) => ({ chunks: new Array<ParsedChunk>(n), bases: new Float64Array(n), models: new Array<T | undefined>(n), problems: new Array<readonly Problem[]>(n) }));
+    const aligned = alignedFor(kept, items, (n) => ({ chunks: new Array<ParsedChunk>(n), bases: new Float64Array(n), models: new Array<T | undefined>(n), problems: new Array<readonly Problem[]>(n) }));
     return (i, problems) => {
       const { chunk, base } = items[i];
       let model: T | undefined;
       let ps: readonly Problem[];
-      if (!fresh && aligned.chunks[i] === chunk && aligned.bases[i] === base) {
+      if (aligned.chunks[i] === chunk && aligned.bases[i] === base) {
         model = aligned.models[i];
         ps = aligned.problems[i];
       } else {
@@ -129,10 +124,10 @@ export function createItemStages(validator: SchemaValidator): ItemStages {
       const items = listOf(doc, kind);
       if (!items) return validator.validate(doc, kind);
       const out = validator.validateRoot(doc, kind);
-      const { aligned, fresh } = alignedFor(keptSchema[kind], items, (n) => ({ chunks: new Array<ParsedChunk>(n), valid: new Uint8Array(n) }));
+      const aligned = alignedFor(keptSchema[kind], items, (n) => ({ chunks: new Array<ParsedChunk>(n), valid: new Uint8Array(n) }));
       for (let i = 0; i < items.length; i++) {
         const chunk = items[i].chunk;
-        if (!fresh && aligned.chunks[i] === chunk && aligned.valid[i] === 1) continue;
+        if (aligned.chunks[i] === chunk && aligned.valid[i] === 1) continue;
         const memo = memoOf(kind, chunk);
         if (memo.valid !== true) {
           const ps = validator.validateItem(doc, kind, i);
