@@ -58,11 +58,9 @@ class Reader {
 
   quantity(result: QuantityResult, path: (string | number)[], what: string): number {
     if (result.kind === 'ok') return result.value;
-    // The unit parsers' messages may already start with the field ("cpus must be at least 0.01").
-    const message = result.message.startsWith(`${what} `) ? result.message : `${what}: ${result.message}`;
     const span = this.span(...path);
     const fix = result.fix === undefined ? {} : { data: { kind: 'replace' as const, span, text: result.fix, title: `Change to ${result.fix}` } };
-    this.problems.push({ code: 'spec/bad-unit', severity: 'error', message, span, ...fix });
+    this.problems.push({ code: 'spec/bad-unit', severity: 'error', message: `${what}: ${result.message}`, span, ...fix });
     return 0;
   }
 

@@ -1,5 +1,6 @@
 // Quantities in Berth specs: cpus, memory and disk sizes, port ranges and durations.
-// Pure: no I/O, no Node APIs. Bad input is returned as { kind: 'error' }, never thrown.
+// Pure: no I/O, no Node APIs. Bad input is returned as { kind: 'error' }, never thrown; its message
+// does not name the field (the caller does: "cpus: must be at least 0.01, not 0.001").
 
 /** A parsed quantity in its canonical unit (millicpus, MiB or milliseconds), or why it does not parse (and, when it is plain, the text meant). */
 export type QuantityResult = { kind: 'ok'; value: number } | { kind: 'error'; message: string; fix?: string };
@@ -90,15 +91,15 @@ function ceilWithTolerance(x: number): number {
 export function parseCpus(v: unknown): QuantityResult {
   if (typeof v !== 'number') {
     const kubernetes = typeof v === 'string' ? /^\s*([0-9]+)m\s*$/.exec(v) : null;
-    if (kubernetes?.[1] !== undefined) return error(`cpus is a number of cores: write ${formatCpus(Number(kubernetes[1]))}, not ${show(v)}`);
-    return error(`cpus must be a number of cores, such as 0.5 or 2, not ${show(v)}`);
+    if (kubernetes?.[1] !== undefined) return error(`a number of cores: write ${formatCpus(Number(kubernetes[1]))}, not ${show(v)}`);
+    return error(`must be a number of cores, such as 0.5 or 2, not ${show(v)}`);
   }
-  if (!Number.isFinite(v)) return error(`cpus must be a finite number, not ${v}`);
+  if (!Number.isFinite(v)) return error(`must be a finite number, not ${v}`);
   const milli = Math.round(v * 1000);
   if (Math.abs(v * 1000 - milli) > 1e-6 * Math.max(1, Math.abs(v))) {
-    return error(`cpus ${v} is below millicpu precision (0.001)`);
+    return error(`${v} is below millicpu precision (0.001)`);
   }
-  if (milli < 10) return error(`cpus must be at least 0.01, not ${v}`);
+  if (milli < 10) return error(`must be at least 0.01, not ${v}`);
   return ok(milli);
 }
 

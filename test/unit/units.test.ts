@@ -36,7 +36,7 @@ describe('parseCpus', () => {
     assert.match(message(parseCpus(-1)), /at least 0\.01, not -1/);
   });
   it('rejects precision finer than a millicpu', () => {
-    assert.equal(message(parseCpus(0.0005)), 'cpus 0.0005 is below millicpu precision (0.001)');
+    assert.equal(message(parseCpus(0.0005)), '0.0005 is below millicpu precision (0.001)');
     assert.match(message(parseCpus(1.0005)), /millicpu precision/);
   });
   it('rejects non-finite numbers', () => {
@@ -44,7 +44,7 @@ describe('parseCpus', () => {
     assert.match(message(parseCpus(Number.POSITIVE_INFINITY)), /finite/);
   });
   it('rejects non-numbers, with a hint for Kubernetes millicpus', () => {
-    assert.equal(message(parseCpus('500m')), 'cpus is a number of cores: write 0.5, not "500m"');
+    assert.equal(message(parseCpus('500m')), 'a number of cores: write 0.5, not "500m"');
     assert.match(message(parseCpus('2')), /must be a number of cores.*not "2"/);
     assert.match(message(parseCpus(undefined)), /not nothing/);
     assert.match(message(parseCpus(null)), /not nothing/);

@@ -79,7 +79,7 @@ describe('quantities', () => {
       const text = `${HEAD}tasks:\n  - name: a\n    resources: { cpus: ${cpus}, mem: 1Gi }\n`;
       const { problems } = job(text);
       assert.deepEqual(problems.map((p) => [p.code, slice(text, p.span)]), [['spec/bad-unit', cpus]], cpus);
-      assert.match(problems[0]?.message ?? '', /^cpus (must|[\d.]+ is)/, 'named once, not "cpus: cpus"');
+      assert.match(problems[0]?.message ?? '', /^cpus: (must|[\d.]+ is)/, 'named once, not "cpus: cpus"');
     }
   });
 
