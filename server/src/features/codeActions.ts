@@ -83,6 +83,9 @@ function dataFixes(checked: CheckedFile, index: Lines, problem: Problem, data: P
  * (flow or block style); the name to change is its item `part` (the field, or the value).
  */
 function namedSpan(checked: CheckedFile, span: Span, part: number): Span {
+  // A triple opens with `[` or, in block style, with its first item's `-`; a name never does.
+  const first = checked.file.text[span.start];
+  if (first !== '[' && first !== '-') return span;
   const doc = documentAt(checked, span.start);
   const tasks = doc && isRecord(doc.value) ? doc.value['tasks'] : undefined;
   if (!doc || !Array.isArray(tasks)) return span;
