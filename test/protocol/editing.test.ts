@@ -246,41 +246,23 @@ tasks:
     return { actions, results: actions.map((a) => applyEdits(job, a.edit?.changes?.[uriOf('/ws/shop.job.yaml')] ?? [])) };
   };
 
-  const unit = await fixed('spec/implausible-value', '4');
-  assert.deepEqual(unit.actions.map((a) => [a.title, a.isPreferred]), [['Change to 4Gi', true]]);
-  assert.equal(unit.results[0], job.replace('mem: 4 }', 'mem: 4Gi }'));
-
-  const key = await fixed('spec/unknown-field', 'stratgy');
-  assert.deepEqual(key.actions.map((a) => a.title), ['Change to "strategy"']);
-  assert.equal(key.results[0], job.replace('stratgy:', 'strategy:'));
-
-  const value = await fixed('spec/invalid-value', 'alway');
-  assert.deepEqual(value.actions.map((a) => a.title), ['Change to "always"']);
-  assert.equal(value.results[0], job.replace('"alway"', '"always"'), 'the quotes are kept');
-
-  const dep = await fixed('spec/unknown-dependency', 'dbb');
-  assert.deepEqual(dep.actions.map((a) => a.title), ['Change to "db"']);
-  assert.equal(dep.results[0], job.replace('[dbb]', '[db]'));
-
-  const attr = await fixed('spec/unknown-attribute', 'zon');
-  assert.deepEqual(attr.actions.map((a) => a.title), ['Change to "zone"']);
-  assert.equal(attr.results[0], job.replace('[[zon, UNIQUE]]', '[[zone, UNIQUE]]'), 'only the attribute name changes');
-
-  const node = await fixed('spec/unknown-node', 'nod1');
-  assert.deepEqual(node.actions.map((a) => a.title), ['Change to "node1"']);
-  assert.equal(node.results[0], job.replace('[hostname, IS, nod1]', '[hostname, IS, node1]'), 'only the node name changes');
-
-  const attrValue = await fixed('spec/unknown-attribute-value', 'aa');
-  assert.deepEqual(attrValue.actions.map((a) => a.title), ['Change to "a"']);
-  assert.equal(attrValue.results[0], job.replace('[zone, CLUSTER, "aa"]', '[zone, CLUSTER, "a"]'), 'only the value changes, in its quotes');
-
-  const domain = await fixed('spec/unknown-attribute', 'zome');
-  assert.deepEqual(domain.actions.map((a) => a.title), ['Change to "zone"']);
-  assert.equal(domain.results[0], job.replace('[zome]', '[zone]'));
-
-  const missing = await fixed('spec/missing-field', 'image');
-  assert.deepEqual(missing.actions.map((a) => [a.title, a.isPreferred]), [['Add "name"', true]]);
-  assert.equal(missing.results[0], job.replace('  - image: busybox', '  - name: name\n    image: busybox'));
+  // Each: the diagnostic (code, text under it), its one fix (preferred), and the text after it: [from, to].
+  const cases: [code: string, at: string, title: string, from: string, to: string, why?: string][] = [
+    ['spec/implausible-value', '4', 'Change to 4Gi', 'mem: 4 }', 'mem: 4Gi }'],
+    ['spec/unknown-field', 'stratgy', 'Change to "strategy"', 'stratgy:', 'strategy:'],
+    ['spec/invalid-value', 'alway', 'Change to "always"', '"alway"', '"always"', 'the quotes are kept'],
+    ['spec/unknown-dependency', 'dbb', 'Change to "db"', '[dbb]', '[db]'],
+    ['spec/unknown-attribute', 'zon', 'Change to "zone"', '[[zon, UNIQUE]]', '[[zone, UNIQUE]]', 'only the attribute name changes'],
+    ['spec/unknown-node', 'nod1', 'Change to "node1"', '[hostname, IS, nod1]', '[hostname, IS, node1]', 'only the node name changes'],
+    ['spec/unknown-attribute-value', 'aa', 'Change to "a"', '[zone, CLUSTER, "aa"]', '[zone, CLUSTER, "a"]', 'only the value changes, in its quotes'],
+    ['spec/unknown-attribute', 'zome', 'Change to "zone"', '[zome]', '[zone]'],
+    ['spec/missing-field', 'image', 'Add "name"', '  - image: busybox', '  - name: name\n    image: busybox'],
+  ];
+  for (const [code, at, title, from, to, why] of cases) {
+    const { actions, results } = await fixed(code, at);
+    assert.deepEqual(actions.map((a) => [a.title, a.isPreferred]), [[title, true]], `${code} at ${at}`);
+    assert.equal(results[0], job.replace(from, to), why ?? `${code} at ${at}`);
+  }
   await settle(client, '/ws/shop.job.yaml');
 });
 
