@@ -11,11 +11,12 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { allocate, createContext, planAndSimulate, type CompiledInput } from '../../../server/engine/alloc';
 import { applyEdit, createKept, editArb, toInput, worldArb } from './editWorld';
+import { comparableConstraint } from '../spec/comparable';
 import { Gi, node } from './fixtures';
 
 /** The context with each compiled constraint's source reduced to what compiling reads (no span). */
 function withoutSourceSpans(ctx: CompiledInput): unknown {
-  const strip = (c: CompiledInput['groups'][number]['constraints'][number]): unknown => ({ ...c, source: { field: c.source.field, operator: c.source.operator, value: c.source.value } });
+  const strip = (c: CompiledInput['groups'][number]['constraints'][number]): unknown => ({ ...c, source: comparableConstraint(c.source) });
   return { ...ctx, groups: ctx.groups.map((g) => ({ ...g, constraints: g.constraints.map(strip), dynamic: g.dynamic.map(strip) })) };
 }
 

@@ -1,5 +1,10 @@
 import type { AllocationInput } from '../../../server/engine/alloc';
-import type { TaskInstance } from '../../../server/engine/model';
+import type { Constraint, TaskInstance } from '../../../server/engine/model';
+
+/** A constraint as the allocator reads it: no span. */
+export function comparableConstraint({ field, operator, value }: Constraint): unknown {
+  return { field, operator, value };
+}
 
 /**
  * Instances with their constraints reduced to what the allocator reads: a task that an edit only
@@ -7,7 +12,7 @@ import type { TaskInstance } from '../../../server/engine/model';
  * (TaskInstance.constraints), so two equal inputs may differ there.
  */
 export function comparableInstances(tasks: readonly TaskInstance[] | undefined): unknown {
-  return tasks?.map((t) => ({ ...t, constraints: t.constraints.map(({ field, operator, value }) => ({ field, operator, value })) }));
+  return tasks?.map((t) => ({ ...t, constraints: t.constraints.map(comparableConstraint) }));
 }
 
 /** The input with every instance comparable (see comparableInstances). */
