@@ -60,10 +60,20 @@ export interface ClusterNode {
   readonly resourceSpans?: Readonly<Partial<Record<Dimension | 'ports', Span>>>;
   /** Span of the node's `resources` value. */
   readonly resourcesSpan?: Span;
+  /** On an existing swarm: the Swarm node's hostname when it differs from `name` (`swarm.node`). */
+  readonly swarmNode?: string;
 }
+
+/** Where a cluster runs: containers on one Docker engine, or services on a Docker Swarm. */
+export type EngineKind = 'local' | 'swarm';
+export const ENGINE_KINDS: readonly EngineKind[] = ['local', 'swarm'];
 
 export interface ClusterSpec {
   readonly name: string;
+  /** `engine:` in the file, default `local`; the command line and the editor may override it. */
+  readonly engine: EngineKind;
+  /** `swarm.manager`: the Docker endpoint of an existing swarm's manager. */
+  readonly swarm?: { readonly manager?: string };
   readonly defaults: { readonly image?: string };
   readonly nodes: readonly ClusterNode[];
   readonly nameSpan: Span;

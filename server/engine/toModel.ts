@@ -107,8 +107,16 @@ export function toCluster(doc: SpecDocument, itemAt?: ItemAt<ClusterNode>): Buil
   const r = new Reader(doc);
   const nodes = listModels(r, 'nodes', itemAt, toNode);
   const image = r.str('defaults', 'image');
+  const manager = r.str('swarm', 'manager');
   return {
-    spec: { name: r.str('name') ?? '', defaults: image === undefined ? {} : { image }, nodes, nameSpan: r.span('name') },
+    spec: {
+      name: r.str('name') ?? '',
+      engine: r.get('engine') === 'swarm' ? 'swarm' : 'local',
+      ...(manager === undefined ? {} : { swarm: { manager } }),
+      defaults: image === undefined ? {} : { image },
+      nodes,
+      nameSpan: r.span('name'),
+    },
     problems: r.problems,
   };
 }
@@ -167,6 +175,7 @@ export function toItemModel(item: SpecDocument, kind: 'Job' | 'Cluster'): Built<
 
 function toNode(r: Reader, at: readonly (string | number)[]): ClusterNode {
   const name = r.str(...at, 'name') ?? '';
+  const swarmNode = r.str(...at, 'swarm', 'node');
   let ports: PortRange[] = [];
   const rawPorts = r.get(...at, 'resources', 'ports');
   if (rawPorts !== undefined && rawPorts !== null) {
@@ -190,6 +199,7 @@ function toNode(r: Reader, at: readonly (string | number)[]): ClusterNode {
     span: r.span(...at),
     resourceSpans: resourceSpans(r, [...at, 'resources']),
     resourcesSpan: r.span(...at, 'resources'),
+    ...(swarmNode === undefined ? {} : { swarmNode }),
   };
 }
 

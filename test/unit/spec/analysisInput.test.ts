@@ -42,7 +42,7 @@ function cluster(): ClusterSpec {
     nameSpan: span,
     span,
   }));
-  return { name: 'c', defaults: {}, nodes, nameSpan: span };
+  return { name: 'c', engine: 'local', defaults: {}, nodes, nameSpan: span };
 }
 
 function job(name: string, tasks: readonly TaskSpec[]): JobSpec {
