@@ -14,7 +14,13 @@ export type ClusterErrorCode =
   | 'cluster/not-up'
   | 'cluster/ambiguous'
   | 'cluster/ports-exhausted'
-  | 'task/not-found';
+  | 'task/not-found'
+  | 'engine/unknown'
+  | 'swarm/prerequisites'
+  | 'swarm/failed'
+  | 'swarm/not-manager'
+  | 'swarm/nodes'
+  | 'swarm/manager-node';
 
 export class ClusterError extends Error {
   override readonly name = 'ClusterError';
