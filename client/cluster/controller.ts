@@ -8,8 +8,8 @@ import type Docker from 'dockerode';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { messageOf } from './errors';
-import { createLease } from './lease';
-import { createMemory, reconcile, type ControllerEvent } from './reconcile';
+import { createLease, type Lease } from './lease';
+import { createMemory, reconcile, type ControllerEvent, type ReconcileMemory } from './reconcile';
 import { clusterFilter } from './labels';
 import { readCluster } from './state';
 
@@ -35,11 +35,42 @@ export interface Controller {
   stop(): Promise<void>;
 }
 
+/** What an engine gives the controller loop: its lease, one reconcile pass, and its event stream. */
+export interface ControllerEngine {
+  lease(holder: string, ttlSeconds: number): Lease;
+  reconcile(memory: ReconcileMemory, emit: (e: ControllerEvent) => void): Promise<number | undefined>;
+  /** The engine's event stream for the cluster (newline-separated JSON). */
+  events(): Promise<NodeJS.ReadableStream>;
+  /** Does this event line call for a pass? */
+  relevant(line: string): boolean;
+}
+
+export function newControllerId(): string {
+  return `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+}
+
+/** The local engine's controller: Docker container events, the lease container, `reconcile`. */
 export function startController(docker: Docker, cluster: string, options: ControllerOptions = {}): Controller {
-  const id = options.id ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  return startControllerLoop(
+    {
+      lease: (holder, ttl) => createLease(docker, cluster, holder, async () => (await readCluster(docker, cluster)).nodes[0]?.record.image, ttl),
+      reconcile: (memory, emit) => reconcile(docker, cluster, memory, emit),
+      events: () => docker.getEvents({ filters: { type: ['container'], ...clusterFilter(cluster) } }),
+      relevant: (line) => /"(status|Action)":"(die|start|destroy|create|stop|kill|health_status[^"]*)"/.test(line),
+    },
+    options,
+  );
+}
+
+/**
+ * The controller loop both engines share: passes one at a time (debounced after event bursts,
+ * and every `resyncMs` anyway), acting only while it holds the lease.
+ */
+export function startControllerLoop(engine: ControllerEngine, options: ControllerOptions = {}): Controller {
+  const id = options.id ?? newControllerId();
   const emit = options.onEvent ?? (() => undefined);
   const resyncMs = options.resyncMs ?? 2000;
-  const lease = createLease(docker, cluster, id, async () => (await readCluster(docker, cluster)).nodes[0]?.record.image, options.leaseSeconds ?? 10);
+  const lease = engine.lease(id, options.leaseSeconds ?? 10);
   const memory = createMemory();
   let active = false;
   let stopped = false;
@@ -70,7 +101,7 @@ export function startController(docker: Docker, cluster: string, options: Contro
         emit({ kind: 'lease', active, holder: state.kind === 'other' ? state.holder : id });
       }
       if (active) {
-        const due = await reconcile(docker, cluster, memory, emit);
+        const due = await engine.reconcile(memory, emit);
         if (dueTimer) clearTimeout(dueTimer);
         if (due !== undefined && !stopped) dueTimer = setTimeout(schedule, Math.max(0, due - Date.now()));
       }
@@ -105,7 +136,7 @@ export function startController(docker: Docker, cluster: string, options: Contro
   async function watchEvents(): Promise<void> {
     if (stopped || events) return;
     try {
-      const stream = await docker.getEvents({ filters: { type: ['container'], ...clusterFilter(cluster) } });
+      const stream = await engine.events();
       events = stream;
       setConnected(true);
       let buffer = '';
@@ -116,7 +147,7 @@ export function startController(docker: Docker, cluster: string, options: Contro
         while ((nl = buffer.indexOf('\n')) >= 0) {
           const line = buffer.slice(0, nl);
           buffer = buffer.slice(nl + 1);
-          if (/"(status|Action)":"(die|start|destroy|create|stop|kill|health_status[^"]*)"/.test(line)) any = true;
+          if (engine.relevant(line)) any = true;
         }
         if (any && !debounce) {
           // Events come in bursts (a node and its tasks die together): one pass for the burst.
@@ -131,7 +162,7 @@ export function startController(docker: Docker, cluster: string, options: Contro
         if (events !== stream) return;
         events = undefined;
         if (stopped) return;
-        setConnected(false, err ?? new Error('the Docker event stream ended'));
+        setConnected(false, err ?? new Error('the event stream ended'));
         // A daemon shutting down accepts and drops connections: retry at once only after a stream that lived.
         retry = setTimeout(schedule, Date.now() - openedAt < 2000 ? 1000 : 100);
       };

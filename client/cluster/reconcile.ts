@@ -6,7 +6,7 @@
  * node wait (a container that is never started) and are placed when capacity returns.
  */
 import type Docker from 'dockerode';
-import { allocate, type Plan } from '../../server/engine/alloc';
+import { allocate, type AllocationInput, type Plan } from '../../server/engine/alloc';
 import { call, hostCpus } from './docker';
 import type { FailoverRecord, TaskRecord } from './labels';
 import { inputOf, isUp, readCluster, type LiveTask } from './state';
@@ -43,6 +43,26 @@ function time(iso: string | undefined): number {
   return Number.isFinite(t) && t > 0 ? t : 0;
 }
 
+/**
+ * The preview's scenario for a loss, which both engines' controllers follow: the placements seen
+ * before it (minus the lost nodes' tasks), with the lost nodes down, placed by `allocate`.
+ */
+export function predictedPlan(input: AllocationInput, memory: ReconcileMemory, current: ReadonlyMap<string, string>, lostNodes: ReadonlySet<string>): Plan {
+  const before = new Map<string, string>();
+  for (const [id, node] of memory.placements) if (!lostNodes.has(node)) before.set(id, node);
+  for (const [id, node] of current) if (!before.has(id)) before.set(id, node);
+  return allocate({ ...input, current: before });
+}
+
+/** Notes which nodes came up or went down since the last pass (events, and when each was first seen down). */
+export function trackNodes(names: readonly string[], up: ReadonlySet<string>, memory: ReconcileMemory, emit: (e: ControllerEvent) => void): void {
+  for (const n of names) {
+    if (up.has(n) !== memory.nodesUp.has(n)) emit({ kind: 'node', node: n, up: up.has(n) });
+    if (up.has(n)) memory.lostAt.delete(n);
+    else if (!memory.lostAt.has(n)) memory.lostAt.set(n, Date.now());
+  }
+}
+
 /** Returns the earliest time a further pass is due (a crashed task in back-off), if any. */
 export async function reconcile(docker: Docker, cluster: string, memory: ReconcileMemory, emit: (e: ControllerEvent) => void): Promise<number | undefined> {
   const live = await readCluster(docker, cluster);
@@ -55,11 +75,7 @@ export async function reconcile(docker: Docker, cluster: string, memory: Reconci
     await Promise.all([...new Set(exited.map((t) => t.node))].map(async (n) => [n, await call('inspecting a node', () => docker.getContainer(live.nodes.find((x) => x.name === n)?.id ?? n).inspect())] as const)),
   );
   for (const [n, info] of nodeInfo) if (!info.State.Running) up.delete(n);
-  for (const n of live.nodes) {
-    if (up.has(n.name) !== memory.nodesUp.has(n.name)) emit({ kind: 'node', node: n.name, up: up.has(n.name) });
-    if (up.has(n.name)) memory.lostAt.delete(n.name);
-    else if (!memory.lostAt.has(n.name)) memory.lostAt.set(n.name, Date.now());
-  }
+  trackNodes(live.nodes.map((n) => n.name), up, memory, emit);
   const lostNodes = new Set(live.nodes.filter((n) => !up.has(n.name)).map((n) => n.name));
 
   const current = new Map<string, string>();
@@ -100,13 +116,7 @@ export async function reconcile(docker: Docker, cluster: string, memory: Reconci
   const plan: Plan = allocate(input);
   // The preview's scenario: the placements before the loss, minus the lost nodes, with them down.
   const lost = needs.filter((n) => n.why === 'lost');
-  let predicted: Plan | undefined;
-  if (lost.length > 0) {
-    const before = new Map<string, string>();
-    for (const [id, node] of memory.placements) if (!lostNodes.has(node)) before.set(id, node);
-    for (const [id, node] of current) if (!before.has(id)) before.set(id, node);
-    predicted = allocate({ ...input, current: before });
-  }
+  const predicted = lost.length > 0 ? predictedPlan(input, memory, current, lostNodes) : undefined;
 
   const cores = await hostCpus(docker);
   const byId = new Map(live.tasks.map((t) => [t.taskId, t]));

@@ -1,15 +1,21 @@
 /** A snapshot of a cluster as Docker has it: nodes (state, capacity, allocated, usage) and tasks. */
 import type Docker from 'dockerode';
-import type { Resources } from '../../server/engine/model';
+import type { EngineKind, Resources } from '../../server/engine/model';
 import { hostCpus } from './docker';
 import type { FailoverRecord } from './labels';
 import { createStatsReader, type Usage } from './stats';
 import { readCluster, type ContainerState } from './state';
 
+/** A Swarm node: Ready and active shows as `running` (Berth places tasks there); else down, drained or paused. */
+export type SwarmNodeState = 'down' | 'drained' | 'paused' | 'unknown' | 'disconnected';
+
 export interface NodeStatus {
   readonly name: string;
+  /** The node's container (local), or its Swarm hostname (swarm). */
   readonly container: string;
-  readonly state: ContainerState;
+  readonly state: ContainerState | SwarmNodeState;
+  /** Swarm only: Swarm's own state (ready, down, …) and availability (active, pause, drain). */
+  readonly swarm?: { readonly state: string; readonly availability: string; readonly manager: boolean; readonly address: string };
   readonly capacity: Resources;
   /** Sum of the resources of the tasks running on it. */
   readonly allocated: Resources;
@@ -27,7 +33,8 @@ export interface TaskStatus {
   readonly container: string;
   /** '' when waiting for a node. */
   readonly node: string;
-  readonly state: ContainerState | 'waiting' | 'lost';
+  /** Local: the container's state; swarm: its Swarm task's (running, pending, starting, failed, …). Either: waiting, lost. */
+  readonly state: ContainerState | 'waiting' | 'lost' | 'pending' | 'starting' | 'failed' | 'complete' | (string & {});
   readonly restarts: number;
   readonly health?: string;
   readonly resources: Resources;
@@ -39,14 +46,19 @@ export interface TaskStatus {
 
 export interface ClusterStatus {
   readonly cluster: string;
+  readonly engine: EngineKind;
+  /** Swarm: the manager's endpoint, usable as `docker -H`. */
+  readonly manager?: string;
+  /** Swarm: live usage could not be read (an existing swarm's node daemons are not reachable). */
+  readonly usageNote?: string;
   readonly hostCpus: number;
   readonly nodes: readonly NodeStatus[];
   readonly tasks: readonly TaskStatus[];
 }
 
-const ZERO: Resources = { cpus: 0, mem: 0, disk: 0, gpus: 0 };
+export const ZERO: Resources = { cpus: 0, mem: 0, disk: 0, gpus: 0 };
 
-function add(a: Resources, b: Resources): Resources {
+export function add(a: Resources, b: Resources): Resources {
   return { cpus: a.cpus + b.cpus, mem: a.mem + b.mem, disk: a.disk + b.disk, gpus: a.gpus + b.gpus };
 }
 
@@ -94,5 +106,5 @@ export async function clusterStatus(docker: Docker, cluster: string, options: { 
       tasks: tasks.filter((t) => t.node === n.name).map((t) => t.id),
     };
   });
-  return { cluster, hostCpus: cores, nodes, tasks };
+  return { cluster, engine: 'local', hostCpus: cores, nodes, tasks };
 }

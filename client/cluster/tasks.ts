@@ -19,7 +19,7 @@ export interface TaskPlacement {
 const MS = 1_000_000;
 
 /** Env given to every task: the spec's, plus where it runs and its ports (PORT0, PORT1, ...). */
-function envOf(p: TaskPlacement): string[] {
+export function envOf(p: Pick<TaskPlacement, 'cluster' | 'record' | 'node' | 'ports'>): string[] {
   const env: Record<string, string> = { ...p.record.env, BERTH_CLUSTER: p.cluster, BERTH_JOB: p.record.instance.job, BERTH_TASK: p.record.instance.name, BERTH_NODE: p.node };
   p.ports.forEach((port, i) => (env[`PORT${i}`] = String(port)));
   if (p.ports.length > 0) env['BERTH_PORTS'] = p.ports.join(',');
@@ -31,6 +31,20 @@ export function limitsOf(record: TaskRecord, hostCpus: number): { NanoCpus?: num
   const cpus = Math.min(record.instance.resources.cpus / 1000, hostCpus);
   const mem = record.instance.resources.mem;
   return { ...(cpus > 0 ? { NanoCpus: Math.round(cpus * 1e9) } : {}), ...(mem >= 6 ? { Memory: mem * 1024 * 1024 } : {}) };
+}
+
+/** The task's health check as Docker takes it (durations in ns), for containers and services alike. */
+export function healthcheckOf(record: TaskRecord): { Test: string[]; Interval: number; Timeout: number; Retries: number; StartPeriod: number } | undefined {
+  const hc = record.healthCheck;
+  if (!hc) return undefined;
+  return { Test: ['CMD', ...hc.command], Interval: Math.max(hc.interval, 1) * MS, Timeout: Math.max(hc.timeout, 1) * MS, Retries: hc.retries, StartPeriod: hc.startPeriod * MS };
+}
+
+/** How long a started task may take to be ready: its health check's whole budget, plus slack. */
+export function readyDeadlineOf(record: TaskRecord): number {
+  const hc = record.healthCheck;
+  if (!hc) return 10_000;
+  return hc.startPeriod + (hc.interval + hc.timeout) * (hc.retries + 1) + 10_000;
 }
 
 /** Creates the task's container (not started). A clash with a foreign container is `cluster/name-clash`. */
@@ -51,7 +65,7 @@ export async function createTask(docker: Docker, p: TaskPlacement, hostCpus: num
     ...(p.from ? { [LABEL.from]: p.from } : {}),
   };
   const node = nodeContainerName(p.cluster, p.node);
-  const hc = record.healthCheck;
+  const healthcheck = healthcheckOf(record);
   const options: Docker.ContainerCreateOptions = {
     name,
     Image: record.image,
@@ -62,9 +76,7 @@ export async function createTask(docker: Docker, p: TaskPlacement, hostCpus: num
       p.node === ''
         ? { NetworkMode: 'none', RestartPolicy: { Name: 'no' } }
         : { NetworkMode: `container:${node}`, PidMode: `container:${node}`, RestartPolicy: { Name: 'no' }, ...limitsOf(record, hostCpus) },
-    ...(hc && p.node !== ''
-      ? { Healthcheck: { Test: ['CMD', ...hc.command], Interval: Math.max(hc.interval, 1) * MS, Timeout: Math.max(hc.timeout, 1) * MS, Retries: hc.retries, StartPeriod: hc.startPeriod * MS } }
-      : {}),
+    ...(healthcheck && p.node !== '' ? { Healthcheck: healthcheck } : {}),
   };
   try {
     return await docker.createContainer(options);
@@ -108,18 +120,12 @@ export async function clearName(docker: Docker, cluster: string, name: string): 
   await removeContainer(docker, info.Id);
 }
 
-function deadlineOf(record: TaskRecord): number {
-  const hc = record.healthCheck;
-  if (!hc) return 10_000;
-  return hc.startPeriod + (hc.interval + hc.timeout) * (hc.retries + 1) + 10_000;
-}
-
 /**
  * Waits until a started task is ready: running (and healthy when it has a health check). A task
  * that exited with 0 before that is done, which counts as ready.
  */
 export async function waitReady(docker: Docker, id: string, record: TaskRecord, signal?: AbortSignal): Promise<void> {
-  const end = Date.now() + deadlineOf(record);
+  const end = Date.now() + readyDeadlineOf(record);
   const name = record.instance.id;
   for (;;) {
     const info = await call(`inspecting task ${name}`, () => docker.getContainer(id).inspect());
@@ -132,7 +138,7 @@ export async function waitReady(docker: Docker, id: string, record: TaskRecord, 
     } else if (s.Health?.Status === 'unhealthy') {
       throw new ClusterError('deploy/unhealthy', `task ${name} is unhealthy: its health check failed ${record.healthCheck.retries} times`);
     }
-    if (Date.now() > end) throw new ClusterError('deploy/unhealthy', `task ${name} was not ${record.healthCheck ? 'healthy' : 'running'} within ${Math.round(deadlineOf(record) / 1000)} s`);
+    if (Date.now() > end) throw new ClusterError('deploy/unhealthy', `task ${name} was not ${record.healthCheck ? 'healthy' : 'running'} within ${Math.round(readyDeadlineOf(record) / 1000)} s`);
     if (signal?.aborted) throw new ClusterError('deploy/failed', 'deploy cancelled');
     await new Promise((r) => setTimeout(r, record.healthCheck ? 200 : 50));
   }

@@ -62,7 +62,7 @@ function cgroupsOf(cluster: string): string[] {
   }
   const out: string[] = [];
   const walk = (dir: string): void => {
-    let entries: string[] = [];
+    let entries: string[];
     try {
       entries = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
     } catch {
@@ -92,7 +92,7 @@ function processesOf(cluster: string, namespaces: readonly string[]): Set<number
   const nsInodes = new Set(namespaces.map((ns) => inode(join(NETNS_DIR, ns))).filter((i): i is number => i !== undefined));
   const pids = new Set<number>();
   for (const cg of cgroupsOf(cluster)) for (const p of pidsIn(cg)) pids.add(p);
-  let all: string[] = [];
+  let all: string[];
   try {
     all = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
   } catch {
@@ -127,7 +127,7 @@ function alive(pid: number): boolean {
 
 /** Mount points under the folder, deepest first. */
 function mountsUnder(dir: string): string[] {
-  let text = '';
+  let text: string;
   try {
     text = readFileSync('/proc/self/mountinfo', 'utf8');
   } catch {

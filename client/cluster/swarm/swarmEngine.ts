@@ -1,0 +1,205 @@
+/** The Swarm engine: a cluster on a swarm (an existing one, or a local test swarm), behind the engine interface. */
+import { PassThrough, type Writable } from 'node:stream';
+import type Docker from 'dockerode';
+import { startControllerLoop, type Controller, type ControllerOptions } from '../controller';
+import { call, createDocker } from '../docker';
+import { ClusterError, messageOf } from '../errors';
+import type { ClusterEngine, EngineDown, NodeChange } from '../engine';
+import { LABEL } from '../labels';
+import type { FoundTask, LogsOptions } from '../logs';
+import { removeRecord, type SwarmRecord } from '../registry';
+import type { ClusterChange, ClusterWatch } from '../watch';
+import { listClusterServices, readSwarm } from './live';
+import { listSwarmNodes } from './nodeLabels';
+import { removeService } from './serviceOps';
+import { deploySwarm } from './swarmDeploy';
+import { createSwarmLease } from './swarmLease';
+import { reconcileSwarm } from './swarmReconcile';
+import { swarmStatus } from './swarmStatus';
+import { nodeLinkUp, setNodeLink } from './testSwarm';
+import { teardownTestSwarm } from './teardown';
+
+/** Docker events of a swarm that call for a pass: nodes changing state or availability, services changing. */
+function relevant(line: string): boolean {
+  return /"Type":"(node|service)"/.test(line);
+}
+
+/** Follows an event stream line by line. */
+function followLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+  let buffer = '';
+  stream.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString('utf8');
+    let nl: number;
+    while ((nl = buffer.indexOf('\n')) >= 0) {
+      onLine(buffer.slice(0, nl));
+      buffer = buffer.slice(nl + 1);
+    }
+  });
+}
+
+export function swarmEngine(record: SwarmRecord): ClusterEngine {
+  const manager: Docker = createDocker({ endpoint: record.manager });
+  const cluster = record.cluster;
+  const test = record.kind === 'test' ? (record) : undefined;
+  const check = (name: string): void => {
+    if (name !== cluster) throw new Error(`this engine holds cluster ${cluster}, not ${name}`);
+  };
+
+  const nodeChange = async (name: string, node: string, stop: boolean): Promise<NodeChange> => {
+    check(name);
+    const live = await readSwarm(manager, cluster);
+    const n = live.nodes.find((x) => x.name === node);
+    if (!n) throw new ClusterError('cluster/not-found', `no node ${node} in cluster ${cluster}`);
+    if (test) {
+      if (n.manager) {
+        throw new ClusterError('swarm/manager-node', `node ${node} is the test swarm's manager: cut off, it would see every other node lost and the swarm would have no control plane, so Berth does not stop it; stop another node`);
+      }
+      if (stop === !(await nodeLinkUp(test, node))) return { cluster, node, target: n.hostname, change: stop ? 'cut off' : 'joined', already: true };
+      await setNodeLink(test, node, !stop);
+      return { cluster, node, target: n.hostname, change: stop ? 'cut off' : 'joined', already: false };
+    }
+    // An existing swarm's node is a real machine: never killed, drained (its tasks leave, as on a loss).
+    const info = (await call(`inspecting swarm node ${n.hostname}`, () => manager.getNode(n.id).inspect())) as { Version: { Index: number }; Spec: Record<string, unknown> };
+    const availability = stop ? 'drain' : 'active';
+    const already = info.Spec['Availability'] === availability;
+    if (!already) await call(`updating swarm node ${n.hostname}`, () => manager.getNode(n.id).update({ _query: { version: info.Version.Index }, ...info.Spec, Availability: availability }));
+    return { cluster, node, target: n.hostname, change: stop ? 'drained' : 'activated', already };
+  };
+
+  return {
+    kind: 'swarm',
+    where: record.manager,
+    cluster,
+    status: (name, options) => {
+      check(name);
+      return swarmStatus(manager, record, options);
+    },
+    deploy: (spec, job, options) => {
+      check(spec.name);
+      return deploySwarm(manager, spec, job, options);
+    },
+    startController(name: string, options: ControllerOptions = {}): Controller {
+      check(name);
+      return startControllerLoop(
+        {
+          lease: (holder, ttl) => createSwarmLease(manager, cluster, holder, async () => (await readSwarm(manager, cluster)).nodes[0]?.record.image || undefined, ttl),
+          reconcile: (memory, emit) => reconcileSwarm(manager, cluster, memory, emit),
+          events: () => manager.getEvents({ filters: { type: ['node', 'service'] } }),
+          relevant,
+        },
+        options,
+      );
+    },
+    stopNode: (name, node) => nodeChange(name, node, true),
+    startNode: (name, node) => nodeChange(name, node, false),
+    async findTask(task: string): Promise<FoundTask> {
+      const [job, instance] = task.includes('/') ? task.split('/', 2) : [undefined, task];
+      const services = await listClusterServices(manager, cluster);
+      const found = services.filter((s) => s.Spec.Labels?.[LABEL.task] === instance && (job === undefined || s.Spec.Labels?.[LABEL.job] === job));
+      if (found.length === 0) throw new ClusterError('task/not-found', `no Berth task ${task} in cluster ${cluster}`);
+      if (found.length > 1) throw new ClusterError('cluster/ambiguous', `task ${task} matches ${found.map((s) => `${s.Spec.Labels?.[LABEL.job] ?? ''}/${instance ?? ''}`).join(', ')}: say which with job/instance`);
+      const s = found[0];
+      if (!s) throw new ClusterError('task/not-found', `no Berth task ${task}`);
+      return { cluster, job: s.Spec.Labels?.[LABEL.job] ?? '', task: s.Spec.Labels?.[LABEL.task] ?? '', id: s.ID, container: s.Spec.Name };
+    },
+    async streamLogs(found: FoundTask, out: Writable, err: Writable, options: LogsOptions = {}): Promise<void> {
+      const service = manager.getService(found.id);
+      const base = { stdout: true, stderr: true, ...(options.tail !== undefined ? { tail: options.tail } : {}) };
+      if (!options.follow) {
+        const buf = (await call('reading service logs', () => service.logs({ ...base, follow: false }))) as unknown as Buffer;
+        const stream = new PassThrough();
+        const done = new Promise<void>((resolve) => stream.on('end', resolve));
+        manager.modem.demuxStream(stream, out, err);
+        stream.end(buf);
+        await done;
+        return;
+      }
+      const stream = await call('following service logs', () => service.logs({ ...base, follow: true }));
+      manager.modem.demuxStream(stream, out, err);
+      await new Promise<void>((resolve, reject) => {
+        options.signal?.addEventListener('abort', () => {
+          (stream as unknown as { destroy?: () => void }).destroy?.();
+          resolve();
+        }, { once: true });
+        stream.on('end', resolve);
+        stream.on('close', resolve);
+        stream.on('error', reject);
+      });
+    },
+    async down(name: string): Promise<EngineDown> {
+      check(name);
+      if (test) {
+        // A test swarm goes as a whole: its services end with its daemons.
+        const t = await teardownTestSwarm(cluster);
+        return { engine: 'swarm', removed: [`${t.namespaces} network namespaces`, `${t.processes} processes`, `${t.mounts} mounts`, 'the cluster folder'] };
+      }
+      let services: number;
+      let labelled = 0;
+      try {
+        const all = await listClusterServices(manager, cluster, true);
+        await Promise.all(all.map((s) => removeService(manager, s.ID)));
+        services = all.length;
+        for (const n of await listSwarmNodes(manager)) {
+          const labels = n.Spec.Labels ?? {};
+          if (labels[LABEL.cluster] !== cluster) continue;
+          const kept = Object.fromEntries(Object.entries(labels).filter(([k]) => !k.startsWith('berth.')));
+          await call(`unlabelling swarm node ${n.Description?.Hostname ?? n.ID}`, () => manager.getNode(n.ID).update({ _query: { version: n.Version.Index }, ...n.Spec, Labels: kept }));
+          labelled++;
+        }
+      } catch (err) {
+        if (!(err instanceof ClusterError && err.code === 'docker/unreachable')) throw err;
+        throw new ClusterError('docker/unreachable', `cannot reach the swarm manager ${record.manager} of cluster ${cluster} to remove its services (${messageOf(err)}); the record is kept so that a later down can`, { cause: err });
+      }
+      removeRecord(cluster);
+      return { engine: 'swarm', removed: [`${services} services (the controller lease included)`, `Berth's labels from ${labelled} nodes`] };
+    },
+    watch(name: string, onChange: (c: ClusterChange) => void, retryMs = 1000): ClusterWatch {
+      check(name);
+      let disposed = false;
+      let stream: NodeJS.ReadableStream | undefined;
+      let timer: NodeJS.Timeout | undefined;
+      let connected: boolean | undefined;
+      const report = (ok: boolean, err?: unknown): void => {
+        if (connected === ok) return;
+        connected = ok;
+        onChange({ kind: 'connection', connected: ok, ...(err !== undefined ? { message: messageOf(err) } : {}) });
+      };
+      const open = async (): Promise<void> => {
+        if (disposed) return;
+        try {
+          const s = await manager.getEvents({ filters: { type: ['node', 'service'] } });
+          if (disposed) return (s as unknown as { destroy(): void }).destroy();
+          stream = s;
+          report(true);
+          followLines(s, (line) => {
+            try {
+              const e = JSON.parse(line) as { Action?: string; Actor?: { Attributes?: Record<string, string> } };
+              onChange({ kind: 'changed', action: e.Action ?? '', container: e.Actor?.Attributes?.['name'] ?? '' });
+            } catch {
+              // not an event line
+            }
+          });
+          const lost = (err?: unknown): void => {
+            if (stream !== s || disposed) return;
+            stream = undefined;
+            report(false, err ?? new Error('the swarm event stream ended'));
+            timer = setTimeout(() => void open(), retryMs);
+          };
+          s.on('end', () => lost());
+          s.on('error', (err: unknown) => lost(err));
+        } catch (err) {
+          report(false, err);
+          timer = setTimeout(() => void open(), retryMs);
+        }
+      };
+      void open();
+      return {
+        dispose() {
+          disposed = true;
+          if (timer) clearTimeout(timer);
+          (stream as unknown as { destroy?: () => void } | undefined)?.destroy?.();
+        },
+      };
+    },
+  };
+}
