@@ -1,8 +1,10 @@
 /** The `berth` command: argv → engine and the Docker cluster → stdout and an exit code. */
 import { ClusterError, SpecInvalidError } from '../client/cluster';
 import { runCheck } from './commands/check';
+import { runCluster } from './commands/cluster';
 import { runDeploy } from './commands/deploy';
 import { runDown } from './commands/down';
+import { runExport } from './commands/export';
 import { runLogs } from './commands/logs';
 import { runNode } from './commands/nodes';
 import { runPlan } from './commands/plan';
@@ -17,19 +19,26 @@ const USAGE = `usage: berth <command> [options]
 commands:
   check FILES|DIRS...        check cluster and job specs (--format text|json)
   plan JOB...                placements, node allocation and failover scenarios (--json, --strict)
-  up CLUSTER_FILE|JOB_FILE   create the local Docker cluster: network berth-<cluster>, one
-                             container <cluster>-<node> per node (--image IMAGE, --publish N)
+  up CLUSTER_FILE|JOB_FILE   bring the cluster up on its engine (--engine local|swarm overrides
+                             the file's engine:). local: network berth-<cluster>, one container
+                             <cluster>-<node> per node (--image IMAGE, --publish N). swarm: an
+                             existing swarm (DOCKER_HOST or swarm.manager is a manager), else a
+                             local test swarm, one Docker daemon per node (Linux, root)
   deploy JOB_FILE            place the job against the live cluster and start its tasks
-                             (brings the cluster up first; --image IMAGE, --job NAME, --json)
+                             (brings the cluster up first; --engine, --image IMAGE, --job NAME, --json)
   status [CLUSTER]           nodes and tasks with state, allocation, usage, addresses (--json)
   logs TASK                  a task's output; TASK is api-0 or job/api-0 (-f, --tail N, --cluster C)
   stop-node NODE             stop a node container, as a machine failure (--cluster C, or C/NODE)
   start-node NODE            start it again (--cluster C, or C/NODE)
   watch CLUSTER              run the controller: failover, restarts, waiting tasks (--lease SECONDS)
-  down CLUSTER               remove every container and network of the cluster
+  down CLUSTER               remove everything of the cluster (containers and network; services,
+                             or the whole test swarm)
+  cluster import             a cluster file from a live swarm, on stdout (--name NAME)
+  export JOB_FILE            the placed job as a compose file for docker stack deploy (--format stack)
   help                       show this help
 
-CLUSTER is a cluster name, or a cluster or job file (its cluster's name is used).
+CLUSTER is a cluster name, or a cluster or job file (its cluster's name is used); the engine that
+holds it is found from its state, so only up and deploy take --engine.
 The Docker engine is DOCKER_HOST, or the local socket /var/run/docker.sock.
 `;
 
@@ -54,6 +63,10 @@ async function dispatch(verb: string | undefined, rest: readonly string[], io: C
       return runWatch(rest, io);
     case 'down':
       return runDown(rest, io);
+    case 'cluster':
+      return runCluster(rest, io);
+    case 'export':
+      return runExport(rest, io);
     case 'help':
     case '--help':
     case '-h':

@@ -1,5 +1,5 @@
-/** `berth down CLUSTER`: removes every container and network labelled with the cluster. */
-import { clusterNameOf, connect, down } from '../../client/cluster';
+/** `berth down CLUSTER`: removes everything of the cluster on the engine that holds it. */
+import { clusterNameOf, engineOf } from '../../client/cluster';
 import { UsageError, type CliIo } from '../io';
 import { commandArgs } from '../args';
 
@@ -10,7 +10,8 @@ export async function runDown(argv: readonly string[], io: CliIo): Promise<numbe
   const [arg] = positionals;
   if (arg === undefined || positionals.length > 1) throw new UsageError(DOWN_USAGE);
   const name = clusterNameOf(arg, io.cwd);
-  const result = await down(await connect(), name);
-  io.out(`cluster ${name} is down: removed ${result.containers} containers and ${result.networks} network${result.networks === 1 ? '' : 's'}\n`);
+  const engine = await engineOf(name);
+  const result = await engine.down(name);
+  io.out(`cluster ${name} is down (${result.engine === 'swarm' ? `swarm at ${engine.where}` : 'local engine'}): removed ${result.removed.join(', ')}\n`);
   return 0;
 }

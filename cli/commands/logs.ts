@@ -1,6 +1,6 @@
 /** `berth logs TASK [-f] [--cluster C] [--tail N]`: a task's output; TASK is `api-0` or `job/api-0`. */
 import { Writable } from 'node:stream';
-import { clusterNameOf, connect, findTask, streamLogs } from '../../client/cluster';
+import { clusterNameOf, engineHolding, engineOf } from '../../client/cluster';
 import { UsageError, type CliIo } from '../io';
 import { commandArgs } from '../args';
 
@@ -24,13 +24,14 @@ export async function runLogs(argv: readonly string[], io: CliIo): Promise<numbe
   });
   const [task] = positionals;
   if (task === undefined || positionals.length > 1) throw new UsageError(LOGS_USAGE);
-  const docker = await connect();
-  const found = await findTask(docker, task, values.cluster ? clusterNameOf(values.cluster, io.cwd) : undefined);
+  const named = values.cluster ? clusterNameOf(values.cluster, io.cwd) : undefined;
+  const { engine } = named !== undefined ? { engine: await engineOf(named) } : await engineHolding(async (e) => (await e.findTask(task)).cluster, `task ${task}`);
+  const found = await engine.findTask(task, named);
   const controller = new AbortController();
   const onSignal = (): void => controller.abort();
   process.once('SIGINT', onSignal);
   try {
-    await streamLogs(docker, found.id, sink((t) => io.out(t)), sink((t) => io.err(t)), { follow: values.follow, signal: controller.signal, ...(values.tail ? { tail: Number(values.tail) } : {}) });
+    await engine.streamLogs(found, sink((t) => io.out(t)), sink((t) => io.err(t)), { follow: values.follow, signal: controller.signal, ...(values.tail ? { tail: Number(values.tail) } : {}) });
   } finally {
     process.off('SIGINT', onSignal);
   }

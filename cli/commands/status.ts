@@ -1,5 +1,5 @@
 /** `berth status [CLUSTER] [--json] [--no-usage]`: nodes and tasks as Docker has them. */
-import { clusterNameOf, clusterStatus, connect, listClusters, type ClusterStatus } from '../../client/cluster';
+import { clusterNameOf, createDocker, engineOf, isClusterError, listAllClusters, type ClusterStatus } from '../../client/cluster';
 import { formatCpus, formatMemory } from '../../server/engine/units';
 import { UsageError, type CliIo } from '../io';
 import { commandArgs } from '../args';
@@ -16,7 +16,8 @@ function mib(bytes: number): string {
 }
 
 export function renderStatus(s: ClusterStatus): string {
-  const out: string[] = [`cluster ${s.cluster} (host: ${s.hostCpus} cores)`, ''];
+  const where = s.engine === 'swarm' ? `swarm, manager ${s.manager ?? '?'}` : `local, host: ${s.hostCpus} cores`;
+  const out: string[] = [`cluster ${s.cluster} (${where})`, ''];
   out.push(
     table([
       ['NODE', 'STATE', 'CPUS', 'MEM', 'DISK', 'USAGE', 'TASKS'],
@@ -32,6 +33,7 @@ export function renderStatus(s: ClusterStatus): string {
     ]),
   );
   for (const n of s.nodes) if (n.note) out.push(`  ${n.name}: ${n.note}`);
+  if (s.usageNote) out.push(`  ${s.usageNote}`);
   out.push('');
   if (s.tasks.length === 0) out.push('no tasks');
   else {
@@ -56,9 +58,21 @@ export function renderStatus(s: ClusterStatus): string {
 export async function runStatus(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = commandArgs({ args: [...argv], options: { json: { type: 'boolean', default: false }, 'no-usage': { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
   if (positionals.length > 1) throw new UsageError(STATUS_USAGE);
-  const docker = await connect();
-  const names = positionals[0] !== undefined ? [clusterNameOf(positionals[0], io.cwd)] : await listClusters(docker);
-  const statuses = await Promise.all(names.map((n) => clusterStatus(docker, n, { usage: !values['no-usage'] })));
+  const usage = !values['no-usage'];
+  let statuses: ClusterStatus[];
+  if (positionals[0] !== undefined) {
+    const name = clusterNameOf(positionals[0], io.cwd);
+    statuses = [await (await engineOf(name)).status(name, { usage })];
+  } else {
+    // Every cluster: the local engine's (when it answers) and every Swarm one.
+    const all = await listAllClusters(createDocker()).catch(async (err: unknown) => {
+      if (!isClusterError(err, 'docker/unreachable')) throw err;
+      const swarm = await listAllClusters(undefined);
+      if (swarm.length === 0) throw err;
+      return swarm;
+    });
+    statuses = await Promise.all(all.map(async (c) => (await engineOf(c.name)).status(c.name, { usage })));
+  }
   if (values.json) io.out(`${JSON.stringify(positionals[0] !== undefined ? statuses[0] : statuses, null, 2)}\n`);
   else if (statuses.length === 0) io.out('no Berth cluster is up\n');
   else io.out(statuses.map(renderStatus).join('\n'));

@@ -1,5 +1,5 @@
 /** `berth watch CLUSTER [--lease SECONDS]`: the controller in the foreground, until Ctrl-C. */
-import { clusterNameOf, connect, startController, type ControllerEvent } from '../../client/cluster';
+import { clusterNameOf, engineOf, type ControllerEvent } from '../../client/cluster';
 import { UsageError, type CliIo } from '../io';
 import { commandArgs } from '../args';
 
@@ -27,12 +27,12 @@ export async function runWatch(argv: readonly string[], io: CliIo): Promise<numb
   const [arg] = positionals;
   if (arg === undefined || positionals.length > 1) throw new UsageError(WATCH_USAGE);
   const cluster = clusterNameOf(arg, io.cwd);
-  const docker = await connect();
-  const controller = startController(docker, cluster, {
+  const engine = await engineOf(cluster);
+  const controller = engine.startController(cluster, {
     ...(values.lease ? { leaseSeconds: Number(values.lease) } : {}),
     onEvent: (e) => io.out(`${new Date().toISOString()} ${formatEvent(e)}\n`),
   });
-  io.out(`watching cluster ${cluster} as ${controller.id} (Ctrl-C to stop)\n`);
+  io.out(`watching cluster ${cluster} on ${engine.kind === 'swarm' ? `the swarm at ${engine.where}` : engine.where} as ${controller.id} (Ctrl-C to stop)\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

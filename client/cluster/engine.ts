@@ -14,7 +14,7 @@ import { connect, createDocker, endpointOf } from './docker';
 import { down } from './down';
 import { ClusterError } from './errors';
 import { findTask, streamLogs, type FoundTask, type LogsOptions } from './logs';
-import { startNode, stopNode } from './nodes';
+import { findNode, startNode, stopNode } from './nodes';
 import { listRecords, readRecord, writeRecord, type SwarmRecord } from './registry';
 import { listClusters } from './state';
 import { clusterStatus, type ClusterStatus } from './status';
@@ -52,6 +52,8 @@ export interface ClusterEngine {
   /** A simulated machine failure: the local engine stops the node container; a test swarm cuts the node's link; an existing swarm drains it. */
   stopNode(cluster: string, node: string): Promise<NodeChange>;
   startNode(cluster: string, node: string): Promise<NodeChange>;
+  /** The node's cluster (any of this engine's, when `cluster` is not given): `cluster/not-found`, `cluster/ambiguous`. */
+  findNode(node: string, cluster?: string): Promise<{ readonly cluster: string; readonly node: string }>;
   findTask(task: string, cluster?: string): Promise<FoundTask>;
   streamLogs(found: FoundTask, out: Writable, err: Writable, options?: LogsOptions): Promise<void>;
   down(cluster: string): Promise<EngineDown>;
@@ -72,6 +74,7 @@ export function localEngine(docker: Docker, where = 'the local Docker engine'): 
     startController: (cluster, options) => startController(docker, cluster, options),
     stopNode: (cluster, node) => change(cluster, node, true),
     startNode: (cluster, node) => change(cluster, node, false),
+    findNode: (node, cluster) => findNode(docker, node, cluster),
     findTask: (task, cluster) => findTask(docker, task, cluster),
     streamLogs: (found, out, err, options) => streamLogs(docker, found.id, out, err, options),
     async down(cluster) {
@@ -183,7 +186,7 @@ export async function upCluster(cluster: ClusterSpec, options: UpEngineOptions =
  * `berth deploy`: on the cluster's engine, bringing it up first (the local deploy brings up its
  * own nodes; a swarm is brought up here, with the job's images loaded into a test swarm).
  */
-export async function deployCluster(cluster: ClusterSpec, job: JobSpec, options: DeployOptions & UpEngineOptions = {}): Promise<{ engine: ClusterEngine; result: DeployResult }> {
+export async function deployCluster(cluster: ClusterSpec, job: JobSpec, options: DeployOptions & Omit<UpEngineOptions, 'onProgress'> = {}): Promise<{ engine: ClusterEngine; result: DeployResult }> {
   const held = readRecord(cluster.name);
   const kind = held ? 'swarm' : (options.engine ?? cluster.engine);
   if (kind === 'local') {
@@ -191,6 +194,36 @@ export async function deployCluster(cluster: ClusterSpec, job: JobSpec, options:
     return { engine, result: await engine.deploy(cluster, job, options) };
   }
   const images = recordsOf(cluster, job, options.image).map((r) => r.image);
-  const { engine } = await upCluster(cluster, { ...options, engine: 'swarm', images: [...(options.images ?? []), ...images] });
+  const up: UpEngineOptions = {
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(options.image ? { image: options.image } : {}),
+    ...(options.nodeImage ? { image: options.nodeImage } : {}),
+    ...(options.onStep ? { onStep: options.onStep } : {}),
+    engine: 'swarm',
+    images: [...(options.images ?? []), ...images],
+  };
+  const { engine } = await upCluster(cluster, up);
   return { engine, result: await engine.deploy(cluster, job, options) };
+}
+
+/**
+ * The cluster a node or task name belongs to when the user named none: the local engine's
+ * clusters and the Swarm ones are searched; more than one is `cluster/ambiguous`.
+ */
+export async function engineHolding(find: (engine: ClusterEngine) => Promise<string | undefined>, what: string, options: EngineOptions = {}): Promise<{ engine: ClusterEngine; cluster: string }> {
+  const found: { engine: ClusterEngine; cluster: string }[] = [];
+  const local = engineOfNow('', options);
+  const swarm = listRecords().map(swarmEngine);
+  for (const engine of [local, ...swarm]) {
+    const cluster = await find(engine).catch((err: unknown) => {
+      if (engine.kind === 'local' && err instanceof ClusterError && err.code === 'docker/unreachable' && swarm.length > 0) return undefined;
+      if (err instanceof ClusterError && (err.code === 'cluster/not-found' || err.code === 'task/not-found')) return undefined;
+      throw err;
+    });
+    if (cluster !== undefined) found.push({ engine, cluster });
+  }
+  const [first, second] = found;
+  if (!first) throw new ClusterError('cluster/not-found', `no Berth cluster has ${what}: is the cluster up (berth up)?`);
+  if (second) throw new ClusterError('cluster/ambiguous', `${what} exists in clusters ${found.map((f) => f.cluster).join(', ')}: say which with --cluster`);
+  return first;
 }

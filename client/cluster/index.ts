@@ -17,7 +17,7 @@ export { watchCluster, type ClusterChange, type ClusterWatch } from './watch';
 export { listClusters, readCluster, type LiveCluster, type LiveNode, type LiveTask } from './state';
 export { ensureImage, type PullProgress } from './image';
 export { clusterNameOf, loadSpecs, SpecInvalidError, type LoadedSpecs, type SpecError } from './specs';
-export { deployCluster, engineOf, engineOfNow, listAllClusters, localEngine, parseEngine, upCluster, type ClusterEngine, type EngineDown, type EngineOptions, type EngineUp, type NodeChange, type UpEngineOptions } from './engine';
+export { deployCluster, engineHolding, engineOf, engineOfNow, listAllClusters, localEngine, parseEngine, upCluster, type ClusterEngine, type EngineDown, type EngineOptions, type EngineUp, type NodeChange, type UpEngineOptions } from './engine';
 export { readRecord, listRecords, stateRoot, type SwarmRecord } from './registry';
 export { importCluster, connectManager } from './swarm/existing';
 export { toStack } from './swarm/stack';

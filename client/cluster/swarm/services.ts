@@ -39,6 +39,7 @@ export function pinOf(node: string): string {
 
 const RESTART = { never: 'none', 'on-failure': 'on-failure', always: 'any' } as const;
 const MiB = 1024 * 1024;
+const STOP_GRACE_NS = 1_000_000_000;
 
 /**
  * Reservations and limits on a node. Swarm refuses a reservation above what a node reports, and a
@@ -94,6 +95,9 @@ export function serviceSpec(p: ServicePlacement, scale: NodeScale | undefined): 
         Env: envOf(p),
         Labels: { [LABEL.cluster]: p.cluster, [LABEL.role]: 'task', [LABEL.job]: record.instance.job, [LABEL.task]: record.instance.name },
         ...(healthcheck ? { Healthcheck: healthcheck } : {}),
+        // A task being moved or evicted gets 1 s after SIGTERM (the local engine kills at once): a
+        // shell that ignores TERM would otherwise hold its reservation, and the node, for 10 s.
+        StopGracePeriod: STOP_GRACE_NS,
       },
       Resources: resourcesOf(record, p.node === '' ? undefined : scale),
       RestartPolicy: { Condition: RESTART[record.restart], Delay: 500_000_000, MaxAttempts: 0 },

@@ -92,7 +92,14 @@ export function swarmEngine(record: SwarmRecord): ClusterEngine {
     },
     stopNode: (name, node) => nodeChange(name, node, true),
     startNode: (name, node) => nodeChange(name, node, false),
-    async findTask(task: string): Promise<FoundTask> {
+    async findNode(node: string, name?: string) {
+      if (name !== undefined) check(name);
+      const live = await readSwarm(manager, cluster);
+      if (!live.nodes.some((n) => n.name === node)) throw new ClusterError('cluster/not-found', `no node ${node} in cluster ${cluster}`);
+      return { cluster, node };
+    },
+    async findTask(task: string, name?: string): Promise<FoundTask> {
+      if (name !== undefined) check(name);
       const [job, instance] = task.includes('/') ? task.split('/', 2) : [undefined, task];
       const services = await listClusterServices(manager, cluster);
       const found = services.filter((s) => s.Spec.Labels?.[LABEL.task] === instance && (job === undefined || s.Spec.Labels?.[LABEL.job] === job));
