@@ -3,12 +3,14 @@
  * failure; elsewhere the tests skip, saying why), the local test image, unique cluster names,
  * specs with their cluster renamed, and polling with a deadline that says what never happened.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type Docker from 'dockerode';
 import { createDocker, down, loadSpecs } from '../../client/cluster';
+import { clusterDir } from '../../client/cluster/registry';
+import { testSwarmTools } from '../../client/cluster/swarm/host';
 import type { ClusterSpec, JobSpec } from '../../server/engine/model';
 import { ensureTestImage, TEST_IMAGE } from './image';
 
@@ -100,4 +102,57 @@ export function specsFrom(clusterYaml: string, jobYaml: string): TestSpecs {
 /** `down` for an `after` hook. */
 export async function cleanUp(e: Engine | string, cluster: string): Promise<void> {
   if (typeof e !== 'string') await down(e.docker, cluster);
+}
+
+export interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The bundled command line (bin/berth.js), as a user runs it. */
+export function runBerth(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<Run> {
+  return new Promise((resolvePromise) => {
+    execFile(process.execPath, [join(ROOT, 'bin/berth.js'), ...args], { cwd, env, timeout: 120_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+      resolvePromise({ code, stdout, stderr });
+    });
+  });
+}
+
+/**
+ * Can this machine make a local test swarm (Linux, root, ip/nsenter/unshare/iptables/dockerd)? The
+ * reason when not; in CI that is a failure, never a skip.
+ */
+export function swarmPrerequisites(): string | undefined {
+  try {
+    testSwarmTools();
+    return undefined;
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    if (process.env['CI'] === 'true') throw new Error(`${why}: in CI the Swarm tests must run`, { cause: err });
+    return why;
+  }
+}
+
+/** What a test swarm of `cluster` left behind: namespaces, processes, mounts, cgroups, its folder. Empty when nothing. */
+export function swarmLeftovers(cluster: string): string[] {
+  const dir = clusterDir(cluster);
+  const left: string[] = [];
+  const netns = existsSync('/var/run/netns') ? readdirSync('/var/run/netns').filter((n) => n === `berth-${cluster}` || n.startsWith(`berth-${cluster}-`)) : [];
+  if (netns.length > 0) left.push(`network namespaces ${netns.join(', ')}`);
+  const procs = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+    try {
+      return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(`${dir}/`);
+    } catch {
+      return false;
+    }
+  });
+  if (procs.length > 0) left.push(`processes ${procs.join(', ')}`);
+  const mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(`${dir}/`) || l.split(' ')[4] === dir);
+  if (mounts.length > 0) left.push(`${mounts.length} mounts under ${dir}`);
+  const cgroups = existsSync('/sys/fs/cgroup') ? readdirSync('/sys/fs/cgroup').filter((c) => existsSync(join('/sys/fs/cgroup', c, `berth-${cluster}`))) : [];
+  if (cgroups.length > 0) left.push(`cgroups berth-${cluster} in ${cgroups.join(', ')}`);
+  if (existsSync(dir)) left.push(`the folder ${dir}`);
+  return left;
 }

@@ -9,6 +9,7 @@ import { wrap } from '../docker';
 import { statusOf } from '../errors';
 import { LABEL, leaseContainerName } from '../labels';
 import type { Lease, LeaseState } from '../lease';
+import { DEFAULT_IMAGE } from '../up';
 import type { SwarmService } from './live';
 
 const EXPIRES = 'berth.expires';
@@ -35,8 +36,8 @@ export function createSwarmLease(docker: Docker, cluster: string, holder: string
       const expires = now + ttlSeconds * 1000;
       const info = await inspect();
       if (!info) {
-        const img = await image();
-        if (img === undefined) return { kind: 'free' };
+        // Replicas 0: the image is never pulled, it only has to be a valid reference.
+        const img = (await image()) ?? DEFAULT_IMAGE;
         try {
           await docker.createService(spec(img, expires) as unknown as Docker.CreateServiceOptions);
           return { kind: 'held' };

@@ -191,7 +191,7 @@ export async function upTestSwarm(host: Docker, cluster: ClusterSpec, images: re
     const nodes = (await manager.listNodes()) as { Status?: { State?: string } }[];
     return nodes.length === record.nodes.length && nodes.every((n) => n.Status?.State === 'ready');
   }, 30_000);
-  await labelNodes(manager, cluster, (n) => n.name);
+  await labelNodes(manager, cluster, (n) => n.name, images[0]);
   const done: TestSwarmRecord = { ...record, complete: true };
   writeRecord(done);
   return { record: done, action };
