@@ -64,6 +64,11 @@ export async function waitServiceRunning(docker: Docker, serviceId: string, node
     const state = latest?.Status?.State;
     if (latest?.DesiredState === 'running' && state === 'running') return;
     if (state === 'complete' && (latest?.Status?.ContainerStatus?.ExitCode ?? 0) === 0) return;
+    const err = latest?.Status?.Err ?? '';
+    // A node without the image rejects the task again and again: say so now, not at the deadline.
+    if (state === 'rejected' && /No such image|pull access denied|manifest unknown/i.test(err)) {
+      throw new ClusterError('deploy/image-missing', `task ${name}: the node cannot get image ${record.image} (${err}): load it on every node (a test swarm loads what the host's engine has), or push it to a registry the swarm reaches`);
+    }
     if (record.restart === 'never' && (state === 'failed' || state === 'rejected')) {
       throw new ClusterError('deploy/failed', `task ${name} ${state} before it was ready${latest?.Status?.Err ? `: ${latest.Status.Err}` : ''}`);
     }
