@@ -12,6 +12,7 @@ export async function runDown(argv: readonly string[], io: CliIo): Promise<numbe
   const name = clusterNameOf(arg, io.cwd);
   const engine = await engineOf(name);
   const result = await engine.down(name);
-  io.out(`cluster ${name} is down (${result.engine === 'swarm' ? `swarm at ${engine.where}` : 'local engine'}): removed ${result.removed.join(', ')}\n`);
+  const list = result.removed.length > 1 ? `${result.removed.slice(0, -1).join(', ')} and ${result.removed[result.removed.length - 1] ?? ''}` : (result.removed[0] ?? 'nothing');
+  io.out(`cluster ${name} is down${result.engine === 'swarm' ? ` (the swarm at ${engine.where})` : ''}: removed ${list}\n`);
   return 0;
 }

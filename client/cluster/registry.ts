@@ -4,7 +4,7 @@
  * `status`, `watch`, `down` and the tree find its engine and manager without a flag. A local
  * cluster has no record: its containers on the local engine are its state.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -72,8 +72,15 @@ export function writeRecord(record: SwarmRecord): void {
   renameSync(tmp, join(dir, FILE));
 }
 
+/** Removes the record, and the cluster's folder when nothing else is in it (an existing swarm's holds only the record). */
 export function removeRecord(cluster: string): void {
-  rmSync(join(clusterDir(cluster), FILE), { force: true });
+  const dir = clusterDir(cluster);
+  rmSync(join(dir, FILE), { force: true });
+  try {
+    rmdirSync(dir);
+  } catch {
+    // not empty (a test swarm's folder, which teardown removes) or already gone
+  }
 }
 
 /** Every cluster with a Swarm record. */

@@ -27,6 +27,8 @@ export interface ValidationSettings {
 /** Read by the Docker part (client/src/cluster); declared here so all settings have one home. */
 export interface ClusterSettings {
   readonly dockerHost: string | undefined;
+  /** `berth.engine`: overrides a cluster file's `engine:` for Cluster Up and Deploy (undefined: the file's). */
+  readonly engine: 'local' | 'swarm' | undefined;
   readonly defaultImage: string;
   readonly refreshIntervalMs: number;
 }
@@ -71,6 +73,7 @@ export function readClusterSettings(): ClusterSettings {
   const image = c.get('defaultImage');
   return {
     dockerHost: typeof host === 'string' && host.trim() !== '' ? host.trim() : undefined,
+    engine: oneOf(c.get('engine'), ['local', 'swarm', ''] as const, '') || undefined,
     defaultImage: typeof image === 'string' && image.trim() !== '' ? image.trim() : 'busybox:1.36',
     refreshIntervalMs: integer(c.get('refreshInterval'), 250, 60_000, 2_000),
   };

@@ -159,6 +159,7 @@ describe('swarm engine: an existing swarm', async () => {
     }
     assert.equal((await run(DOCKER_CLI, ['-H', manager, 'stack', 'rm', 'st'])).code, 0);
     assert.equal((await runBerth(['down', name], dir)).code, 0);
+    assert.equal(existsSync(clusterDir(name)), false, 'down removes the record and its folder');
   });
 });
 

@@ -7,14 +7,13 @@
  */
 import * as vscode from 'vscode';
 import {
-  clusterStatus,
   createDocker,
   endpointOf,
+  engineOfNow,
   isClusterError,
-  listClusters,
-  startController,
+  listAllClusters,
   startStatsSampler,
-  watchCluster,
+  type ClusterEngine,
   type ClusterStatus,
   type ClusterWatch,
   type Controller,
@@ -48,6 +47,8 @@ export class ClusterSession implements vscode.Disposable {
   private readonly samplers = new Map<string, StatsSampler>();
   private readonly stats = new Map<string, StatsSnapshot>();
   private readonly controllers = new Map<string, Controller>();
+  /** The engine of each cluster seen (its Swarm record's, else the local engine at the configured endpoint). */
+  private readonly engines = new Map<string, { readonly where: string; readonly engine: ClusterEngine }>();
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly failedOver = new vscode.EventEmitter<FailoverNotice>();
   private readonly failovers: FailoverNotice[] = [];
@@ -93,6 +94,16 @@ export class ClusterSession implements vscode.Disposable {
     return this.endpoint;
   }
 
+  /** The engine that holds a cluster: found from its state, so the tree and commands need no engine setting. */
+  engine(cluster: string): ClusterEngine {
+    const endpoint = readClusterSettings().dockerHost;
+    const engine = engineOfNow(cluster, endpoint ? { endpoint } : {});
+    const known = this.engines.get(cluster);
+    if (known && known.where === engine.where) return known.engine;
+    this.engines.set(cluster, { where: engine.where, engine });
+    return engine;
+  }
+
   /** Re-reads every cluster now (or right after the refresh in progress). */
   refresh(): Promise<void> {
     if (this.refreshing) {
@@ -125,9 +136,15 @@ export class ClusterSession implements vscode.Disposable {
     let docker: Docker;
     try {
       docker = this.client();
-      const names = await listClusters(docker);
-      const clusters = await Promise.all(names.map((name) => clusterStatus(docker, name)));
-      this.syncWatches(docker, names);
+      const all = await this.listAll(docker);
+      const names = all.map((c) => c.name);
+      // A swarm cluster's usage is read with its status (while the tree is visible); a local one's by the samplers.
+      const clusters = await Promise.all(all.map((c) => this.engine(c.name).status(c.name, { usage: c.engine === 'swarm' && this.visible })));
+      this.syncWatches(
+        docker,
+        names,
+        all.filter((c) => c.engine === 'local').map((c) => c.name),
+      );
       this.set({ kind: 'clusters', clusters });
     } catch (err) {
       if (isClusterError(err, 'docker/unreachable')) {
@@ -148,8 +165,19 @@ export class ClusterSession implements vscode.Disposable {
     this.changed.fire();
   }
 
-  /** One event subscription per cluster present; samplers too while the view is visible. */
-  private syncWatches(docker: Docker, names: readonly string[]): void {
+  /** The clusters of the local engine and the Swarm ones; a local engine that is not there hides only its own. */
+  private async listAll(docker: Docker): Promise<{ readonly name: string; readonly engine: 'local' | 'swarm' }[]> {
+    try {
+      return await listAllClusters(docker);
+    } catch (err) {
+      const swarm = await listAllClusters(undefined);
+      if (swarm.length === 0 || !isClusterError(err, 'docker/unreachable')) throw err;
+      return swarm;
+    }
+  }
+
+  /** One event subscription per cluster present; samplers for the local ones too while the view is visible. */
+  private syncWatches(docker: Docker, names: readonly string[], local: readonly string[]): void {
     const wanted = new Set(names);
     for (const [name, w] of this.watches) {
       if (wanted.has(name)) continue;
@@ -160,13 +188,13 @@ export class ClusterSession implements vscode.Disposable {
       if (this.watches.has(name)) continue;
       this.watches.set(
         name,
-        watchCluster(docker, name, (change) => {
+        this.engine(name).watch(name, (change) => {
           if (change.kind === 'connection' && !change.connected) this.log.warn(`Lost the Docker event stream of cluster ${name}: ${change.message ?? 'ended'}; reconnecting`);
           this.soon();
         }),
       );
     }
-    this.syncSamplers(docker, this.visible ? names : []);
+    this.syncSamplers(docker, this.visible ? local : []);
   }
 
   private syncSamplers(docker: Docker, names: readonly string[]): void {
@@ -217,7 +245,7 @@ export class ClusterSession implements vscode.Disposable {
     if (this.current.kind !== 'clusters' || this.refreshing) return void this.refresh();
     let names: string[];
     try {
-      names = await listClusters(this.client());
+      names = (await this.listAll(this.client())).map((c) => c.name);
     } catch {
       // The engine went away (or answered oddly): the full refresh says which, once.
       return this.refresh();
@@ -237,7 +265,7 @@ export class ClusterSession implements vscode.Disposable {
   /** Runs the failover controller for a cluster while the window is open (a lease keeps a second one passive). */
   control(cluster: string): void {
     if (this.controllers.has(cluster) || this.disposed) return;
-    const controller = startController(this.client(), cluster, { onEvent: (e) => this.onControllerEvent(cluster, e) });
+    const controller = this.engine(cluster).startController(cluster, { onEvent: (e) => this.onControllerEvent(cluster, e) });
     this.controllers.set(cluster, controller);
     this.log.info(`Failover controller for cluster ${cluster} started (${controller.id})`);
   }

@@ -1,6 +1,6 @@
-/** `berth.clusterDown`: stops this window's controller for the cluster, then removes everything labelled with it. */
+/** `berth.clusterDown`: stops this window's controller for the cluster, then removes everything of it on its engine. */
 import * as vscode from 'vscode';
-import { clusterNameOf, connect, down } from '../../cluster/index';
+import { clusterNameOf } from '../../cluster/index';
 import { checkCancelled, runClusterCommand, withClusterProgress } from '../cluster/clusterCommand';
 import type { ClusterSession } from '../cluster/clusterSession';
 import { pickCluster } from '../cluster/pick';
@@ -14,14 +14,14 @@ export function registerClusterDownCommand(session: ClusterSession, log: vscode.
       const name = arg instanceof vscode.Uri ? clusterNameOf(arg.fsPath) : await pickCluster(session, arg);
       if (!name) return;
       await withClusterProgress(`cluster ${name} down`, async (report, signal) => {
-        const docker = await connect({ endpoint: session.where() });
+        const engine = session.engine(name);
         checkCancelled(signal, `cluster ${name} down`);
         report('stopping the failover controller');
         await session.release(name);
         // `down` has no signal: once removal starts it finishes, so nothing is left half-removed.
-        report('removing containers and network');
-        const result = await down(docker, name);
-        log.info(`Cluster ${name} down: ${result.containers} containers, ${result.networks} networks removed`);
+        report(engine.kind === 'swarm' ? 'removing services (a test swarm: its daemons and namespaces)' : 'removing containers and network');
+        const result = await engine.down(name);
+        log.info(`Cluster ${name} down: removed ${result.removed.join(', ')}`);
       });
       await session.refresh();
       void vscode.window.showInformationMessage(`Berth: cluster ${name} is down.`);

@@ -1,6 +1,7 @@
-/** `berth.clusterUp`: the local Docker cluster of a cluster or job file (nodes as containers), then its failover controller. */
+/** `berth.clusterUp`: the cluster of a cluster or job file on its engine (local containers, or a swarm), then its failover controller. */
 import * as vscode from 'vscode';
-import { connect, up } from '../../cluster/index';
+import { upCluster } from '../../cluster/index';
+import { readClusterSettings } from '../settings';
 import { checkCancelled, loadFileSpecs, runClusterCommand, withClusterProgress } from '../cluster/clusterCommand';
 import type { ClusterSession } from '../cluster/clusterSession';
 import { explainNoTarget, resolveTarget } from './target';
@@ -12,20 +13,25 @@ export function registerClusterUpCommand(session: ClusterSession, log: vscode.Lo
     runClusterCommand(log, 'bring the cluster up', async () => {
       const target = await resolveTarget(arg);
       if (target.kind === 'none') return explainNoTarget('bring a cluster up', target);
-      const { cluster } = await loadFileSpecs(target.uri);
+      const { cluster, jobs } = await loadFileSpecs(target.uri);
+      const settings = readClusterSettings();
       await withClusterProgress(`cluster ${cluster.name} up`, async (report, signal) => {
-        const docker = await connect({ endpoint: session.where() });
         checkCancelled(signal, `cluster ${cluster.name} up`);
         const step = 100 / Math.max(1, cluster.nodes.length);
         // `up` has no signal (a half-created node is worse than a finished one): cancel stops before it starts.
-        const result = await up(docker, cluster, {
+        const result = await upCluster(cluster, {
+          endpoint: session.where(),
+          ...(settings.engine ? { engine: settings.engine } : {}),
+          images: jobs.flatMap((j) => j.tasks.map((t) => t.image).filter((i): i is string => i !== undefined)),
+          onStep: (s) => report(s),
           onProgress: (e) => {
             if (e.kind === 'node') report(`${e.node} ${e.action}`, step);
             else if (e.kind === 'network') report(`network ${e.name}${e.created ? ' created' : ''}`);
             else report(`pulling ${e.progress.image}: ${e.progress.status}`);
           },
         });
-        log.info(`Cluster ${cluster.name} up: ${result.nodes.map((n) => `${n.node} ${n.action}`).join(', ')}`);
+        if (result.local) log.info(`Cluster ${cluster.name} up: ${result.local.nodes.map((n) => `${n.node} ${n.action}`).join(', ')}`);
+        if (result.swarm) log.info(`Cluster ${cluster.name} up on ${result.kind === 'test-swarm' ? 'a local test swarm' : 'an existing swarm'} (manager ${result.swarm.manager}): ${result.swarm.nodes.join('; ')}`);
       });
       session.control(cluster.name);
       await session.refresh();

@@ -4,7 +4,8 @@
  * lens passes `(uri, jobName)`, the editor title a Uri, the palette nothing (the active editor).
  */
 import * as vscode from 'vscode';
-import { connect, deploy, type DeployProgress } from '../../cluster/index';
+import { deployCluster, type DeployProgress } from '../../cluster/index';
+import { readClusterSettings } from '../settings';
 import { Cancelled, loadFileSpecs, runClusterCommand, withClusterProgress, type Report } from '../cluster/clusterCommand';
 import type { ClusterSession } from '../cluster/clusterSession';
 import { explainNoTarget, resolveTarget } from './target';
@@ -26,9 +27,10 @@ export function registerDeployJobCommand(session: ClusterSession, log: vscode.Lo
       for (const job of jobs) {
         const title = `deploy ${job.name} to ${cluster.name}`;
         const result = await withClusterProgress(title, async (report, signal) => {
-          const docker = await connect({ endpoint: session.where() });
+          const engine = readClusterSettings().engine;
           try {
-            return await deploy(docker, cluster, job, { signal, onProgress: progressReporter(report, log, job.name) });
+            const { result: deployed } = await deployCluster(cluster, job, { endpoint: session.where(), ...(engine ? { engine } : {}), signal, onStep: (s) => report(s), onProgress: progressReporter(report, log, job.name) });
+            return deployed;
           } catch (err) {
             if (signal.aborted) throw new Cancelled(`${title} cancelled (what it had started was removed)`);
             throw err;
@@ -63,7 +65,7 @@ function progressReporter(report: Report, log: vscode.LogOutputChannel, job: str
         report(`pulling ${e.image}: ${e.status}${e.fraction !== undefined ? ` ${Math.round(e.fraction * 100)}%` : ''}`);
         break;
       case 'rollback':
-        log.warn(`[${job}] rolled back: removed ${e.removed} containers`);
+        log.warn(`[${job}] rolled back: removed ${e.removed} containers or services`);
         report(`rolling back (${e.removed} removed)`);
         break;
     }

@@ -1,11 +1,11 @@
 /**
- * `berth.stopNode` stops a node container (a simulated machine failure): its tasks die with it and
- * the controller moves them. `berth.startNode` starts a stopped one again: its capacity returns and
+ * `berth.stopNode` simulates a machine failure on the cluster's engine — the local engine stops the
+ * node container (its tasks die with it), a test swarm cuts the node's link, an existing swarm
+ * drains the node — and the controller moves its tasks. `berth.startNode` starts a stopped one again: its capacity returns and
  * waiting tasks are placed. Either way this window's controller takes part (passively if another
  * window holds the lease), so that someone moves the tasks.
  */
 import * as vscode from 'vscode';
-import { connect, startNode, stopNode } from '../../cluster/index';
 import { runClusterCommand } from '../cluster/clusterCommand';
 import type { ClusterSession } from '../cluster/clusterSession';
 import { pickNode } from '../cluster/pick';
@@ -14,8 +14,8 @@ export const STOP_NODE_COMMAND = 'berth.stopNode';
 export const START_NODE_COMMAND = 'berth.startNode';
 
 const NODE_COMMANDS = [
-  { id: STOP_NODE_COMMAND, verb: 'stop', doing: 'stopping', done: 'stopped', from: 'running', run: stopNode },
-  { id: START_NODE_COMMAND, verb: 'start', doing: 'starting', done: 'started', from: 'stopped', run: startNode },
+  { id: STOP_NODE_COMMAND, verb: 'stop', doing: 'stopping', from: 'running', stop: true },
+  { id: START_NODE_COMMAND, verb: 'start', doing: 'starting', from: 'stopped', stop: false },
 ] as const;
 
 export function registerNodeCommands(session: ClusterSession, log: vscode.LogOutputChannel): vscode.Disposable[] {
@@ -24,10 +24,12 @@ export function registerNodeCommands(session: ClusterSession, log: vscode.LogOut
       runClusterCommand(log, `${c.verb} the node`, async () => {
         const ref = await pickNode(session, arg, c.from);
         if (!ref) return;
-        const docker = await connect({ endpoint: session.where() });
+        const engine = session.engine(ref.cluster);
         session.control(ref.cluster);
-        await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Berth: ${c.doing} ${ref.node}` }, () => c.run(docker, ref.node, ref.cluster));
-        log.info(`Node ${ref.node} of ${ref.cluster} ${c.done}`);
+        const change = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Berth: ${c.doing} ${ref.node}` }, () => (c.stop ? engine.stopNode(ref.cluster, ref.node) : engine.startNode(ref.cluster, ref.node)));
+        log.info(`Node ${ref.node} of ${ref.cluster} ${change.already ? 'was already ' : ''}${change.change} (${change.target})`);
+        // An existing swarm's machine is drained, never stopped: say so where the user looks.
+        if (change.change === 'drained') void vscode.window.showInformationMessage(`Berth: ${ref.node} is a machine of an existing swarm: it was drained (its tasks leave it, as on a loss), not stopped.`);
         await session.refresh();
       }),
     ),

@@ -4,7 +4,6 @@
  */
 import * as vscode from 'vscode';
 import { Writable } from 'node:stream';
-import { connect, findTask, streamLogs } from '../../cluster/index';
 import { runClusterCommand, showClusterError } from '../cluster/clusterCommand';
 import type { ClusterSession } from '../cluster/clusterSession';
 import { pickTask } from '../cluster/pick';
@@ -27,8 +26,8 @@ export function registerShowTaskLogsCommand(session: ClusterSession, log: vscode
     runClusterCommand(log, 'show the task logs', async () => {
       const ref = await pickTask(session, arg);
       if (!ref) return;
-      const docker = await connect({ endpoint: session.where() });
-      const found = await findTask(docker, ref.task, ref.cluster);
+      const engine = session.engine(ref.cluster);
+      const found = await engine.findTask(ref.task, ref.cluster);
       const abort = new AbortController();
       const written = new vscode.EventEmitter<string>();
       const closed = new vscode.EventEmitter<number | void>();
@@ -37,7 +36,7 @@ export function registerShowTaskLogsCommand(session: ClusterSession, log: vscode
         onDidClose: closed.event,
         open: () => {
           written.fire(`\x1b[2m${found.container} (${ref.task} in ${ref.cluster}): following; close this terminal to stop\x1b[0m\r\n`);
-          streamLogs(docker, found.id, sink((t) => written.fire(t)), sink((t) => written.fire(t), '\x1b[31m'), { follow: true, tail: 500, signal: abort.signal }).then(
+          engine.streamLogs(found, sink((t) => written.fire(t)), sink((t) => written.fire(t), '\x1b[31m'), { follow: true, tail: 500, signal: abort.signal }).then(
             () => written.fire(`\r\n\x1b[2m${abort.signal.aborted ? 'stopped following' : 'the task stopped: end of its log'}\x1b[0m\r\n`),
             (err: unknown) => showClusterError(log, `follow the logs of ${ref.task}`, err),
           );
