@@ -2,7 +2,8 @@
  * Swarm bars (SPEC.md §8, issue 16), on real local test swarms (Linux, root, a Docker engine with
  * the test image):
  *   - test swarm up, 3 and 5 nodes (and its down);
- *   - deploy of 20 tasks, beside the same 20 services created unpinned with Swarm placing them;
+ *   - deploy of 20 tasks, beside the same 20 services (Berth's spec without the pin) created with
+ *     Swarm placing them;
  *   - node loss → every task of the lost node running on its predicted node, with Berth's
  *     controller in this process, beside Swarm's own rescheduling of the same services unpinned
  *     (no controller), measured in the same run on the same swarm. Bar: within 4 s, and faster.
@@ -12,7 +13,9 @@
 import { performance } from 'node:perf_hooks';
 import type Docker from 'dockerode';
 import { deployCluster, upCluster, type ClusterEngine } from '../client/cluster';
+import { recordsOf } from '../client/cluster/deploy';
 import { readRecord } from '../client/cluster/registry';
+import { serviceSpec } from '../client/cluster/swarm/services';
 import { setNodeLink, dockerOf, type TestSwarmRecord } from '../client/cluster/swarm/testSwarm';
 import { scenarioByAllocate } from '../server/engine/alloc/failover';
 import { allocate } from '../server/engine/alloc';
@@ -113,7 +116,7 @@ async function main(): Promise<void> {
       deploys.push(performance.now() - t);
       await removeAll(manager, (s) => s.startsWith(`${name}-svc-`));
       t = performance.now();
-      const ids = await createUnpinned(manager, `plain${i}`, image, 20);
+      const ids = await createUnpinned(manager, specs, job, `plain${i}`, image);
       await waitFor('20 unpinned services running', async () => ((await runningOn(manager, hosts)).size >= ids.length ? true : undefined), 60_000, 50);
       plain.push(performance.now() - t);
       await removeAll(manager, (s) => s.startsWith(`plain${i}-`));
@@ -123,38 +126,47 @@ async function main(): Promise<void> {
 
     // Node loss: Berth's controller re-pinning to the predicted nodes, beside Swarm rescheduling unpinned ones.
     await deployCluster(specs.cluster, job, { image });
-    const losses = await berthLoss(engine, specs, job, record);
+    const losses = await berthLoss(engine, manager, hosts, specs, job, record);
     await removeAll(manager, (s) => s.startsWith(`${name}-svc-`));
-    const ids = await createUnpinned(manager, 'resched', image, 20);
+    const ids = await createUnpinned(manager, specs, job, 'resched', image);
     await waitFor('unpinned services running', async () => ((await runningOn(manager, hosts)).size >= ids.length ? true : undefined), 60_000, 50);
     const swarmOwn: number[] = [];
+    const swarmFirst: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const lost = record.nodes[1 + (i % (record.nodes.length - 1))]?.name ?? '';
       const before = await runningOn(manager, hosts);
       const mine = [...before].filter(([, n]) => n === lost).map(([id]) => id);
       const t = performance.now();
       await setNodeLink(record, lost, false);
+      let firstAt: number | undefined;
       await waitFor(`Swarm rescheduling ${mine.length} tasks of ${lost}`, async () => {
         const now = await runningOn(manager, hosts);
-        return mine.every((id) => now.has(id) && now.get(id) !== lost) ? true : undefined;
-      }, 60_000, 50);
+        const done = mine.filter((id) => now.has(id) && now.get(id) !== lost).length;
+        if (done > 0) firstAt ??= performance.now() - t;
+        return done === mine.length ? true : undefined;
+      }, 60_000, 100);
       swarmOwn.push(performance.now() - t);
+      swarmFirst.push(firstAt ?? performance.now() - t);
       await setNodeLink(record, lost, true);
       await waitFor(`${lost} Ready again`, () => ready(lost), 60_000, 100);
     }
-    console.log(row('node loss → running where predicted (Berth)', losses.times, { what: "Swarm's own rescheduling", times: swarmOwn }));
+    console.log(row('node loss → first task running where predicted', losses.firsts, { what: "Swarm's own, first task", times: swarmFirst }));
+    console.log(row('node loss → every task running where predicted', losses.times, { what: "Swarm's own, every task", times: swarmOwn }));
     console.log(`  tasks moved per loss: ${losses.moved.join(', ')}; every one on its predicted node: ${losses.asPredicted ? 'yes' : 'NO'}`);
-    const p50 = median([...losses.times]);
-    console.log(`  bar: within 4 s (${p50 <= 4000 ? 'met' : 'MISSED'}), faster than Swarm's own (${p50 < median([...swarmOwn]) ? 'met' : 'MISSED'})`);
+    const first = median([...losses.firsts]);
+    const all = median([...losses.times]);
+    console.log(`  bar (SPEC §8: a task of the lost node running elsewhere within 4 s, faster than Swarm): first task ${first <= 4000 ? 'met' : 'MISSED'}; every task ${all <= 4000 ? 'met' : 'MISSED'}; faster than Swarm's own: ${all < median([...swarmOwn]) ? 'met' : 'MISSED'}`);
   } finally {
     await engine.down(name);
   }
 }
 
-async function berthLoss(engine: ClusterEngine, specs: ReturnType<typeof specsFrom>, job: NonNullable<ReturnType<typeof specsFrom>['jobs'][0]>, record: TestSwarmRecord): Promise<{ times: number[]; moved: number[]; asPredicted: boolean }> {
+async function berthLoss(engine: ClusterEngine, manager: Docker, hosts: ReadonlyMap<string, string>, specs: ReturnType<typeof specsFrom>, job: NonNullable<ReturnType<typeof specsFrom>['jobs'][0]>, record: TestSwarmRecord): Promise<{ times: number[]; firsts: number[]; moved: number[]; asPredicted: boolean }> {
   const name = specs.cluster.name;
+  const ids = new Map(((await manager.listServices()) as { ID: string; Spec: { Name: string } }[]).map((x) => [x.Spec.Name, x.ID]));
   const controller = engine.startController(name, { leaseSeconds: 10, resyncMs: 2000 });
   const times: number[] = [];
+  const firsts: number[] = [];
   const moved: number[] = [];
   let asPredicted = true;
   try {
@@ -169,11 +181,16 @@ async function berthLoss(engine: ClusterEngine, specs: ReturnType<typeof specsFr
       const scenario = scenarioByAllocate(input, allocate(input), [lost]);
       const t = performance.now();
       await engine.stopNode(name, lost);
+      let firstAt: number | undefined;
+      // Polled as Swarm's own rescheduling is below: one task list per 100 ms.
       await waitFor(`every task of ${lost} running where predicted`, async () => {
-        const s = await engine.status(name, { usage: false });
-        return scenario.moves.every((m) => s.tasks.some((x) => x.id === m.task && x.node === m.to && x.state === 'running')) ? true : undefined;
-      }, 60_000, 50);
+        const now = await runningOn(manager, hosts);
+        const done = scenario.moves.filter((m) => now.get(ids.get(`${name}-${m.task.replace('/', '-')}`) ?? '') === m.to).length;
+        if (done > 0) firstAt ??= performance.now() - t;
+        return done === scenario.moves.length ? true : undefined;
+      }, 60_000, 100);
       times.push(performance.now() - t);
+      firsts.push(firstAt ?? performance.now() - t);
       moved.push(scenario.moves.length);
       const s = await engine.status(name, { usage: false });
       for (const m of scenario.moves) if (s.tasks.find((x) => x.id === m.task)?.failover?.predicted !== m.to) asPredicted = false;
@@ -183,21 +200,15 @@ async function berthLoss(engine: ClusterEngine, specs: ReturnType<typeof specsFr
   } finally {
     await controller.stop();
   }
-  return { times, moved, asPredicted };
+  return { times, firsts, moved, asPredicted };
 }
 
-async function createUnpinned(docker: Docker, prefix: string, image: string, count: number): Promise<string[]> {
+/** The job's services exactly as Berth makes them, but without the pin (and without Berth's labels): Swarm places them. */
+async function createUnpinned(docker: Docker, specs: ReturnType<typeof specsFrom>, job: NonNullable<ReturnType<typeof specsFrom>['jobs'][0]>, prefix: string, image: string): Promise<string[]> {
   const ids: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const created = (await docker.createService({
-      Name: `${prefix}-${i}`,
-      TaskTemplate: {
-        ContainerSpec: { Image: image, Args: ['sh', '-c', 'while true; do sleep 1; done'], StopGracePeriod: 1_000_000_000 },
-        Resources: { Reservations: { NanoCPUs: 100_000_000, MemoryBytes: 32 * 1024 * 1024 } },
-        RestartPolicy: { Condition: 'any', Delay: 500_000_000 },
-      },
-      Mode: { Replicated: { Replicas: 1 } },
-    } as never)) as { ID?: string; id?: string };
+  for (const [i, record] of recordsOf(specs.cluster, job, image).entries()) {
+    const spec = serviceSpec({ cluster: specs.cluster.name, record, node: 'any', ports: [], restarts: 0 }, undefined) as { TaskTemplate: { Placement: unknown } };
+    const created = (await docker.createService({ ...spec, Name: `${prefix}-${i}`, Labels: {}, TaskTemplate: { ...spec.TaskTemplate, Placement: {} } } as never)) as { ID?: string; id?: string };
     ids.push(created.ID ?? created.id ?? '');
   }
   return ids;

@@ -42,6 +42,9 @@ export async function servicesNamed(docker: Docker, cluster: string, names: read
   return out;
 }
 
+/** Slack on top of the task's own readiness budget for Swarm's scheduling and the agent's start queue. */
+const SWARM_START_MS = 30_000;
+
 interface TaskView {
   readonly NodeID?: string;
   readonly DesiredState?: string;
@@ -54,7 +57,8 @@ interface TaskView {
  * running only once it is healthy). A task that completed with 0 is done, which counts as ready.
  */
 export async function waitServiceRunning(docker: Docker, serviceId: string, nodeId: string, record: TaskRecord, signal?: AbortSignal): Promise<void> {
-  const deadline = readyDeadlineOf(record);
+  // A swarm agent starts a node's tasks one after another: 20 at once took 7-10 s on a 2-core test swarm.
+  const deadline = readyDeadlineOf(record) + SWARM_START_MS;
   const end = Date.now() + deadline;
   const name = record.instance.id;
   for (;;) {

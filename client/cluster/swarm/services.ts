@@ -102,8 +102,12 @@ export function serviceSpec(p: ServicePlacement, scale: NodeScale | undefined): 
       Resources: resourcesOf(record, p.node === '' ? undefined : scale),
       RestartPolicy: { Condition: RESTART[record.restart], Delay: 500_000_000, MaxAttempts: 0 },
       Placement: { Constraints: p.node === '' ? [] : [pinOf(p.node)] },
+      Networks: [{ Target: 'host' }],
     },
     Mode: { Replicated: { Replicas: p.node === '' ? 0 : 1 } },
+    // A re-pin starts the new task before the old one is seen stopped: the old one is on a lost node,
+    // and waiting for it would hold the move until Swarm gives up on that node.
+    UpdateConfig: { Parallelism: 1, Order: 'start-first', FailureAction: 'continue', Monitor: 0 },
     EndpointSpec: { Ports: p.ports.map((port) => ({ Protocol: 'tcp', TargetPort: port, PublishedPort: port, PublishMode: 'host' })) },
   };
 }
