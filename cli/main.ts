@@ -4,6 +4,7 @@ import { runCheck } from './commands/check';
 import { runCluster } from './commands/cluster';
 import { runDeploy } from './commands/deploy';
 import { runDown } from './commands/down';
+import { runDrillCommand } from './commands/drill';
 import { runExport } from './commands/export';
 import { runLogs } from './commands/logs';
 import { runNode } from './commands/nodes';
@@ -33,6 +34,8 @@ commands:
   watch CLUSTER              run the controller: failover, restarts, waiting tasks (--lease SECONDS)
   down CLUSTER               remove everything of the cluster (containers and network; services,
                              or the whole test swarm)
+  drill JOB_FILE             run the preview's failover scenarios on the running cluster and
+                             compare (--scenario N[,N...], --all, --json; exit 1 on a difference)
   cluster import             a cluster file from a live swarm, on stdout (--name NAME)
   export JOB_FILE            the placed job as a compose file for docker stack deploy (--format stack)
   help                       show this help
@@ -65,6 +68,8 @@ async function dispatch(verb: string | undefined, rest: readonly string[], io: C
       return runDown(rest, io);
     case 'cluster':
       return runCluster(rest, io);
+    case 'drill':
+      return runDrillCommand(rest, io);
     case 'export':
       return runExport(rest, io);
     case 'help':

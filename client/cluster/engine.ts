@@ -6,6 +6,7 @@
  */
 import type { Writable } from 'node:stream';
 import type Docker from 'dockerode';
+import type { AllocationInput } from '../../server/engine/alloc';
 import type { ClusterSpec, EngineKind, JobSpec } from '../../server/engine/model';
 import { ENGINE_KINDS } from '../../server/engine/model';
 import { startController, type Controller, type ControllerOptions } from './controller';
@@ -16,7 +17,7 @@ import { ClusterError } from './errors';
 import { findTask, streamLogs, type FoundTask, type LogsOptions } from './logs';
 import { findNode, startNode, stopNode } from './nodes';
 import { listRecords, readRecord, writeRecord, type SwarmRecord } from './registry';
-import { listClusters } from './state';
+import { inputOf, isUp, listClusters, readCluster } from './state';
 import { clusterStatus, type ClusterStatus } from './status';
 import { connectManager, upExistingSwarm } from './swarm/existing';
 import { swarmEngine } from './swarm/swarmEngine';
@@ -47,6 +48,8 @@ export interface ClusterEngine {
   /** The cluster a Swarm engine holds (a local engine holds any number). */
   readonly cluster?: string;
   status(cluster: string, options?: { usage?: boolean }): Promise<ClusterStatus>;
+  /** The allocation input of the live cluster: its nodes, every task's record, the running placements, the nodes down. */
+  liveInput(cluster: string): Promise<AllocationInput>;
   deploy(cluster: ClusterSpec, job: JobSpec, options?: DeployOptions): Promise<DeployResult>;
   startController(cluster: string, options?: ControllerOptions): Controller;
   /** A simulated machine failure: the local engine stops the node container; a test swarm cuts the node's link; an existing swarm drains it. */
@@ -70,6 +73,12 @@ export function localEngine(docker: Docker, where = 'the local Docker engine'): 
     kind: 'local',
     where,
     status: (cluster, options) => clusterStatus(docker, cluster, options),
+    async liveInput(cluster) {
+      const live = await readCluster(docker, cluster);
+      const up = new Set(live.nodes.filter(isUp).map((n) => n.name));
+      const running = live.tasks.filter((t) => !t.waiting && t.state === 'running' && up.has(t.node));
+      return inputOf(live, live.tasks.map((t) => t.record), new Map(running.map((t) => [t.taskId, t.node])));
+    },
     deploy: (cluster, job, options) => deploy(docker, cluster, job, options),
     startController: (cluster, options) => startController(docker, cluster, options),
     stopNode: (cluster, node) => change(cluster, node, true),

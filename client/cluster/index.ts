@@ -21,3 +21,4 @@ export { deployCluster, engineHolding, engineOf, engineOfNow, listAllClusters, l
 export { readRecord, listRecords, stateRoot, type SwarmRecord } from './registry';
 export { importCluster, connectManager } from './swarm/existing';
 export { toStack } from './swarm/stack';
+export { runDrill, type DrillOptions, type DrillProgress, type DrillReport, type DrillScenario, type DrillTask } from './drill';

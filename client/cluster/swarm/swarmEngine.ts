@@ -9,7 +9,7 @@ import { LABEL } from '../labels';
 import type { FoundTask, LogsOptions } from '../logs';
 import { removeRecord, type SwarmRecord } from '../registry';
 import type { ClusterChange, ClusterWatch } from '../watch';
-import { listClusterServices, readSwarm } from './live';
+import { listClusterServices, readSwarm, swarmInputOf } from './live';
 import { listSwarmNodes } from './nodeLabels';
 import { removeService } from './serviceOps';
 import { deploySwarm } from './swarmDeploy';
@@ -73,6 +73,13 @@ export function swarmEngine(record: SwarmRecord): ClusterEngine {
     status: (name, options) => {
       check(name);
       return swarmStatus(manager, record, options);
+    },
+    async liveInput(name) {
+      check(name);
+      const live = await readSwarm(manager, cluster);
+      const up = new Set(live.nodes.filter((n) => n.up).map((n) => n.name));
+      const running = live.tasks.filter((t) => t.running && up.has(t.node));
+      return swarmInputOf(live, live.tasks.map((t) => t.record), new Map(running.map((t) => [t.taskId, t.node])));
     },
     deploy: (spec, job, options) => {
       check(spec.name);
