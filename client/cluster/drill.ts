@@ -53,6 +53,8 @@ export interface DrillOptions {
   /** How long a loss may take to be acted on, and a return to settle (default 60 s each). */
   readonly deadlineMs?: number;
   readonly pollMs?: number;
+  /** A settled state that differs from the prediction is taken as the outcome once unchanged this long (default 3 s). */
+  readonly stableMs?: number;
 }
 
 class Cancelled extends Error {}
@@ -83,6 +85,7 @@ async function until<T>(what: string, deadlineMs: number, pollMs: number, signal
 export async function runDrill(engine: ClusterEngine, cluster: string, job: string, scenarios: readonly (readonly string[])[], options: DrillOptions = {}): Promise<DrillReport> {
   const deadline = options.deadlineMs ?? 60_000;
   const poll = options.pollMs ?? 100;
+  const stableMs = options.stableMs ?? 3_000;
   const progress = options.onProgress ?? (() => undefined);
   const first = await engine.status(cluster, { usage: false });
   if (first.nodes.length === 0) throw new ClusterError('cluster/not-up', `cluster ${cluster} is not running: berth up and berth deploy first`);
@@ -130,7 +133,7 @@ export async function runDrill(engine: ClusterEngine, cluster: string, job: stri
         progress({ kind: 'result', scenario: s });
         continue;
       }
-      // Until every task of the job runs on a surviving node or waits, and matches the prediction (or stays put for 3 s).
+      // Until every task of the job runs on a surviving node or waits, and matches the prediction (or stays put for `stableMs`).
       let last = '';
       let stableSince = Date.now();
       let settledAt = 0;
@@ -145,7 +148,7 @@ export async function runDrill(engine: ClusterEngine, cluster: string, job: stri
         }
         settledAt = Date.now();
         const equal = ids.every((id) => seen.get(id) === (predicted.get(id) ?? ''));
-        return equal || Date.now() - stableSince > 3_000 ? (seen as Map<string, string>) : undefined;
+        return equal || Date.now() - stableSince > stableMs ? (seen as Map<string, string>) : undefined;
       });
       const seconds = ((typeof observed === 'string' ? Date.now() : settledAt) - t0) / 1000;
       const tasks: DrillTask[] = ids.map((id) => ({ task: id, before: input.current?.get(id) ?? '', predicted: predicted.get(id) ?? '', observed: typeof observed === 'string' ? '?' : (observed.get(id) ?? '?') }));
