@@ -132,7 +132,7 @@ class MapIndex implements SpecNodeIndex {
 
 interface Walked {
   readonly value: unknown;
-  readonly sawAnchor: boolean;
+  readonly needsWholeParse: boolean;
   /** Pointers relative to the walked root, spans shifted by the walk's base offset. */
   readonly nodes: Map<string, SpecNodeInfo>;
   readonly problems: Problem[];
@@ -144,14 +144,18 @@ function walkDocument(doc: Document.Parsed, source: string): Walked {
   const nodes = new Map<string, SpecNodeInfo>();
   const walker = new Walker(doc, source, nodes, problems);
   const value = doc.contents ? walker.walk(doc.contents, '', undefined) : null;
-  return { value, nodes, problems, sawAnchor: walker.sawAnchor };
+  return { value, nodes, problems, needsWholeParse: walker.needsWholeParse };
 }
 
 class Walker {
   private aliasBudget = MAX_ALIAS_NODES;
   private tooDeep = false;
-  /** Set when an anchor or alias was seen: such text must be parsed whole, not in chunks. */
-  sawAnchor = false;
+  /**
+   * Set when an anchor or alias was seen, or a key with no text (`: value`, whose offset the
+   * library takes from what precedes it, which a skeleton or an item alone does not have): such
+   * text must be parsed whole, not in chunks.
+   */
+  needsWholeParse = false;
 
   constructor(
     private readonly doc: Document.Parsed,
@@ -169,9 +173,9 @@ class Walker {
       this.tooDeep = true;
       return null;
     }
-    if (node.anchor !== undefined) this.sawAnchor = true;
+    if (node.anchor !== undefined) this.needsWholeParse = true;
     if (isAlias(node)) {
-      this.sawAnchor = true;
+      this.needsWholeParse = true;
       const target = this.resolveAlias(node);
       if (target === undefined) {
         this.problems.push({ code: 'spec/syntax', severity: 'error', message: `unresolved alias *${node.source}: no anchor &${node.source} before it`, span });
@@ -196,6 +200,7 @@ class Walker {
           this.problems.push({ code: 'spec/complex-key', severity: 'error', message: 'keys must be plain names', span: this.spanOf(key) });
           continue;
         }
+        if (key === null || (key.range && key.range[0] === key.range[1])) this.needsWholeParse = true;
         const name = key === null ? '' : String(key.value);
         const ks = key === null ? span : (via ?? this.spanOf(key));
         const childPointer = (last = `${pointer}/${escapePointer(name)}`);
@@ -403,7 +408,7 @@ function parseRegion(text: string, planned: PlannedRegion, cache: ParseCache, ne
   const skeletonDoc = parseDocument(skeletonText, { prettyErrors: false, uniqueKeys: true });
   if (skeletonDoc.errors.some((e) => e.code === 'MULTIPLE_DOCS')) return 'fallback';
   const walked = walkDocument(skeletonDoc, skeletonText);
-  if (walked.sawAnchor) return 'fallback';
+  if (walked.needsWholeParse) return 'fallback';
   const toAbs = (o: number): number => region.start + (o < cut ? o : o + removed);
   const shift = (s: Span): Span => ({ start: toAbs(s.start), end: toAbs(s.end) });
   const nodes = new Map<string, SpecNodeInfo>();
@@ -519,7 +524,7 @@ function parseItem(itemText: string): ParsedChunk | undefined {
   const nodes = new Map<string, SpecNodeInfo>();
   const walker = new Walker(doc, itemText, nodes, problems);
   const value = walker.walk(item, '', undefined);
-  return walker.sawAnchor ? undefined : { value, nodes, problems };
+  return walker.needsWholeParse ? undefined : { value, nodes, problems };
 }
 
 /** Pointers into the skeleton, or into list item k (`/tasks/k/...`) shifted to absolute offsets. */

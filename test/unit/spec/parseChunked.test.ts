@@ -203,6 +203,14 @@ test('a block scalar in the last item, with lines that start with # and blank li
   );
 });
 
+test('a key with no text (`: value`) after a list parses in chunks as it does whole', () => {
+  // The library places an empty key's offset after what precedes it, which differs once the list
+  // is cut out (a property test found it: the key's span fell before the list).
+  for (const text of ['kind: Cluster\nnodes:\n  - name: a\n  - name: b\n: { zone: c }\n', 'kind: Job\ntasks:\n  - name: a\n    : x\n  - : y\n']) {
+    assertSame(parseSpec(text), parseWhole(text), JSON.stringify(text));
+  }
+});
+
 test('anchors and aliases across items are parsed whole, with the same result', () => {
   const text = 'kind: Job\nres: &r { cpus: 1, mem: 1Gi }\ntasks:\n  - name: a\n    resources: *r\n  - &b\n    name: b\n    resources: { cpus: 2 }\n';
   const cache = createParseCache();
