@@ -129,11 +129,14 @@
 
   function waitingSection(report) {
     const waiting = report.tasks.filter((t) => t.status !== 'placed');
-    if (waiting.length === 0) return null;
+    const skipped = report.skipped || [];
+    if (waiting.length === 0 && skipped.length === 0) return null;
     return el('section', { 'aria-labelledby': 'waiting-h' },
       el('h2', { id: 'waiting-h' }, 'Not placed'),
-      el('ul', { class: 'waiting' }, waiting.map((t) => el('li', { tabindex: '0', class: 'problem' },
-        el('strong', {}, t.name), t.status === 'blocked' ? ` is blocked by ${(t.blockedBy || []).join(', ')}` : `: ${t.reasons || 'no node fits'}`))));
+      el('ul', { class: 'waiting' },
+        waiting.map((t) => el('li', { tabindex: '0', class: 'problem' },
+          el('strong', {}, t.name), t.status === 'blocked' ? ` is blocked by ${(t.blockedBy || []).join(', ')}` : `: ${t.reasons || 'no node fits'}`)),
+        skipped.map((t) => el('li', { tabindex: '0', class: 'problem' }, el('strong', {}, t.task), ` is not planned: it ${t.reason}`))));
   }
 
   function scenariosSection(report, focus) {

@@ -1,12 +1,13 @@
 /** `berth plan JOB... [--json] [--strict]`: placements, per-node allocation and failover scenarios. */
 import { analyzeCluster } from '../../server/engine/analyzeCluster';
-import { createSpecChecker, type CheckedJob } from '../../server/engine/checkSpec';
-import type { ClusterSpec } from '../../server/engine/model';
+import { createSpecChecker, isError } from '../../server/engine/checkSpec';
+import type { ClusterSpec, JobSpec, Problem } from '../../server/engine/model';
+import { PLACEMENT_OUTCOMES, type SkippedTask } from '../../server/engine/plannable';
 import { toPlanReport, type PlanReport, type ReportResources } from '../../server/engine/planReport';
 import { formatCpus, formatMemory } from '../../server/engine/units';
 import { findSpecFiles, fsHost } from '../files';
 import { UsageError, type CliIo } from '../io';
-import { formatLine, toReported } from '../report';
+import { displayPath, formatLine, toReported } from '../report';
 import { commandArgs } from '../args';
 
 export const PLAN_USAGE = 'usage: berth plan JOB... [--json] [--strict]';
@@ -16,49 +17,60 @@ export function runPlan(argv: readonly string[], io: CliIo): number {
   if (positionals.length === 0) throw new UsageError(PLAN_USAGE);
   const files = findSpecFiles(positionals, io.cwd);
   const checker = createSpecChecker();
-  const groups = new Map<string, { cluster: ClusterSpec; jobs: CheckedJob[] }>();
+  const groups = new Map<string, { cluster: ClusterSpec; jobs: { spec: JobSpec; skipped: readonly SkippedTask[] }[] }>();
+  const shownClusters = new Set<string>();
   let broken = false;
+  const printErrors = (path: string, text: string, problems: readonly Problem[]): void => {
+    // A task that fits no node is not a spec error here: the plan shows it unplaced, with why.
+    const errors = problems.filter((p) => isError(p) && !PLACEMENT_OUTCOMES.has(p.code));
+    for (const p of toReported(path, text, errors, io.cwd)) io.err(`${formatLine(p)}\n`);
+    if (errors.length > 0) broken = true;
+  };
   for (const file of files) {
     const text = fsHost.readFile(file);
     if (text === undefined) throw new UsageError(`cannot read ${file}`);
     const checked = checker.check(file, text, fsHost);
-    const errors = checked.problems.filter((p) => p.severity === 'error');
-    if (errors.length > 0) {
-      for (const p of toReported(file, text, errors, io.cwd)) io.err(`${formatLine(p)}\n`);
-      broken = true;
-      continue;
-    }
+    printErrors(file, text, checked.problems);
     for (const job of checked.jobs) {
       const source = job.cluster;
-      if (!source) continue;
-      if (!source.ok) {
-        // The job file is fine but its cluster file is not: show the cluster's problems.
+      if (source && !source.ok && source.path !== file && !shownClusters.has(source.path)) {
+        // The job's cluster file has errors: show them, as berth check would.
+        shownClusters.add(source.path);
         const clusterText = fsHost.readFile(source.path) ?? '';
-        const clusterErrors = checker.check(source.path, clusterText, fsHost).problems.filter((p) => p.severity === 'error');
-        for (const p of toReported(source.path, clusterText, clusterErrors, io.cwd)) io.err(`${formatLine(p)}\n`);
+        printErrors(source.path, clusterText, checker.check(source.path, clusterText, fsHost).problems);
+      }
+      // What is planned is the job's `plannable` (plannable.ts), as in the language server.
+      const { plannable } = job;
+      if (plannable.kind === 'not-plannable') {
+        io.err(`berth: no plan for job "${job.spec.name}" (${displayPath(file, io.cwd)}): ${plannable.reason}\n`);
         broken = true;
         continue;
       }
+      if (!source) continue;
       const group = groups.get(source.path) ?? { cluster: source.spec, jobs: [] };
-      group.jobs.push(job);
+      group.jobs.push({ spec: plannable.spec, skipped: plannable.skipped });
       groups.set(source.path, group);
     }
-  }
-  if (broken) {
-    io.err('berth: the specs have errors (above); fix them to plan\n');
-    return 2;
   }
   const reports: PlanReport[] = [];
   for (const { cluster, jobs } of groups.values()) {
     const analysis = analyzeCluster(cluster, jobs.map((j) => j.spec));
     for (const j of jobs) {
-      const report = toPlanReport(analysis, j.spec.name);
+      const report = toPlanReport(analysis, j.spec.name, j.skipped);
       if (report) reports.push(report);
     }
   }
-  if (reports.length === 0) throw new UsageError(`no Job document in ${positionals.join(' ')}`);
+  if (reports.length === 0) {
+    if (!broken) throw new UsageError(`no Job document in ${positionals.join(' ')}`);
+    io.err('berth: the specs have errors (above); fix them to plan\n');
+    return 2;
+  }
   if (values.json) io.out(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
   else io.out(reports.map(renderReport).join('\n'));
+  if (broken) {
+    io.err('berth: the specs have errors (above); the plan leaves out what they affect\n');
+    return 2;
+  }
   const bad = reports.some((r) => !r.failover.safe || r.tasks.some((t) => t.status !== 'placed'));
   return values.strict && bad ? 1 : 0;
 }
@@ -84,9 +96,11 @@ export function renderReport(r: PlanReport): string {
         const where = t.status === 'placed' ? (t.node ?? '') : t.status === 'blocked' ? `blocked by ${(t.blockedBy ?? []).join(', ')}` : 'unplaced';
         return [t.name, where, q.cpus, q.mem, q.disk];
       }),
+      ...r.skipped.map((t) => [t.task, 'not planned', '', '', '']),
     ]),
   );
   for (const t of r.tasks) if (t.status === 'unplaced') out.push(`  ${t.name}: ${t.reasons ?? ''}`);
+  for (const t of r.skipped) out.push(`  ${t.task}: not planned: it ${t.reason}`);
   out.push('');
   out.push(
     table([

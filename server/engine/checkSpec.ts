@@ -6,6 +6,7 @@
 import type { ClusterSpec, JobSpec, Problem } from './model';
 import { createParseCache, isRecord, parseSpec, primeParse, type DocumentKind, type ParseCache, type Primer, type SpecDocument, type SpecFile } from './parseSpec';
 import { looksLikePath, resolveRelative } from './paths';
+import { plannableJob, type Plannable } from './plannable';
 import { RULES, type JobCheck, type Rule } from './rules';
 import { kindFromPath } from './specKinds';
 import { closest, didYouMean } from './suggest';
@@ -36,6 +37,8 @@ export interface CheckedJob {
   readonly spec: JobSpec;
   readonly ok: boolean;
   readonly cluster: ClusterSource | undefined;
+  /** What of it the allocator plans (plannable.ts): the one rule of the language server and `berth plan`. */
+  readonly plannable: Plannable;
 }
 
 export interface CheckedFile {
@@ -62,7 +65,7 @@ export { isBerthFile, kindFromPath } from './specKinds';
 /** `schema`: share one compiled validator between checkers (compiling costs about 60 ms). */
 export interface CheckerOptions {
   /**
-   * `false`: skip the semantic rules (their problems, and their say in `ok`): for a caller that
+   * `false`: skip the semantic rules (their problems, and their say in `ok` and `plannable`): for a caller that
    * reads only the documents and models, such as completion, which runs on every keystroke.
    */
   readonly rules?: boolean;
@@ -183,7 +186,7 @@ export function createSpecChecker(schema: SchemaValidator = createSchemaValidato
         for (const check of jobChecksOf(cache, j)) if (check) ruled.push(...check({ job: spec, cluster }));
         const ps = firstPerSpan(...stages, ruled);
         if (parses(doc)) problems.push(...ps);
-        return { doc, spec, ok: !ps.some(isError) && !doc.problems.some(isError), cluster: resolved.source };
+        return { doc, spec, ok: !ps.some(isError) && !doc.problems.some(isError), cluster: resolved.source, plannable: plannableJob(spec, ps, doc, resolved.source) };
       });
       problems.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
       return { path, file, problems, clusters, jobs };

@@ -31,14 +31,18 @@ function shortName(id: string): string {
   return id.slice(id.indexOf('/') + 1);
 }
 
-export function jobPlacementProblems(analysis: ClusterAnalysis, job: JobSpec): Problem[] {
+/**
+ * `fitsNowhere`: the tasks a spec rule already says fit no node (plannable.ts): no placement
+ * problem repeats it on them.
+ */
+export function jobPlacementProblems(analysis: ClusterAnalysis, job: JobSpec, fitsNowhere: ReadonlySet<string> = new Set()): Problem[] {
   const out: Problem[] = [];
-  if (!analysis.plan.placedAll) out.push(...taskProblems(analysis, job));
+  if (!analysis.plan.placedAll) out.push(...taskProblems(analysis, job, fitsNowhere));
   out.push(...failoverProblems(analysis, job));
   return out;
 }
 
-function taskProblems(analysis: ClusterAnalysis, job: JobSpec): Problem[] {
+function taskProblems(analysis: ClusterAnalysis, job: JobSpec, fitsNowhere: ReadonlySet<string>): Problem[] {
   const out: Problem[] = [];
   const seen = new Set<string>();
   for (const task of job.tasks) seen.add(task.name);
@@ -48,6 +52,7 @@ function taskProblems(analysis: ClusterAnalysis, job: JobSpec): Problem[] {
   for (const task of job.tasks) {
     if (seen.has(task.name)) continue; // duplicates are reported by the rules
     seen.add(task.name);
+    if (fitsNowhere.has(task.name)) continue;
     const problem = taskProblem(analysis, task, unique ? specInstances(job.name, task) : instancesOf(analysis, job.name, task.name));
     if (problem) out.push(problem);
   }

@@ -5,6 +5,7 @@
 import type { FailoverReport } from './alloc';
 import { explain, type ClusterAnalysis } from './analyzeCluster';
 import type { Resources } from './model';
+import type { SkippedTask } from './plannable';
 import { scenarioName } from './placementProblems';
 
 export interface ReportResources {
@@ -50,6 +51,8 @@ export interface PlanReport {
   readonly strategy: string;
   readonly preemption: boolean;
   readonly tasks: readonly PlanReportTask[];
+  /** The job's tasks left out of the plan for their spec errors (plannable.ts), in the job's order. */
+  readonly skipped: readonly SkippedTask[];
   readonly nodes: readonly PlanReportNode[];
   readonly failover: {
     readonly safe: boolean;
@@ -65,7 +68,8 @@ export function toReportResources(r: Resources): ReportResources {
   return { cpus: r.cpus / 1000, mem: r.mem, disk: r.disk, gpus: r.gpus };
 }
 
-export function toPlanReport(analysis: ClusterAnalysis, jobName: string): PlanReport | undefined {
+/** `skipped`: what the job's `plannable` left out of the plan. */
+export function toPlanReport(analysis: ClusterAnalysis, jobName: string, skipped: readonly SkippedTask[]): PlanReport | undefined {
   const job = analysis.jobs.find((j) => j.name === jobName);
   if (!job) return undefined;
   const display = (id: string): string => {
@@ -96,6 +100,7 @@ export function toPlanReport(analysis: ClusterAnalysis, jobName: string): PlanRe
     strategy: job.strategy,
     preemption: job.preemption,
     tasks,
+    skipped,
     nodes,
     failover: {
       safe: report?.safe ?? true,

@@ -48,10 +48,11 @@ export class Analyses {
    * stops it by throwing Interrupted (nothing is kept of it).
    */
   forCluster(clusterPath: string, cluster: ClusterSpec, depth: AnalysisDepth = 'best', interrupted?: () => boolean): ClusterAnalysis | undefined {
-    const jobs = this.workspace.jobsTargeting(clusterPath).filter((j) => j.job.ok && j.job.cluster?.ok);
+    // What of each job is planned: the tasks its `plannable` keeps (plannable.ts, as `berth plan`).
+    const jobs = this.workspace.jobsTargeting(clusterPath).flatMap((j) => (j.job.plannable.kind === 'plannable' ? [{ ...j, spec: j.job.plannable.spec }] : []));
     const key = [clusterPath, this.workspace.revision(clusterPath), ...jobs.map((j) => `${j.path}@${this.workspace.revision(j.path)}#${j.job.doc.index}`)].join('|');
     // Two jobs of the same name on one cluster: plan the first (the rules cannot see across files).
-    const byName = new Map(jobs.reverse().map((j) => [j.job.spec.name, j.job.spec]));
+    const byName = new Map(jobs.reverse().map((j) => [j.spec.name, j.spec]));
     const specs = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
     let memo = this.memo.get(clusterPath);
     // The analysis before this edit: its choices and failover scenarios the edit cannot change are kept.
@@ -83,7 +84,7 @@ export class Analyses {
   }
 
   private clusterPaths(path: string, checked: CheckedFile): string[] {
-    const out = checked.jobs.flatMap((job) => (job.ok && job.cluster?.ok ? [job.cluster.path] : []));
+    const out = checked.jobs.flatMap((job) => (job.plannable.kind === 'plannable' && job.cluster ? [job.cluster.path] : []));
     if (checked.clusters[0]?.ok) out.push(path);
     return out;
   }
@@ -92,9 +93,10 @@ export class Analyses {
   problems(path: string, checked: CheckedFile, depth: AnalysisDepth = 'best'): Problem[] {
     const out = [...checked.problems];
     for (const job of checked.jobs) {
-      if (!job.ok || !job.cluster?.ok) continue;
-      const analysis = this.forCluster(job.cluster.path, job.cluster.spec, depth);
-      if (analysis) out.push(...jobPlacementProblems(analysis, job.spec));
+      const { plannable, cluster } = job;
+      if (plannable.kind !== 'plannable' || !cluster) continue;
+      const analysis = this.forCluster(cluster.path, cluster.spec, depth);
+      if (analysis) out.push(...jobPlacementProblems(analysis, plannable.spec, plannable.fitsNowhere));
     }
     const first = checked.clusters[0];
     if (first?.ok) {
@@ -108,7 +110,7 @@ export class Analyses {
   forFile(path: string, checked: CheckedFile, depth: AnalysisDepth = 'best', interrupted?: () => boolean): { job?: string; analysis: ClusterAnalysis }[] {
     const out: { job?: string; analysis: ClusterAnalysis }[] = [];
     for (const job of checked.jobs) {
-      if (!job.ok || !job.cluster?.ok) continue;
+      if (job.plannable.kind !== 'plannable' || !job.cluster) continue;
       const analysis = this.forCluster(job.cluster.path, job.cluster.spec, depth, interrupted);
       if (analysis) out.push({ job: job.spec.name, analysis });
     }

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { repoPath } from '../unit/spec/repoRoot';
+import { writePartialPlans } from '../fixtures/partialPlans';
 
 interface Run {
   readonly code: number | null;
@@ -23,7 +24,8 @@ function berth(...args: string[]): Run {
 
 interface PlanJson {
   job: string;
-  tasks: { name: string; status: string; node?: string }[];
+  tasks: { name: string; status: string; node?: string; blockedBy?: string[]; reasons?: string }[];
+  skipped: { task: string; reason: string }[];
   nodes: { name: string; capacity: { cpus: number; mem: number }; allocated: { cpus: number; mem: number } }[];
   failover: { safe: boolean; scenarios: { lost: string[]; moves: { task: string; from: string; to: string }[]; evicted: { task: string; from: string }[]; unplaced: { task: string; reasons: string }[] }[]; suggestion?: { summary: string } };
 }
@@ -116,5 +118,74 @@ describe('berth plan', () => {
     const r = berth('plan', 'test/fixtures/broken/duplicate-port.job.yaml');
     assert.equal(r.code, 2);
     assert.match(r.err, /duplicate-port\.job\.yaml:7:\d+: error spec\/duplicate-port/);
+  });
+});
+
+describe('berth plan on a job planned in part (server/engine/plannable.ts)', () => {
+  const dir = writePartialPlans();
+  const file = (name: string): string => join(dir, name);
+
+  it('a task larger than every node is unplaced with its reasons, the rest placed: exit 0, 1 with --strict', () => {
+    const r = berth('plan', '--json', file('huge.job.yaml'));
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.err, '', 'a task that fits no node is a placement outcome, not a spec error');
+    const plan = JSON.parse(r.out) as PlanJson;
+    assert.deepEqual(plan.tasks.map((t) => [t.name, t.status, t.node ?? t.blockedBy?.join()]), [['after', 'blocked', 'huge'], ['huge', 'unplaced', undefined], ['web', 'placed', 'node1']]);
+    assert.match(plan.tasks.find((t) => t.name === 'huge')?.reasons ?? '', /^cpus exhausted on 2 nodes \(needs 16, most free 4 on node2\)/);
+    assert.deepEqual(plan.skipped, []);
+    assert.equal(berth('plan', '--strict', file('huge.job.yaml')).code, 1);
+    const text = berth('plan', file('huge.job.yaml'));
+    assert.match(text.out, /^huge\s+unplaced\s+16\s+1Gi/m);
+    // berth check keeps the diagnostic.
+    const check = berth('check', file('huge.job.yaml'));
+    assert.equal(check.code, 1);
+    assert.match(check.out, /huge\.job\.yaml:10:24: error spec\/task-too-large task "huge" needs 16 cpus/);
+  });
+
+  it('a spec error in one task: every other task planned, the errors on stderr as berth check prints them, exit 2', () => {
+    const r = berth('plan', '--json', file('typo.job.yaml'));
+    assert.equal(r.code, 2, r.err);
+    const plan = JSON.parse(r.out) as PlanJson;
+    assert.deepEqual(plan.tasks.map((t) => [t.name, t.status, t.node]), [['db', 'placed', 'node2'], ['web', 'placed', 'node2']]);
+    assert.deepEqual(plan.skipped, [{ task: 'worker', reason: 'has errors' }, { task: 'after', reason: 'depends on worker, which is not planned' }]);
+    const check = berth('check', file('typo.job.yaml'));
+    const line = check.out.split('\n').find((l) => l.includes('spec/unknown-field')) ?? '';
+    assert.match(line, /typo\.job\.yaml:10:5: error spec\/unknown-field unknown field "resourcez"/);
+    assert.ok(r.err.startsWith(`${line}\n`), r.err);
+    assert.match(r.err, /the plan leaves out what they affect/);
+
+    const text = berth('plan', file('typo.job.yaml'));
+    assert.equal(text.code, 2);
+    assert.match(text.out, /^web\s+node2\s+1\s+1Gi/m);
+    assert.match(text.out, /^db\s+node2\s+2\s+2Gi/m);
+    assert.match(text.out, /^worker\s+not planned$/m);
+    assert.match(text.out, /^ {2}after: not planned: it depends on worker, which is not planned$/m);
+    assert.equal(text.err, r.err);
+  });
+
+  it('a job whose every task is invalid: no plan, its errors and why, exit 2', () => {
+    for (const args of [['plan'], ['plan', '--json']]) {
+      const r = berth(...args, file('invalid.job.yaml'));
+      assert.equal(r.code, 2, r.err);
+      assert.equal(r.out, '');
+      assert.match(r.err, /invalid\.job\.yaml:9:5: error spec\/unknown-field/);
+      assert.match(r.err, /invalid\.job\.yaml:11:\d+: error spec\/wrong-type task "db" resources\.cpus/);
+      assert.match(r.err, /^berth: no plan for job "invalid" \(.*invalid\.job\.yaml\): no task of job "invalid" can be planned: every one has errors$/m);
+    }
+  });
+
+  it('a broken cluster file: no plan, the cluster file\'s errors and why, exit 2', () => {
+    const r = berth('plan', '--json', file('stranded.job.yaml'));
+    assert.equal(r.code, 2, r.err);
+    assert.equal(r.out, '');
+    assert.match(r.err, /broken\.cluster\.yaml:8:\d+: error spec\/unknown-field unknown field "memory"/);
+    assert.match(r.err, /^berth: no plan for job "stranded" \(.*stranded\.job\.yaml\): the cluster of job "stranded" \(.*broken\.cluster\.yaml\) has errors$/m);
+  });
+
+  it('several jobs: the plannable ones planned, exit 2 for the others', () => {
+    const r = berth('plan', '--json', file('huge.job.yaml'), file('invalid.job.yaml'));
+    assert.equal(r.code, 2, r.err);
+    assert.equal((JSON.parse(r.out) as PlanJson).job, 'huge');
+    assert.match(r.err, /no plan for job "invalid"/);
   });
 });

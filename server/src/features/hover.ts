@@ -63,7 +63,7 @@ function jobHover(ctx: FeatureContext, checked: CheckedFile, doc: SpecDocument, 
 }
 
 function analysisOf(ctx: FeatureContext, job: CheckedJob): ClusterAnalysis | undefined {
-  if (!job.ok || !job.cluster?.ok) return undefined;
+  if (job.plannable.kind !== 'plannable' || !job.cluster) return undefined;
   const analysis = ctx.analyses.forCluster(job.cluster.path, job.cluster.spec);
   return analysis?.jobs.some((j) => j.name === job.spec.name) ? analysis : undefined;
 }
@@ -73,7 +73,10 @@ function taskHover(analysis: ClusterAnalysis | undefined, job: CheckedJob, task:
   const head = `**${task}** · task of job \`${job.spec.name}\``;
   if (!analysis) return `${head}\n\n${unavailable(job)}`;
   const instances = instancesOf(analysis, job.spec.name, task);
-  if (instances.length === 0) return `${head}\n\nNot in the plan (a duplicate name?).`;
+  if (instances.length === 0) {
+    const skipped = job.plannable.kind === 'plannable' ? job.plannable.skipped.find((t) => t.task === task) : undefined;
+    return `${head}\n\nNot in the plan: ${skipped ? `it ${skipped.reason}` : 'a duplicate name?'}.`;
+  }
   const nodes = nodesByName(analysis);
   const lines: string[] = [];
   let explained = 0;
@@ -267,9 +270,7 @@ function nameOf(analysis: ClusterAnalysis, id: string): string {
 }
 
 function unavailable(job: CheckedJob): string {
-  if (!job.cluster) return 'No placement: the job names no cluster that can be read.';
-  if (!job.cluster.ok) return 'No placement: the cluster has errors.';
-  return 'No placement: fix the errors of this job first.';
+  return job.plannable.kind === 'not-plannable' ? `No placement: ${job.plannable.reason}.` : 'No placement.';
 }
 
 function capped(lines: string[]): string[] {

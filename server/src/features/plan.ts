@@ -2,6 +2,7 @@
 import { RequestType } from 'vscode-languageserver';
 import { PLAN_METHOD, type PlanParams, type PlanResult } from '../../engine/protocol';
 import { toPlanReport, type PlanReport } from '../../engine/planReport';
+import type { SkippedTask } from '../../engine/plannable';
 import { uriToPath } from '../convert';
 import { guarded } from '../guard';
 import type { FeatureContext } from './context';
@@ -13,18 +14,23 @@ export function planFor(ctx: FeatureContext, params: PlanParams): PlanResult {
   const reports: PlanReport[] = [];
   for (const job of checked.jobs) {
     if (params.job !== undefined && job.spec.name !== params.job) continue;
-    if (!job.ok) return { kind: 'unavailable', uri: params.uri, reason: `job "${job.spec.name}" has errors; fix them to see its plan` };
-    if (!job.cluster?.ok) return { kind: 'unavailable', uri: params.uri, reason: `the cluster of job "${job.spec.name}" is missing or has errors` };
-    const analysis = ctx.analyses.forCluster(job.cluster.path, job.cluster.spec, 'full');
-    const report = analysis && toPlanReport(analysis, job.spec.name);
+    // What is planned is the job's `plannable` (plannable.ts), as for `berth plan`.
+    const { plannable, cluster } = job;
+    if (plannable.kind === 'not-plannable') return { kind: 'unavailable', uri: params.uri, reason: plannable.reason };
+    if (!cluster) continue;
+    const analysis = ctx.analyses.forCluster(cluster.path, cluster.spec, 'full');
+    const report = analysis && toPlanReport(analysis, plannable.spec.name, plannable.skipped);
     if (report) reports.push(report);
   }
   const cluster = checked.clusters[0];
   if (checked.jobs.length === 0 && cluster) {
     if (!cluster.ok) return { kind: 'unavailable', uri: params.uri, reason: 'this cluster has errors; fix them to see its plan' };
     const analysis = ctx.analyses.forCluster(path, cluster.spec, 'full');
+    // The jobs planned on it, each with the tasks its `plannable` skipped.
+    const skipped = new Map<string, readonly SkippedTask[]>();
+    for (const { job } of ctx.workspace.jobsTargeting(path)) if (job.plannable.kind === 'plannable' && !skipped.has(job.spec.name)) skipped.set(job.spec.name, job.plannable.skipped);
     for (const job of analysis?.jobs ?? []) {
-      const report = analysis && toPlanReport(analysis, job.name);
+      const report = analysis && toPlanReport(analysis, job.name, skipped.get(job.name) ?? []);
       if (report) reports.push(report);
     }
   }
