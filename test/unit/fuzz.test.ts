@@ -1,7 +1,8 @@
 /**
  * Bad input never crashes the engine: thousands of random mutations of the examples and random
  * YAML-like text go through `createSpecChecker().check`, which must return, with every problem
- * well-formed and inside the text. fast-check prints the seed and a shrunk counterexample on failure.
+ * well-formed and inside the text. On failure: the seed, a shrunk counterexample and the replay
+ * command (test/testSeed.ts).
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
+import { assertProperty } from '../testSeed';
 import { createSpecChecker, type SpecHost } from '../../server/engine/checkSpec';
 import type { Problem, Span } from '../../server/engine/model';
 import { exampleSpecs, repoPath, type SpecText } from './spec/repoRoot';
@@ -157,7 +159,7 @@ describe('fuzz: the checker never throws and every problem is well-formed', () =
   });
 
   test(`${RUNS.examples} random edits of the examples`, () => {
-    fc.assert(
+    assertProperty(
       fc.property(fc.constantFrom(...examples), fc.array(mutation, { minLength: 1, maxLength: 6 }), fc.boolean(), (example, mutations, asPlain) => {
         checkOne(pathFor(example, asPlain), mutations.reduce(mutate, example.text));
       }),
@@ -167,7 +169,7 @@ describe('fuzz: the checker never throws and every problem is well-formed', () =
 
   test(`${RUNS.lines} examples cut, spliced and re-indented line by line`, () => {
     const allLines = examples.flatMap((e) => e.text.split('\n'));
-    fc.assert(
+    assertProperty(
       fc.property(
         fc.array(fc.tuple(fc.constantFrom(...allLines), fc.constantFrom('', '  ', '    ', '      ', '- ', '  - ', '\t')), { maxLength: 40 }),
         fc.constantFrom('web.job.yaml', 'dev.cluster.yaml', 'x.yaml'),
@@ -186,7 +188,7 @@ describe('fuzz: the checker never throws and every problem is well-formed', () =
       { weight: 2, arbitrary: fc.string({ maxLength: 5 }) },
       { weight: 1, arbitrary: fc.json({ maxDepth: 3 }) },
     );
-    fc.assert(
+    assertProperty(
       fc.property(fc.array(piece, { maxLength: 80 }), fc.constantFrom('a.job.yaml', 'a.cluster.yaml', 'a.yaml'), (pieces, name) => {
         checkOne(`/fuzz/${name}`, pieces.join(''));
       }),
@@ -233,7 +235,7 @@ describe('fuzz: the checker never throws and every problem is well-formed', () =
   const toYaml = (v: unknown): string => stringify(JSON.parse(JSON.stringify(v ?? null)) as unknown);
 
   test(`${RUNS.specShaped} spec-shaped jobs with random values, against random clusters`, () => {
-    fc.assert(
+    assertProperty(
       fc.property(jobDoc, fc.option(clusterDoc, { nil: undefined }), fc.boolean(), (job, cluster, sameFile) => {
         const clusterText = cluster === undefined ? undefined : toYaml(cluster);
         const jobText = toYaml(job);
@@ -246,7 +248,7 @@ describe('fuzz: the checker never throws and every problem is well-formed', () =
   });
 
   test(`${RUNS.clusterShaped} cluster-shaped documents with random values`, () => {
-    fc.assert(
+    assertProperty(
       fc.property(clusterDoc, (cluster) => {
         checkOne('/w/dev.cluster.yaml', toYaml(cluster));
       }),
