@@ -22,6 +22,14 @@ function boundary(files, { packages = [], folders = [] }) {
   };
 }
 
+const seededMessage = 'Draw from the tests\' seed: assertProperty, sampleArbitrary or seededRandom from test/testSeed.ts (FC_SEED).';
+/** fast-check's runners and Math.random, whatever fast-check's default import is called. */
+const seededOnly = [
+  { selector: "CallExpression[callee.property.name=/^(assert|sample|statistics|configureGlobal)$/][callee.object.name!='assert']", message: seededMessage },
+  { selector: "CallExpression[callee.object.name='fc'][callee.property.name='check']", message: seededMessage },
+  { selector: "MemberExpression[object.name='Math'][property.name='random']", message: seededMessage },
+];
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', '.cache/**', 'test-output/**', 'bin/**', '*.mjs', 'media/**'] },
   js.configs.recommended,
@@ -46,4 +54,13 @@ export default tseslint.config(
   boundary(['client/src/**/*.ts'], { packages: ['vscode-languageserver', 'vscode-languageserver/*', 'dockerode'], folders: ['server/src', 'cli'] }),
   // The command line: engine and the Docker layer; no editor.
   boundary(['cli/**/*.ts'], { packages: editor, folders: ['server/src', 'client/src'] }),
+  // Randomness in tests comes from one seed (test/testSeed.ts: FC_SEED), so that a red run replays.
+  {
+    files: ['test/**/*.ts'],
+    ignores: ['test/testSeed.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', ...seededOnly],
+      'no-restricted-imports': ['error', { paths: [{ name: 'fast-check', importNames: ['assert', 'check', 'sample', 'statistics', 'configureGlobal'], message: seededMessage }] }],
+    },
+  },
 );

@@ -67,7 +67,7 @@ export function createParseCache(): ParseCache {
 }
 
 /** Caps alias expansion so that a "billion laughs" document cannot exhaust memory. */
-const MAX_ALIAS_NODES = 10_000;
+export const MAX_ALIAS_NODES = 10_000;
 /**
  * Nesting deeper than this is cut with a problem. A spec needs about eight levels; the cap keeps
  * every later stage (schema validation, the model, rules) far from the end of the call stack.

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { PassThrough } from 'node:stream';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { createMessageConnection, Message, StreamMessageReader, StreamMessageWriter, type MessageConnection, type MessageWriter } from 'vscode-jsonrpc/node';
 import { createConnection } from 'vscode-languageserver/node';
 import type { Diagnostic, InitializeResult, PublishDiagnosticsParams, TextDocumentContentChangeEvent, TextEdit } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
@@ -143,25 +143,71 @@ export class TestClient {
     return this.rpc.sendRequest<R>(method, params);
   }
 
-  async shutdown(): Promise<void> {
+  /** The LSP `shutdown` request alone: the server stops its work; the connection stays open. */
+  async requestShutdown(): Promise<void> {
     await this.rpc.sendRequest('shutdown');
+  }
+
+  /** `exit`, then the connection closed. */
+  async exit(): Promise<void> {
     await this.rpc.sendNotification('exit');
     this.rpc.dispose();
     this.onClose();
   }
+
+  async shutdown(): Promise<void> {
+    await this.requestShutdown();
+    await this.exit();
+  }
 }
 
-/** The real server in this process, over in-memory streams. */
-export async function startInMemory(root: string, files: Record<string, string>, debounceMs = 5): Promise<{ client: TestClient; fs: MemoryFileSystem }> {
+/**
+ * A writer that keeps every message the server sends, at the moment it sends it (before the
+ * stream carries it): what the server did is known without waiting for the client to read it.
+ */
+class RecordingWriter implements MessageWriter {
+  constructor(
+    private readonly inner: MessageWriter,
+    private readonly sent: Message[],
+  ) {}
+  get onError(): MessageWriter['onError'] {
+    return this.inner.onError;
+  }
+  get onClose(): MessageWriter['onClose'] {
+    return this.inner.onClose;
+  }
+  write(message: Message): Promise<void> {
+    this.sent.push(message);
+    return this.inner.write(message);
+  }
+  end(): void {
+    this.inner.end();
+  }
+  dispose(): void {
+    this.inner.dispose();
+  }
+}
+
+/** The diagnostics among messages a server sent. */
+export function publishesIn(messages: readonly Message[]): PublishDiagnosticsParams[] {
+  return messages.flatMap((m) => (Message.isNotification(m) && m.method === 'textDocument/publishDiagnostics' ? [m.params as PublishDiagnosticsParams] : []));
+}
+
+/** The real server in this process, over in-memory streams; `sent`: every message it sent, as it sent it. */
+export async function startInMemory(root: string, files: Record<string, string>, debounceMs = 5): Promise<{ client: TestClient; fs: MemoryFileSystem; sent: readonly Message[] }> {
   const fs = new MemoryFileSystem(files);
-  return { client: await startOn(root, fs, debounceMs), fs };
+  const sent: Message[] = [];
+  return { client: await startOn(root, fs, debounceMs, {}, sent), fs, sent };
 }
 
-/** The real server in this process on a given file system (a fake one, to inject faults). */
-export async function startOn(root: string, fs: FileSystem, debounceMs = 5, options: Omit<ServerOptions, 'debounceMs'> = {}): Promise<TestClient> {
+/**
+ * The real server in this process on a given file system (a fake one, to inject faults). Every
+ * message the server sends is also pushed onto `sent`, when it sends it.
+ */
+export async function startOn(root: string, fs: FileSystem, debounceMs = 5, options: Omit<ServerOptions, 'debounceMs'> = {}, sent: Message[] = []): Promise<TestClient> {
   const toServer = new PassThrough();
   const toClient = new PassThrough();
-  const serverConnection = createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
+  const serverConnection = createConnection(new StreamMessageReader(toServer), new RecordingWriter(new StreamMessageWriter(toClient), sent));
   startServer(serverConnection, fs, { ...options, debounceMs });
   serverConnection.listen();
   const rpc = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));

@@ -1,8 +1,9 @@
 /**
- * The server never dies: a deterministic fuzzed stream of incremental edits on the examples,
- * interleaved with every kind of request, gets an answer to each request, logs no bug, and ends
- * with diagnostics for the final version equal to a fresh server's on the same texts. A handler
- * that throws (through the injected file system) is logged and the next request is answered.
+ * The server never dies: a fuzzed stream of incremental edits on the examples (drawn from the
+ * tests' seed, test/testSeed.ts), interleaved with every kind of request, gets an answer to each
+ * request, logs no bug, and ends with diagnostics for the final version equal to a fresh server's
+ * on the same texts. A handler that throws (through the injected file system) is logged and the
+ * next request is answered.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +13,7 @@ import { ResponseError } from 'vscode-jsonrpc';
 import { LSPErrorCodes } from 'vscode-languageserver';
 import type { Diagnostic, Position, TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { repoRoot } from '../unit/spec/repoRoot';
+import { seededRandom, withReplayHint, type SeededRandom } from '../testSeed';
 import { MemoryFileSystem, startInMemory, startOn, uriOf, type TestClient } from './harness';
 
 const example = (dir: string, file: string): string => readFileSync(join(repoRoot(), 'examples', dir, file), 'utf8');
@@ -24,18 +26,6 @@ const files: Record<string, string> = {
   '/ws/preempt/seed.cluster.yaml': example('seed-preempt', 'seed.cluster.yaml'),
 };
 const opened = ['/ws/seed.job.yaml', '/ws/seed.cluster.yaml', '/ws/webstack.job.yaml', '/ws/preempt/seed-preempt.job.yaml'];
-
-/** mulberry32: a small seeded PRNG, so every run fuzzes the same stream. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TOKENS = [
   ' ', '\n', '  ', '- ', ': ', ':', '{', '}', '[', ']', ',', '"', "'", '#', '---\n', '\t', '&a ', '*a', '!!str ', '|', '>',
@@ -116,9 +106,15 @@ function randomRequest(rand: () => number, client: TestClient, path: string, tex
 const bugs = (client: TestClient): string[] => client.logs.filter((l) => l.startsWith('[error]'));
 const sortDiagnostics = (ds: readonly Diagnostic[]): string[] => ds.map((d) => JSON.stringify(d)).sort();
 
-test('a fuzzed stream of 2,400 edits with requests between: every request answered, no bug logged, final diagnostics as a fresh server\'s', async () => {
+test('a fuzzed stream of 2,400 edits with requests between: every request answered, no bug logged, final diagnostics as a fresh server\'s', () => {
+  // The stream is drawn from the tests' seed (FC_SEED); a failure names it.
+  const random = seededRandom();
+  return withReplayHint(random, () => fuzzedStream(random));
+});
+
+async function fuzzedStream(random: SeededRandom): Promise<void> {
   const EDITS = 2400;
-  const rand = prng(0xbe27);
+  const rand = (): number => random.next();
   const { client } = await startInMemory('/ws', files, 5);
   const texts = new Map<string, string>();
   for (const path of opened) {
@@ -169,7 +165,7 @@ test('a fuzzed stream of 2,400 edits with requests between: every request answer
     assert.deepEqual(sortDiagnostics(finals.get(path) ?? []), sortDiagnostics(d.diagnostics), `diagnostics of ${path} after the stream differ from a fresh server's`);
   }
   await fresh.client.shutdown();
-});
+}
 
 /** A file system whose reads of one path fail until healed: a bug (or I/O fault) inside a handler. */
 class FaultyFileSystem extends MemoryFileSystem {

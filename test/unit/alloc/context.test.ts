@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { assertProperty, sampleArbitrary } from '../../testSeed';
 import { allocate, createContext, planAndSimulate, type CompiledInput } from '../../../server/engine/alloc';
 import { applyEdit, createKept, editArb, toInput, worldArb } from './editWorld';
 import { comparableConstraint } from '../spec/comparable';
@@ -25,7 +26,7 @@ describe('createContext reuse', () => {
     let nodesShared = 0;
     let tasksShared = 0;
     let groupsShared = 0;
-    fc.assert(
+    assertProperty(
       fc.property(worldArb('mixed'), fc.array(editArb('mixed'), { minLength: 1, maxLength: 8 }), (start, edits) => {
         let kept = createKept();
         let world = start;
@@ -74,7 +75,7 @@ describe('createContext reuse', () => {
 
   it('the same input twice gives equal contexts that share everything but the scratch arrays', () => {
     const kept = createKept();
-    const world = fc.sample(worldArb('mixed'), { numRuns: 1, seed: 7 })[0];
+    const world = sampleArbitrary(worldArb('mixed'), 1, 7)[0];
     const nodes = [...world.nodes];
     // The first call on a nodes array keeps only the node tables; the second the task side too.
     const first: CompiledInput = createContext(toInput({ ...world, nodes }, kept));
@@ -90,7 +91,7 @@ describe('createContext reuse', () => {
   });
 
   it('notices a nodes array whose elements were replaced in place', () => {
-    const world = fc.sample(worldArb('mixed'), { numRuns: 1, seed: 11 })[0];
+    const world = sampleArbitrary(worldArb('mixed'), 1, 11)[0];
     const nodes = [...world.nodes];
     const input = toInput({ ...world, nodes }, createKept());
     const before = createContext(input);

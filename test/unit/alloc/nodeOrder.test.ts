@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { assertProperty } from '../../testSeed';
 import { createContext } from '../../../server/engine/alloc';
 import { D } from '../../../server/engine/alloc/nodeTables';
 import { AllocState } from '../../../server/engine/alloc/state';
@@ -42,7 +43,7 @@ describe('node orders brought up to date on demand', () => {
     const ctx = createContext({ nodes, jobs: [{ name: 'j', strategy: 'binpack', preemption: false, tasks }] });
     let resorts = 0;
     let updates = 0;
-    fc.assert(
+    assertProperty(
       fc.property(fc.array(opArb, { minLength: 1, maxLength: 80 }), (ops) => {
         const st = new AllocState(ctx, new Uint8Array(NODES));
         const marks: number[] = [];

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { assertProperty } from '../../testSeed';
 import { allocate, planAndSimulate, simulateFailover, type AllocationInput, type AllocationJob, type Plan } from '../../../server/engine/alloc';
 import { scenarioByAllocate } from '../../../server/engine/alloc/failover';
 import type { ClusterNode, ConstraintOperator, TaskInstance } from '../../../server/engine/model';
@@ -236,7 +237,7 @@ function summary(plan: Plan): unknown {
 
 describe('allocator invariants (property-based)', () => {
   it('no node is overcommitted, constraints hold, dependencies come first, evictions are of strictly lower priority', () => {
-    fc.assert(
+    assertProperty(
       fc.property(inputArb, (input) => {
         const v = violation(input, allocate(input));
         assert.equal(v, undefined, v);
@@ -246,7 +247,7 @@ describe('allocator invariants (property-based)', () => {
   });
 
   it('the same after nodes fail: the plan with `down` nodes and `current` placements keeps every invariant', () => {
-    fc.assert(
+    assertProperty(
       fc.property(inputArb, fc.nat(), (input, pick) => {
         const plan = allocate(input);
         const lost = input.nodes[pick % input.nodes.length]?.name;
@@ -260,7 +261,7 @@ describe('allocator invariants (property-based)', () => {
   });
 
   it('plans do not change under permutation of nodes, jobs and tasks', () => {
-    fc.assert(
+    assertProperty(
       fc.property(inputArb, fc.integer({ min: 1, max: 1 << 30 }), (input, seed) => {
         const permuted: AllocationInput = {
           nodes: shuffle(input.nodes, seed),
@@ -273,7 +274,7 @@ describe('allocator invariants (property-based)', () => {
   });
 
   it('every failover scenario equals the from-scratch reference: allocate() with the survivors kept and the lost nodes down', () => {
-    fc.assert(
+    assertProperty(
       fc.property(inputArb, fc.integer({ min: 1, max: 2 }), (input, tolerate) => {
         const plan = allocate(input);
         const report = simulateFailover(input, plan, { tolerate, domains: ['zone'], suggest: false });
@@ -323,7 +324,7 @@ describe('allocator invariants (property-based)', () => {
   });
 
   it('planAndSimulate equals allocate() then simulateFailover() apart, for each of several scans', () => {
-    fc.assert(
+    assertProperty(
       fc.property(inputArb, fc.boolean(), (base, later) => {
         // Half the time a later call: the first plan running, its first node down.
         const first = allocate(base);
@@ -343,7 +344,7 @@ describe('allocator invariants (property-based)', () => {
   });
 
   it('a capacity suggestion, when made, makes every scenario safe', () => {
-    fc.assert(
+    assertProperty(
       fc.property(inputArb, (input) => {
         const plan = allocate(input);
         const report = simulateFailover(input, plan, { tolerate: 1, domains: [] });

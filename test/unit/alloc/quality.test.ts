@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import fc from 'fast-check';
+import { sampleArbitrary } from '../../testSeed';
 import { allocate, type AllocationInput } from '../../../server/engine/alloc';
 import { firstFitDecreasing } from './ffd';
 import { job, node, task } from './fixtures';
@@ -24,7 +25,7 @@ const instanceArb: fc.Arbitrary<AllocationInput> = fc
   }));
 
 it('binpack places within 3% of the exact optimum on small instances, and never fewer than FFD', () => {
-  const samples = fc.sample(instanceArb, { numRuns: 300, seed: 7 });
+  const samples = sampleArbitrary(instanceArb, 300, 7);
   let placed = 0;
   let optimum = 0;
   for (const input of samples) {
@@ -66,7 +67,7 @@ const mixedArb: fc.Arbitrary<AllocationInput> = fc
   });
 
 it('binpack never uses more nodes than FFD on mixed node sizes at 40–70% load, and places as many', () => {
-  for (const input of fc.sample(mixedArb, { numRuns: 20, seed: 3 })) {
+  for (const input of sampleArbitrary(mixedArb, 20, 3)) {
     const plan = allocate(input);
     const results = [...plan.tasks.values()];
     const placed = results.filter((r) => r.kind === 'placed').length;

@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { assertProperty } from '../../testSeed';
 import { createContext, planAndSimulate, type FailoverOptions, type PlanScanMemo } from '../../../server/engine/alloc';
 import { applyEdit, createKept, editArb, toInput, worldArb, type World } from './editWorld';
 
@@ -22,7 +23,7 @@ describe('choices and failover scenarios kept across edits', () => {
     // Two fixed seeds: together they catch each of these rules broken on purpose (neither alone
     // does): scanReuse's range, taken-node and lost-node checks; replay's changed-node loop,
     // taken-node, in-use, empty-node and blocked-task rules.
-    for (const seed of [1, 7]) fc.assert(
+    for (const seed of [1, 7]) assertProperty(
       fc.property(worldArb('light'), fc.array(editArb('light'), { minLength: 1, maxLength: 6 }), (start, edits) => {
         let kept = createKept();
         let world = start;
@@ -52,7 +53,7 @@ describe('choices and failover scenarios kept across edits', () => {
 
   it('keep as much when an edit above only moved the tasks (new instances, equal values) as when nothing changed', () => {
     let kept = 0;
-    fc.assert(
+    assertProperty(
       fc.property(worldArb('light'), (world) => {
         const same = createKept();
         const input = toInput(world, same);

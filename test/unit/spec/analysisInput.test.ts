@@ -8,6 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { assertProperty } from '../../testSeed';
 import { analyzeCluster } from '../../../server/engine/analyzeCluster';
 import { taskInstances, type ClusterSpec, type JobSpec, type TaskSpec } from '../../../server/engine/model';
 import { plainTask, shiftTask } from '../../../server/engine/toModel';
@@ -96,7 +97,7 @@ function apply(tasks: readonly TaskSpec[], o: Op): TaskSpec[] {
 }
 
 test('an analysis after edits gets every spec\'s instances in order, whatever the edits since the last one', () => {
-  fc.assert(
+  assertProperty(
     fc.property(
       fc.array(fc.record({ instances: fc.integer({ min: 1, max: 3 }), constrained: fc.boolean() }), { minLength: 0, maxLength: 8 }),
       fc.array(op, { minLength: 1, maxLength: 12 }),

@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { assertProperty } from '../../testSeed';
 import { diffTexts, layoutOf, movedLayout } from '../../../server/engine/chunkLayout';
 import { createParseCache, parseSpec } from '../../../server/engine/parseSpec';
 import { exampleSpecs } from './repoRoot';
@@ -52,7 +53,7 @@ const lineEdit = fc.record({
 
 test('a layout moved after an edit within a line equals the layout found again', () => {
   let moved = 0;
-  fc.assert(
+  assertProperty(
     fc.property(fc.array(lineEdit, { minLength: 1, maxLength: 5 }), (edits) => {
       const start = texts[(edits[0]?.which ?? 0) % texts.length] ?? '';
       let old = start;
@@ -111,7 +112,7 @@ test('the text diff is the longest common prefix and then the longest common suf
     while (suffix < Math.min(a.length, b.length) - prefix && a[a.length - 1 - suffix] === b[b.length - 1 - suffix]) suffix++;
     return { prefix, suffix };
   };
-  fc.assert(
+  assertProperty(
     fc.property(fc.string({ unit: fc.constantFrom('a', 'b', '\n'), maxLength: 60 }), fc.string({ unit: fc.constantFrom('a', 'b', '\n'), maxLength: 60 }), (a, b) => {
       assert.deepEqual(diffTexts(a, b), naive(a, b));
       assert.deepEqual(diffTexts(a, a + b), naive(a, a + b));

@@ -9,6 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { assertProperty } from '../../testSeed';
 import { createSpecChecker, type CheckedFile, type SpecHost } from '../../../server/engine/checkSpec';
 import type { JobSpec, Problem } from '../../../server/engine/model';
 import { createParseCache, listItemsOf, parseSpec, type ParseCache } from '../../../server/engine/parseSpec';
@@ -220,7 +221,7 @@ function assertWarmEqualsFresh(file: SpecText, text: string, label: string): voi
 }
 
 test('a warm re-check equals a fresh check after random edit sequences', () => {
-  fc.assert(
+  assertProperty(
     fc.property(fc.integer({ min: 0, max: files.length - 1 }), fc.array(editArb, { minLength: 1, maxLength: 6 }), (which, edits) => {
       const file = files[which];
       assert.ok(file);
@@ -246,7 +247,7 @@ test('a warm re-check equals a fresh check when items move, appear and go', () =
     else if (line !== '') items[items.length - 1]?.push(line);
   }
   const render = (order: readonly number[]): string => `${[...head, ...order.flatMap((i) => items[i] ?? [])].join('\n')}\n`;
-  fc.assert(
+  assertProperty(
     fc.property(fc.array(fc.integer({ min: 0, max: items.length - 1 }), { minLength: 1, maxLength: items.length + 5 }), (order) => {
       assertWarmEqualsFresh(file, render(order), `items ${order.join(',')}`);
     }),
@@ -286,7 +287,7 @@ test('the nesting guard in pieces finds what one scan of the whole text finds', 
     [`${' '.repeat(300)}x: 1`],
   ];
   const cache = createParseCache();
-  fc.assert(
+  assertProperty(
     fc.property(fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: PIECES.length - 1 })), { minLength: 1, maxLength: 4 }), (inserts) => {
       const edited = [...lines];
       for (const [at, which] of inserts) edited.splice(at % (edited.length + 1), 0, ...(PIECES[which] ?? []));
@@ -309,7 +310,7 @@ test('a warm re-check equals a fresh check when the job and its cluster file are
   assert.ok(job && cluster);
   // Each step edits the job or the cluster file; the job is checked after each. An edit of the
   // cluster file alone must reach the rules' memos of what they derived from the cluster.
-  fc.assert(
+  assertProperty(
     fc.property(fc.array(fc.tuple(fc.boolean(), editArb), { minLength: 1, maxLength: 8 }), (steps) => {
       let jobText = job.text;
       let clusterText = cluster.text;
@@ -338,7 +339,7 @@ test('a check after priming, whole or in part, equals a fresh check when the job
   assert.ok(job && cluster);
   // Before each check, the primer runs for a number of steps (0: none; large: to its end), a few
   // items per step, as the front runs it between messages.
-  fc.assert(
+  assertProperty(
     fc.property(fc.array(fc.tuple(fc.boolean(), editArb, fc.nat({ max: 400 }), fc.integer({ min: 1, max: 50 })), { minLength: 1, maxLength: 6 }), (steps) => {
       let jobText = job.text;
       let clusterText = cluster.text;

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { assertProperty } from '../../testSeed';
 import { createParseCache, escapePointer, parseSpec, parseWhole, primeParse, type SpecFile } from '../../../server/engine/parseSpec';
 import { repoRoot } from './repoRoot';
 import { itemsPerStep, yamlParses } from './yamlParses';
@@ -87,7 +88,7 @@ test('a cache reuses unchanged items and reparses only what changed', () => {
 test('chunked parse agrees with the whole parse on random edits of the examples', () => {
   const texts = exampleTexts().map((e) => e.text);
   const cache = createParseCache();
-  fc.assert(
+  assertProperty(
     fc.property(fc.integer({ min: 0, max: texts.length - 1 }), fc.nat(), fc.nat({ max: 40 }), fc.string({ maxLength: 12 }), (which, at, del, insert) => {
       const text = texts[which] ?? '';
       const pos = at % (text.length + 1);
@@ -105,7 +106,7 @@ test('chunked parse agrees with the whole parse on random edits of the examples'
 test('a parse after a primer (stepped a few items at a time) agrees with the whole parse on random edits of the examples', () => {
   const texts = exampleTexts().map((e) => e.text);
   const cache = createParseCache();
-  fc.assert(
+  assertProperty(
     fc.property(fc.integer({ min: 0, max: texts.length - 1 }), fc.nat(), fc.nat({ max: 40 }), fc.string({ maxLength: 12 }), fc.integer({ min: 1, max: 4 }), (which, at, del, insert, perStep) => {
       const text = texts[which] ?? '';
       const pos = at % (text.length + 1);
@@ -172,7 +173,7 @@ test('a block scalar\'s lines that start with # are the scalar\'s, and its task\
 test('chunked parse agrees with the whole parse when a comment line is put between any two lines of an example', () => {
   const texts = exampleTexts().map((e) => e.text);
   const cache = createParseCache();
-  fc.assert(
+  assertProperty(
     fc.property(fc.integer({ min: 0, max: texts.length - 1 }), fc.nat(), fc.nat({ max: 8 }), fc.boolean(), (which, at, indent, blankBefore) => {
       const lines = (texts[which] ?? '').split('\n');
       const line = at % (lines.length + 1);
@@ -189,7 +190,7 @@ test('a block scalar in the last item, with lines that start with # and blank li
   const line = fc.constantFrom('echo hi', '# a line of the script', '', '  indented more', '#!');
   const trailer = fc.constantFrom('', '\n', '\n\n', '    # under the task\n', '  # at the dashes\n', '# at column 0\n', 'name: j\n', '\n# c\n      # deeper\n');
   const cache = createParseCache();
-  fc.assert(
+  assertProperty(
     fc.property(fc.constantFrom('|', '|+', '|-', '>', '>+'), fc.array(line, { minLength: 1, maxLength: 5 }), trailer, fc.boolean(), (indicator, lines, after, twoItems) => {
       const body = lines.map((l) => (l === '' ? '' : `      ${l}`)).join('\n');
       const first = twoItems ? '  - name: a\n    command: x\n' : '';
