@@ -4,7 +4,7 @@ import { createSpecChecker, type CheckedJob } from '../../server/engine/checkSpe
 import type { ClusterSpec } from '../../server/engine/model';
 import { toPlanReport, type PlanReport, type ReportResources } from '../../server/engine/planReport';
 import { formatCpus, formatMemory } from '../../server/engine/units';
-import { findSpecFiles, fsHost } from '../files';
+import { findSpecFiles, fsHost, readArgumentFile } from '../files';
 import { UsageError, type CliIo } from '../io';
 import { formatLine, toReported } from '../report';
 import { commandArgs } from '../args';
@@ -19,8 +19,7 @@ export function runPlan(argv: readonly string[], io: CliIo): number {
   const groups = new Map<string, { cluster: ClusterSpec; jobs: CheckedJob[] }>();
   let broken = false;
   for (const file of files) {
-    const text = fsHost.readFile(file);
-    if (text === undefined) throw new UsageError(`cannot read ${file}`);
+    const text = readArgumentFile(file);
     const checked = checker.check(file, text, fsHost);
     const errors = checked.problems.filter((p) => p.severity === 'error');
     if (errors.length > 0) {
@@ -33,7 +32,7 @@ export function runPlan(argv: readonly string[], io: CliIo): number {
       if (!source) continue;
       if (!source.ok) {
         // The job file is fine but its cluster file is not: show the cluster's problems.
-        const clusterText = fsHost.readFile(source.path) ?? '';
+        const clusterText = readArgumentFile(source.path);
         const clusterErrors = checker.check(source.path, clusterText, fsHost).problems.filter((p) => p.severity === 'error');
         for (const p of toReported(source.path, clusterText, clusterErrors, io.cwd)) io.err(`${formatLine(p)}\n`);
         broken = true;

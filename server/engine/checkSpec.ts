@@ -13,8 +13,16 @@ import { createItemStages, type ItemStages } from './itemStages';
 import { createSchemaValidator, type SchemaValidator } from './validateSchema';
 
 export interface SpecHost {
-  /** The text of a file, or undefined when it cannot be read. */
-  readFile(path: string): string | undefined;
+  /**
+   * The text of a file; undefined when there is no such file; `{ unreadable }` when there is one
+   * but it is not read (a FIFO, a device, a directory, a file above the size limit), saying why.
+   */
+  readFile(path: string): string | UnreadableFile | undefined;
+}
+
+/** A file that is there but is not read, and why: "is a FIFO, not a regular file", "is 20 MiB, above the 16 MiB limit". */
+export interface UnreadableFile {
+  readonly unreadable: string;
 }
 
 export interface CheckedCluster {
@@ -117,7 +125,7 @@ export function createSpecChecker(schema: SchemaValidator = createSchemaValidato
       if (typeof ref !== 'string' || !looksLikePath(ref)) continue;
       const target = resolveRelative(path, ref);
       const text = host.readFile(target);
-      if (text === undefined || clusterFiles.get(target)?.text === text || out.some((c) => c.path === target)) continue;
+      if (typeof text !== 'string' || clusterFiles.get(target)?.text === text || out.some((c) => c.path === target)) continue;
       out.push({ path: target, text, primer: primeParse(text, clusterCache(target)) });
     }
     return out;
@@ -283,6 +291,9 @@ function resolveCluster(
   const text = host.readFile(target);
   if (text === undefined) {
     return { problem: { code: 'spec/unknown-cluster', severity: 'error', message: `cannot read the cluster file ${ref} (${target})`, span } };
+  }
+  if (typeof text !== 'string') {
+    return { problem: { code: 'spec/cluster-unreadable', severity: 'error', message: `the cluster file ${ref} is not read: it ${text.unreadable}`, span } };
   }
   const clusters = checkClusterFile(target, text);
   const first = clusters[0];
