@@ -17,7 +17,7 @@ export function runCheck(argv: readonly string[], io: CliIo): number {
   for (const file of files) {
     const text = readArgumentFile(file);
     const checked = checker.check(file, text, fsHost);
-    all.push(...toReported(file, text, checked.problems, io.cwd));
+    for (const p of toReported(file, text, checked.problems, io.cwd)) all.push(p);
   }
   if (values.format === 'json') io.out(`${JSON.stringify(all, null, 2)}\n`);
   else {

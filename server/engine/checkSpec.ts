@@ -177,7 +177,7 @@ export function createSpecChecker(schema: SchemaValidator = createSchemaValidato
         if (kind === 'Cluster') {
           const { checked, problems: ps } = checkCluster(doc, stages, rules);
           clusters.push(checked);
-          if (parses(doc)) problems.push(...ps);
+          if (parses(doc)) append(problems, ps);
         } else {
           const ps = stages.schema(doc, 'Job');
           const built = stages.job(doc);
@@ -188,9 +188,9 @@ export function createSpecChecker(schema: SchemaValidator = createSchemaValidato
         const resolved = resolveCluster(spec, path, clusters, host, checkClusterFile);
         const cluster = resolved.source?.ok ? resolved.source.spec : undefined;
         const ruled: Problem[] = resolved.problem ? [resolved.problem] : [];
-        for (const check of jobChecksOf(cache, j)) if (check) ruled.push(...check({ job: spec, cluster }));
+        for (const check of jobChecksOf(cache, j)) if (check) append(ruled, check({ job: spec, cluster }));
         const ps = firstPerSpan(...stages, ruled);
-        if (parses(doc)) problems.push(...ps);
+        if (parses(doc)) append(problems, ps);
         return { doc, spec, ok: !ps.some(isError) && !doc.problems.some(isError), cluster: resolved.source };
       });
       problems.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
@@ -258,7 +258,7 @@ function unknownKind(doc: SpecDocument): Problem {
 function checkCluster(doc: SpecDocument, stages: ItemStages, rules: readonly Rule[]): { checked: CheckedCluster; problems: Problem[] } {
   const built = stages.cluster(doc);
   const ruled: Problem[] = [];
-  for (const rule of rules) if (rule.checkCluster) ruled.push(...rule.checkCluster({ cluster: built.spec }));
+  for (const rule of rules) if (rule.checkCluster) append(ruled, rule.checkCluster({ cluster: built.spec }));
   const problems = firstPerSpan(stages.schema(doc, 'Cluster'), built.problems, ruled);
   const ok = !problems.some(isError) && !doc.problems.some(isError);
   return { checked: { doc, spec: built.spec, ok }, problems };
@@ -305,4 +305,9 @@ function resolveCluster(
     };
   }
   return { source: { path: target, spec: first.spec, ok: true } };
+}
+
+/** `into.push(...items)` without passing every item as an argument (a job's problems may outnumber the stack). */
+function append<T>(into: T[], items: readonly T[]): void {
+  for (const item of items) into.push(item);
 }
