@@ -30,7 +30,7 @@ export function jobNaming(ref: string): string {
 /** `count` tasks t0 → t1 → … → t(count-1) → t0: one dependency cycle through all of them. */
 export function cycleJob(count: number): string {
   const out = [`${HEAD}cluster: ./seed.cluster.yaml\ntasks:\n`];
-  for (let i = 0; i < count; i++) out.push(`  - name: t${i}\n    resources: { cpus: 0.01, mem: 1 }\n    dependsOn: [t${(i + 1) % count}]\n`);
+  for (let i = 0; i < count; i++) out.push(`  - name: t${i}\n    resources: { cpus: 0.01, mem: 1Gi }\n    dependsOn: [t${(i + 1) % count}]\n`);
   return out.join('');
 }
 
@@ -38,7 +38,7 @@ export function cycleJob(count: number): string {
 export function cliqueJob(count: number): string {
   const names = Array.from({ length: count }, (_, i) => `t${i}`);
   const out = [`${HEAD}cluster: ./seed.cluster.yaml\ntasks:\n`];
-  for (const name of names) out.push(`  - name: ${name}\n    resources: { cpus: 0.01, mem: 1 }\n    dependsOn: [${names.filter((n) => n !== name).join(', ')}]\n`);
+  for (const name of names) out.push(`  - name: ${name}\n    resources: { cpus: 0.01, mem: 1Gi }\n    dependsOn: [${names.filter((n) => n !== name).join(', ')}]\n`);
   return out.join('');
 }
 
