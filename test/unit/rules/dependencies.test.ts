@@ -119,7 +119,7 @@ test('a cycle at the end of a chain 50,000 tasks deep is found', () => {
 /** `n` tasks built directly: t0 → t1 → … → t(n-1) → t0. */
 function ring(n: number): JobSpec {
   const job = chain(n, false);
-  const last = job.tasks[n - 1] as TaskSpec;
+  const last = job.tasks[n - 1];
   const span = { start: 0, end: 0 };
   return { ...job, tasks: [...job.tasks.slice(0, -1), { ...last, dependsOn: [{ name: 't000000', span }] }] };
 }
@@ -152,7 +152,7 @@ test('two cycles through one task are one knot, reported once', () => {
 
 test('a cycle of 7 is marked once, on the edge where it starts', () => {
   const names = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
-  const text = tasks(...names.map((n, i): [string, string[]] => [n, [names[(i + 1) % names.length] as string]]));
+  const text = tasks(...names.map((n, i): [string, string[]] => [n, [names[(i + 1) % names.length]]]));
   const problems = checkJob(dependencies, text, null);
   assert.deepEqual(summary(text, problems), [['spec/dependency-cycle', 'error', 'b']]);
   assert.equal(problems[0]?.message, 'dependency cycle of 7 tasks: a → b → c → d → e → … → g → a');
