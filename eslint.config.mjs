@@ -43,8 +43,11 @@ export default tseslint.config(
     },
   },
   // The engine is pure: nothing of ours, no Node, no editor, no Docker.
-  boundary(['server/engine/**/*.ts'], { packages: [...nodeBuiltins, ...editor, 'dockerode'], folders: ['src', 'client', 'cli'] }),
+  boundary(['server/engine/**/*.ts'], { packages: [...nodeBuiltins, ...editor, 'dockerode'], folders: ['src', 'host', 'client', 'cli'] }),
   { files: ['server/engine/**/*.ts'], rules: { 'no-console': 'error' } },
+  // The engine's host on Node (reading files), shared by the server, the Docker layer and the CLI: engine only.
+  boundary(['server/host/**/*.ts'], { packages: [...editor, 'dockerode'], folders: ['src', 'client', 'cli'] }),
+  { files: ['server/host/**/*.ts'], rules: { 'no-console': 'error' } },
   // The language server: engine only; no Docker, no client; stdout is the protocol.
   boundary(['server/src/**/*.ts'], { packages: ['vscode', 'vscode-languageclient', 'vscode-languageclient/*', 'dockerode'], folders: ['client', 'cli'] }),
   { files: ['server/src/**/*.ts'], rules: { 'no-console': 'error' } },

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { createSpecChecker, type SpecHost } from '../server/engine/checkSpec';
 import { createParseCache } from '../server/engine/parseSpec';
 import { createSchemaValidator } from '../server/engine/validateSchema';
-import { nodeFileSystem } from '../server/src/fileSystem';
+import { createNodeFileSystem } from '../server/src/fileSystem';
 import { Workspace } from '../server/src/workspace';
 import { clusterYaml, generateSpec, jobYaml } from './util/generate';
 import { ms, time, timeEach } from './util/timing';
@@ -76,7 +76,7 @@ try {
     throw new Error(message);
   };
   const opened = (): Workspace => {
-    const ws = new Workspace(nodeFileSystem, log);
+    const ws = new Workspace(createNodeFileSystem(), log);
     ws.indexFolders([dir]);
     ws.open(path, job, 1);
     return ws;

@@ -1,28 +1,19 @@
 /** The file system side of the command line: a host for the engine, and finding spec files. */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { SpecHost } from '../server/engine/checkSpec';
-import { findSpecFiles as findUnder, type DirectoryReader } from '../server/engine/specFiles';
+import { findSpecFiles as findUnder } from '../server/engine/specFiles';
+import { createDiskDirectoryReader, createDiskHost, readTextFile } from '../server/host/diskFiles';
 import { UsageError } from './io';
 
-const reader: DirectoryReader = {
-  list(dir) {
-    try {
-      return readdirSync(dir, { withFileTypes: true }).map((e) => ({ name: e.name, kind: e.isDirectory() ? 'directory' : e.isFile() ? 'file' : 'other' }));
-    } catch {
-      return undefined;
-    }
-  },
-  readFile(path) {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch {
-      return undefined;
-    }
-  },
-};
+export const fsHost: SpecHost = createDiskHost();
 
-export const fsHost: SpecHost = { readFile: (path) => reader.readFile(path) };
+/** The text of a file named on the command line, or a usage error saying why it is not read. */
+export function readArgumentFile(path: string): string {
+  const r = readTextFile(path);
+  if (r.kind === 'text') return r.text;
+  throw new UsageError(r.kind === 'missing' ? `no such file: ${path}` : `cannot read ${path}: it ${r.reason}`);
+}
 
 /** Expands files and directories into spec files; a directory yields Berth files only. */
 export function findSpecFiles(args: readonly string[], cwd: string): string[] {
@@ -35,7 +26,7 @@ export function findSpecFiles(args: readonly string[], cwd: string): string[] {
     } catch {
       throw new UsageError(`no such file or directory: ${arg}`);
     }
-    if (st.isDirectory()) out.push(...findUnder(abs, reader));
+    if (st.isDirectory()) out.push(...findUnder(abs, createDiskDirectoryReader()));
     else out.push(abs);
   }
   return [...new Set(out)].sort();

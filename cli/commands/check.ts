@@ -1,6 +1,6 @@
 /** `berth check FILES|DIRS... [--format text|json]` */
 import { createSpecChecker } from '../../server/engine/checkSpec';
-import { findSpecFiles, fsHost } from '../files';
+import { findSpecFiles, fsHost, readArgumentFile } from '../files';
 import { UsageError, type CliIo } from '../io';
 import { formatLine, toReported, type ReportedProblem } from '../report';
 import { commandArgs } from '../args';
@@ -15,10 +15,9 @@ export function runCheck(argv: readonly string[], io: CliIo): number {
   const checker = createSpecChecker();
   const all: ReportedProblem[] = [];
   for (const file of files) {
-    const text = fsHost.readFile(file);
-    if (text === undefined) throw new UsageError(`cannot read ${file}`);
+    const text = readArgumentFile(file);
     const checked = checker.check(file, text, fsHost);
-    all.push(...toReported(file, text, checked.problems, io.cwd));
+    for (const p of toReported(file, text, checked.problems, io.cwd)) all.push(p);
   }
   if (values.format === 'json') io.out(`${JSON.stringify(all, null, 2)}\n`);
   else {

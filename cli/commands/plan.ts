@@ -5,7 +5,7 @@ import type { ClusterSpec, JobSpec, Problem } from '../../server/engine/model';
 import { PLACEMENT_OUTCOMES, type SkippedTask } from '../../server/engine/plannable';
 import { toPlanReport, type PlanReport, type ReportResources } from '../../server/engine/planReport';
 import { formatCpus, formatMemory } from '../../server/engine/units';
-import { findSpecFiles, fsHost } from '../files';
+import { findSpecFiles, fsHost, readArgumentFile } from '../files';
 import { UsageError, type CliIo } from '../io';
 import { displayPath, formatLine, toReported } from '../report';
 import { commandArgs } from '../args';
@@ -27,8 +27,7 @@ export function runPlan(argv: readonly string[], io: CliIo): number {
     if (errors.length > 0) broken = true;
   };
   for (const file of files) {
-    const text = fsHost.readFile(file);
-    if (text === undefined) throw new UsageError(`cannot read ${file}`);
+    const text = readArgumentFile(file);
     const checked = checker.check(file, text, fsHost);
     printErrors(file, text, checked.problems);
     for (const job of checked.jobs) {
@@ -36,7 +35,7 @@ export function runPlan(argv: readonly string[], io: CliIo): number {
       if (source && !source.ok && source.path !== file && !shownClusters.has(source.path)) {
         // The job's cluster file has errors: show them, as berth check would.
         shownClusters.add(source.path);
-        const clusterText = fsHost.readFile(source.path) ?? '';
+        const clusterText = readArgumentFile(source.path);
         printErrors(source.path, clusterText, checker.check(source.path, clusterText, fsHost).problems);
       }
       // What is planned is the job's `plannable` (plannable.ts), as in the language server.

@@ -6,6 +6,7 @@
  */
 import type Docker from 'dockerode';
 import { allocate, type Plan } from '../../server/engine/alloc';
+import { analyzeDependencies } from '../../server/engine/alloc/order';
 import { expandInstances, type ClusterSpec, type JobSpec } from '../../server/engine/model';
 import { call, hostCpus } from './docker';
 import { ClusterError } from './errors';
@@ -65,22 +66,25 @@ export function recordsOf(cluster: ClusterSpec, job: JobSpec, image?: string): T
   });
 }
 
-/** Task names of a job in dependency levels: level k depends only on levels < k. */
+/**
+ * Task names of a job in dependency levels: level k depends only on levels < k (a cycle, which the
+ * checker reports, is one level). Iterative and linear in tasks + dependencies (alloc/order.ts), so
+ * a chain 10,000 deep does not overflow the stack; within a level, in the job's order.
+ */
 export function levelsOf(job: JobSpec): string[][] {
-  const level = new Map<string, number>();
-  const deps = new Map(job.tasks.map((t) => [t.name, t.dependsOn.map((d) => d.name)]));
-  const visit = (name: string, seen: Set<string>): number => {
-    const known = level.get(name);
-    if (known !== undefined) return known;
-    if (seen.has(name)) return 0; // a cycle is a spec error; the checker reports it
-    seen.add(name);
-    const l = Math.max(-1, ...(deps.get(name) ?? []).filter((d) => deps.has(d)).map((d) => visit(d, seen))) + 1;
-    level.set(name, l);
-    return l;
-  };
-  for (const t of job.tasks) visit(t.name, new Set());
+  const index = new Map<string, number>();
+  for (const t of job.tasks) if (!index.has(t.name)) index.set(t.name, index.size);
+  const deps: number[][] = Array.from({ length: index.size }, () => []);
+  for (const t of job.tasks) {
+    const edges = deps[index.get(t.name) ?? -1];
+    for (const d of t.dependsOn) {
+      const w = index.get(d.name);
+      if (w !== undefined) edges?.push(w);
+    }
+  }
+  const { level } = analyzeDependencies(deps, new Float64Array(deps.length));
   const out: string[][] = [];
-  for (const [name, l] of level) (out[l] ??= []).push(name);
+  for (const [name, v] of index) (out[level[v] ?? 0] ??= []).push(name);
   return out.filter((x) => x !== undefined);
 }
 

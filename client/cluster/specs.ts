@@ -1,19 +1,12 @@
 /** Loading a job or cluster file from disk with the engine's checker: specs with errors are refused, listing them. */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createSpecChecker, type SpecHost } from '../../server/engine/checkSpec';
 import type { ClusterSpec, JobSpec, Problem } from '../../server/engine/model';
+import { createDiskHost, readTextFile } from '../../server/host/diskFiles';
 import { ClusterError } from './errors';
 
-export const fileHost: SpecHost = {
-  readFile(path) {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch {
-      return undefined;
-    }
-  },
-};
+/** Regular files of at most 16 MiB (diskFiles.ts): a FIFO or a device named as a cluster is never read. */
+export const fileHost: SpecHost = createDiskHost();
 
 export interface SpecError {
   readonly file: string;
@@ -39,8 +32,9 @@ export class SpecInvalidError extends ClusterError {
 /** A cluster file, or a job file with its cluster. */
 export function loadSpecs(path: string, cwd = process.cwd()): LoadedSpecs {
   const file = resolve(cwd, path);
-  const text = fileHost.readFile(file);
-  if (text === undefined) throw new ClusterError('cluster/not-found', `cannot read ${path}`);
+  const read = readTextFile(file);
+  if (read.kind !== 'text') throw new ClusterError('cluster/not-found', read.kind === 'missing' ? `cannot read ${path}: no such file` : `cannot read ${path}: it ${read.reason}`);
+  const text = read.text;
   const checked = createSpecChecker().check(file, text, fileHost);
   const errors = checked.problems.filter((p) => p.severity === 'error');
   const broken: SpecError[] = errors.length > 0 ? [{ file, text, problems: errors }] : [];
@@ -50,8 +44,9 @@ export function loadSpecs(path: string, cwd = process.cwd()): LoadedSpecs {
   for (const job of checked.jobs) {
     const source = job.cluster;
     if (source && !source.ok) {
-      const ctext = fileHost.readFile(source.path) ?? '';
-      broken.push({ file: source.path, text: ctext, problems: createSpecChecker().check(source.path, ctext, fileHost).problems.filter((p) => p.severity === 'error') });
+      const ctext = readTextFile(source.path);
+      if (ctext.kind !== 'text') throw new ClusterError('cluster/not-found', `cannot read ${source.path}`);
+      broken.push({ file: source.path, text: ctext.text, problems: createSpecChecker().check(source.path, ctext.text, fileHost).problems.filter((p) => p.severity === 'error') });
     }
     if (source?.ok) {
       cluster ??= source.spec;
@@ -68,6 +63,6 @@ export function loadSpecs(path: string, cwd = process.cwd()): LoadedSpecs {
 /** A cluster argument: a cluster or job file (its cluster's name), or else a cluster name as is. */
 export function clusterNameOf(arg: string, cwd = process.cwd()): string {
   const file = resolve(cwd, arg);
-  if (/\.ya?ml$/i.test(arg) || fileHost.readFile(file) !== undefined) return loadSpecs(arg, cwd).cluster.name;
+  if (/\.ya?ml$/i.test(arg) || readTextFile(file).kind !== 'missing') return loadSpecs(arg, cwd).cluster.name;
   return arg;
 }

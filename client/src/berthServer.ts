@@ -16,7 +16,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { PLAN_METHOD, type PlanParams, type PlanResult } from '../../server/engine/protocol';
+import { PLAN_METHOD, type InitializationOptions, type PlanParams, type PlanResult } from '../../server/engine/protocol';
 import { isBerthDocument } from './berthFiles';
 import { filterDuplicateDiagnostics } from './diagnosticsFilter';
 import { readServerSettings } from './settings';
@@ -90,6 +90,7 @@ export class BerthServer implements vscode.Disposable {
         { scheme: 'file', language: 'yaml' },
         { scheme: 'file', pattern: '**/*.{job,cluster}.{yaml,yml}' },
       ],
+      initializationOptions: { maxFileSizeMiB: settings.maxFileSizeMiB } satisfies InitializationOptions,
       outputChannel: this.log,
       traceOutputChannel: this.log,
       errorHandler: this.errorHandler(),

@@ -3,6 +3,7 @@
  * input (wrong types, out-of-range numbers), so every reader falls back to the documented default.
  */
 import * as vscode from 'vscode';
+import { MAX_FILE_SIZE_MIB } from '../../server/engine/protocol';
 
 export type TraceSetting = 'off' | 'messages' | 'verbose';
 
@@ -12,6 +13,8 @@ export interface ServerSettings {
   readonly maxRestarts: number;
   /** Extra arguments for Node when starting the server (e.g. `--max-old-space-size=512`). */
   readonly execArgv: readonly string[];
+  /** Files above this size (MiB) are not read by the server (a cluster reference to one is a diagnostic). */
+  readonly maxFileSizeMiB: number;
 }
 
 export interface ViewSettings {
@@ -55,6 +58,7 @@ export function readServerSettings(): ServerSettings {
     trace: oneOf(c.get('trace.server'), ['off', 'messages', 'verbose'] as const, 'off'),
     maxRestarts: integer(c.get('server.maxRestarts'), 0, 20, 4),
     execArgv: strings(c.get('server.execArgv')),
+    maxFileSizeMiB: integer(c.get('maxFileSize'), 1, MAX_FILE_SIZE_MIB, 16),
   };
 }
 

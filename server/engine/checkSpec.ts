@@ -14,8 +14,16 @@ import { createItemStages, type ItemStages } from './itemStages';
 import { createSchemaValidator, type SchemaValidator } from './validateSchema';
 
 export interface SpecHost {
-  /** The text of a file, or undefined when it cannot be read. */
-  readFile(path: string): string | undefined;
+  /**
+   * The text of a file; undefined when there is no such file; `{ unreadable }` when there is one
+   * but it is not read (a FIFO, a device, a directory, a file above the size limit), saying why.
+   */
+  readFile(path: string): string | UnreadableFile | undefined;
+}
+
+/** A file that is there but is not read, and why: "is a FIFO, not a regular file", "is 20 MiB, above the 16 MiB limit". */
+export interface UnreadableFile {
+  readonly unreadable: string;
 }
 
 export interface CheckedCluster {
@@ -120,7 +128,7 @@ export function createSpecChecker(schema: SchemaValidator = createSchemaValidato
       if (typeof ref !== 'string' || !looksLikePath(ref)) continue;
       const target = resolveRelative(path, ref);
       const text = host.readFile(target);
-      if (text === undefined || clusterFiles.get(target)?.text === text || out.some((c) => c.path === target)) continue;
+      if (typeof text !== 'string' || clusterFiles.get(target)?.text === text || out.some((c) => c.path === target)) continue;
       out.push({ path: target, text, primer: primeParse(text, clusterCache(target)) });
     }
     return out;
@@ -172,7 +180,7 @@ export function createSpecChecker(schema: SchemaValidator = createSchemaValidato
         if (kind === 'Cluster') {
           const { checked, problems: ps } = checkCluster(doc, stages, rules);
           clusters.push(checked);
-          if (parses(doc)) problems.push(...ps);
+          if (parses(doc)) append(problems, ps);
         } else {
           const ps = stages.schema(doc, 'Job');
           const built = stages.job(doc);
@@ -183,9 +191,9 @@ export function createSpecChecker(schema: SchemaValidator = createSchemaValidato
         const resolved = resolveCluster(spec, path, clusters, host, checkClusterFile);
         const cluster = resolved.source?.ok ? resolved.source.spec : undefined;
         const ruled: Problem[] = resolved.problem ? [resolved.problem] : [];
-        for (const check of jobChecksOf(cache, j)) if (check) ruled.push(...check({ job: spec, cluster }));
+        for (const check of jobChecksOf(cache, j)) if (check) append(ruled, check({ job: spec, cluster }));
         const ps = firstPerSpan(...stages, ruled);
-        if (parses(doc)) problems.push(...ps);
+        if (parses(doc)) append(problems, ps);
         return { doc, spec, ok: !ps.some(isError) && !doc.problems.some(isError), cluster: resolved.source, plannable: plannableJob(spec, ps, doc, resolved.source) };
       });
       problems.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
@@ -253,7 +261,7 @@ function unknownKind(doc: SpecDocument): Problem {
 function checkCluster(doc: SpecDocument, stages: ItemStages, rules: readonly Rule[]): { checked: CheckedCluster; problems: Problem[] } {
   const built = stages.cluster(doc);
   const ruled: Problem[] = [];
-  for (const rule of rules) if (rule.checkCluster) ruled.push(...rule.checkCluster({ cluster: built.spec }));
+  for (const rule of rules) if (rule.checkCluster) append(ruled, rule.checkCluster({ cluster: built.spec }));
   const problems = firstPerSpan(stages.schema(doc, 'Cluster'), built.problems, ruled);
   const ok = !problems.some(isError) && !doc.problems.some(isError);
   return { checked: { doc, spec: built.spec, ok }, problems };
@@ -287,6 +295,9 @@ function resolveCluster(
   if (text === undefined) {
     return { problem: { code: 'spec/unknown-cluster', severity: 'error', message: `cannot read the cluster file ${ref} (${target})`, span } };
   }
+  if (typeof text !== 'string') {
+    return { problem: { code: 'spec/cluster-unreadable', severity: 'error', message: `the cluster file ${ref} is not read: it ${text.unreadable}`, span } };
+  }
   const clusters = checkClusterFile(target, text);
   const first = clusters[0];
   if (!first) return { problem: { code: 'spec/unknown-cluster', severity: 'error', message: `${ref} holds no Cluster document`, span } };
@@ -297,4 +308,9 @@ function resolveCluster(
     };
   }
   return { source: { path: target, spec: first.spec, ok: true } };
+}
+
+/** `into.push(...items)` without passing every item as an argument (a job's problems may outnumber the stack). */
+function append<T>(into: T[], items: readonly T[]): void {
+  for (const item of items) into.push(item);
 }

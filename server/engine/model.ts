@@ -88,6 +88,8 @@ export interface Constraint {
   readonly operator: ConstraintOperator;
   readonly value?: string;
   readonly span: Span;
+  /** The value's own span (a LIKE pattern's), when there is a value. */
+  readonly valueSpan?: Span;
 }
 
 export interface TaskPorts {

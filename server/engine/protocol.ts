@@ -16,3 +16,20 @@ export interface PlanParams {
 export type PlanResult =
   | { readonly kind: 'plan'; readonly uri: string; readonly version: number | undefined; readonly reports: readonly PlanReport[] }
   | { readonly kind: 'unavailable'; readonly uri: string; readonly reason: string };
+
+/** What the extension sends as `initializationOptions` (other editors may send it too, or nothing). */
+export interface InitializationOptions {
+  /** Files above this size (MiB) are not read: a cluster reference to one is `spec/cluster-unreadable`. */
+  readonly maxFileSizeMiB?: number;
+}
+
+/** The size limit in bytes that `initializationOptions` asks for (untrusted input), or undefined for the default. */
+export function maxFileSizeOf(options: unknown): number | undefined {
+  if (typeof options !== 'object' || options === null) return undefined;
+  const mib = (options as Record<string, unknown>)['maxFileSizeMiB'];
+  if (typeof mib !== 'number' || !Number.isFinite(mib)) return undefined;
+  return Math.round(Math.min(MAX_FILE_SIZE_MIB, Math.max(1, mib)) * 1024 * 1024);
+}
+
+/** The largest `berth.maxFileSize` (MiB) the server accepts. */
+export const MAX_FILE_SIZE_MIB = 1024;

@@ -228,7 +228,8 @@ function toTask(r: Reader, prefix: readonly (string | number)[]): TaskSpec {
     const op = c[1];
     if (!(CONSTRAINT_OPERATORS as readonly string[]).includes(op)) return;
     const value = c[2] === undefined || c[2] === null ? undefined : String(c[2]);
-    constraints.push({ field: c[0], operator: op as ConstraintOperator, ...(value === undefined ? {} : { value }), span: r.span(...at('constraints', j)) });
+    const span = r.span(...at('constraints', j));
+    constraints.push({ field: c[0], operator: op as ConstraintOperator, ...(value === undefined ? {} : { value, valueSpan: r.span(...at('constraints', j, 2)) }), span });
   });
   const env: Record<string, string> = {};
   const rawEnv = r.get(...at('env'));
@@ -384,7 +385,7 @@ class MovedTask implements TaskSpec {
   }
   get constraints(): readonly Constraint[] {
     const c = this.origin.constraints;
-    return (this.#constraints ??= c.length === 0 ? c : c.map((x) => ({ ...x, span: shiftSpan(x.span, this.by) })));
+    return (this.#constraints ??= c.length === 0 ? c : c.map((x) => ({ ...x, span: shiftSpan(x.span, this.by), ...(x.valueSpan ? { valueSpan: shiftSpan(x.valueSpan, this.by) } : {}) })));
   }
   get resourceSpans(): Readonly<Partial<Record<Dimension | 'ports', Span>>> {
     return (this.#resourceSpans ??= shiftSpans(this.origin.resourceSpans, this.by));

@@ -1,31 +1,25 @@
 /** The server's only way to the disk: injected, so protocol tests can pass an in-memory one. */
-import { readdirSync, readFileSync } from 'node:fs';
-import { findSpecFiles, type DirectoryReader } from '../engine/specFiles';
+import type { UnreadableFile } from '../engine/checkSpec';
+import { findSpecFiles } from '../engine/specFiles';
+import { createDiskDirectoryReader, DEFAULT_MAX_FILE_SIZE, readTextFile, toHostRead } from '../host/diskFiles';
 
 export interface FileSystem {
-  readFile(path: string): string | undefined;
+  /** A file's text; undefined when there is none; why it is not read (a FIFO, too large: see diskFiles.ts). */
+  readFile(path: string): string | UnreadableFile | undefined;
   /** Berth files under a folder: by name, or YAML with `apiVersion: berth/v1`. */
   findSpecFiles(root: string): string[];
+  /** Files above this many bytes are not read from now on (the client's `berth.maxFileSize`). */
+  setMaxFileSize?(bytes: number): void;
 }
 
-const reader: DirectoryReader = {
-  list(dir) {
-    try {
-      return readdirSync(dir, { withFileTypes: true }).map((e) => ({ name: e.name, kind: e.isDirectory() ? 'directory' : e.isFile() ? 'file' : 'other' }));
-    } catch {
-      return undefined;
-    }
-  },
-  readFile(path) {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch {
-      return undefined;
-    }
-  },
-};
-
-export const nodeFileSystem: FileSystem = {
-  readFile: (path) => reader.readFile(path),
-  findSpecFiles: (root) => findSpecFiles(root, reader),
-};
+/** The disk, read through diskFiles.ts: regular files of at most the size limit (16 MiB unless set). */
+export function createNodeFileSystem(): FileSystem {
+  let maxBytes = DEFAULT_MAX_FILE_SIZE;
+  return {
+    readFile: (path) => toHostRead(readTextFile(path, maxBytes)),
+    findSpecFiles: (root) => findSpecFiles(root, createDiskDirectoryReader(maxBytes)),
+    setMaxFileSize(bytes) {
+      maxBytes = bytes;
+    },
+  };
+}

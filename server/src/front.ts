@@ -40,6 +40,7 @@ import {
   type RequestMessage,
   type ResponseMessage,
 } from 'vscode-languageserver/node';
+import { maxFileSizeOf } from '../engine/protocol';
 import { isBerthFile } from '../engine/specKinds';
 import { Positions, uriToPath } from './convert';
 import type { FileSystem } from './fileSystem';
@@ -247,6 +248,8 @@ export class Front {
   private initialized(message: RequestMessage): void {
     this.initialize = message;
     const params = message.params as InitializeParams;
+    const maxFileSize = maxFileSizeOf(params.initializationOptions);
+    if (maxFileSize !== undefined) this.fs.setMaxFileSize?.(maxFileSize);
     this.folders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri));
     if (this.folders.length === 0 && params.rootUri) this.folders.push(uriToPath(params.rootUri));
   }

@@ -6,6 +6,7 @@
 import { DidChangeWatchedFilesNotification, TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { isBerthFile } from '../engine/checkSpec';
+import { maxFileSizeOf } from '../engine/protocol';
 import { Analyses } from './analysis';
 import { pathToUri, Positions, uriToPath } from './convert';
 import { DiagnosticsScheduler } from './diagnostics';
@@ -47,6 +48,8 @@ export function startServer(connection: Connection, fs: FileSystem, options: Ser
 
   let watchRegistration = false;
   connection.onInitialize((params): InitializeResult => {
+    const maxFileSize = maxFileSizeOf(params.initializationOptions);
+    if (maxFileSize !== undefined) fs.setMaxFileSize?.(maxFileSize);
     const folders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri));
     if (folders.length === 0 && params.rootUri) folders.push(uriToPath(params.rootUri));
     guard(log, 'indexing the workspace', () => workspace.indexFolders(folders));

@@ -25,7 +25,7 @@ import {
   type MessageWriter,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver/node';
-import { nodeFileSystem } from './fileSystem';
+import { createNodeFileSystem } from './fileSystem';
 import { Front, REPLAY_ID, SENT, type Back, type SentParams } from './front';
 import { LockedWriter } from './lockedWriter';
 
@@ -89,7 +89,7 @@ export function startBack(shared: Shared): void {
   if (!parentPort) throw new Error('the back runs in a worker thread');
   const connection = createConnection(ProposedFeatures.all, new PortReader(parentPort), new BackWriter(parentPort, shared.writeLock));
   const changes = new Int32Array(shared.changes);
-  loadServer().startServer(connection, nodeFileSystem, { changeCount: () => Atomics.load(changes, 0) });
+  loadServer().startServer(connection, createNodeFileSystem(), { changeCount: () => Atomics.load(changes, 0) });
   connection.listen();
 }
 
@@ -113,13 +113,13 @@ export function startFront(first: Worker, spawn: () => Worker, shared: Shared): 
     return asBack(worker, changes);
   };
   const writer = new LockedWriter(STDOUT, shared.writeLock);
-  const front = new Front(writer, nodeFileSystem, start, (code) => process.exit(code));
+  const front = new Front(writer, createNodeFileSystem(), start, (code) => process.exit(code));
   front.listen(new StreamMessageReader(process.stdin));
 }
 
 /** One thread, as before the split (`--single-thread`): for editors that run the server in a sandbox. */
 export function startSingleThread(): void {
   const connection = createConnection(ProposedFeatures.all);
-  loadServer().startServer(connection, nodeFileSystem);
+  loadServer().startServer(connection, createNodeFileSystem());
   connection.listen();
 }

@@ -42,7 +42,7 @@ export class Workspace {
       for (const path of this.fs.findSpecFiles(folder)) {
         if (this.files.has(path)) continue;
         const text = this.fs.readFile(path);
-        if (text !== undefined) this.files.set(path, this.newState(text, false, undefined));
+        if (typeof text === 'string') this.files.set(path, this.newState(text, false, undefined));
       }
     }
   }
@@ -80,7 +80,8 @@ export class Workspace {
     const state = this.files.get(path);
     if (state?.open) return;
     const text = this.fs.readFile(path);
-    if (text === undefined) {
+    if (typeof text !== 'string') {
+      // Gone, or no longer read (a FIFO now, or above the size limit): a check that reads it says why.
       this.files.delete(path);
       return;
     }
@@ -108,7 +109,10 @@ export class Workspace {
   }
 
   text(path: string): string | undefined {
-    return this.files.get(path)?.text ?? this.fs.readFile(path);
+    const known = this.files.get(path)?.text;
+    if (known !== undefined) return known;
+    const text = this.fs.readFile(path);
+    return typeof text === 'string' ? text : undefined;
   }
 
   revision(path: string): number {
@@ -159,11 +163,11 @@ export class Workspace {
       readFile: (p) => {
         const known = this.files.get(p);
         if (!known) {
-          // A cluster file outside the indexed folders: track it from now on.
+          // A cluster file outside the indexed folders: track it from now on (unless it is not read).
           const text = this.fs.readFile(p);
-          if (text === undefined) {
+          if (typeof text !== 'string') {
             reads.set(p, 0);
-            return undefined;
+            return text;
           }
           this.files.set(p, this.newState(text, false, undefined));
         }

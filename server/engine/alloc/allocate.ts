@@ -194,11 +194,14 @@ function retryFailed(ctx: Context, st: AllocState, queue: readonly number[]): vo
   }
 }
 
-/** Dependency task names (sorted) that keep task k from being placed, or undefined (`groupPlaced`: the state's, or a copy). */
-export function blockers(ctx: Context, groupPlaced: Int32Array, k: number): string[] | undefined {
+/**
+ * Dependency task names (sorted) that keep task k from being placed, or undefined (`groupPlaced`:
+ * the state's, or a copy). For a task in a cycle, the cycle's names: one array shared by its tasks.
+ */
+export function blockers(ctx: Context, groupPlaced: Int32Array, k: number): readonly string[] | undefined {
   const g = ctx.taskGroup[k];
   const cycle = ctx.cycleNames[g];
-  if (cycle !== undefined) return [...cycle];
+  if (cycle !== undefined) return cycle;
   const names = ctx.groups[g].deps.filter((h) => groupPlaced[h] !== ctx.groups[h].members.length).map((h) => ctx.groups[h].task);
   return names.length > 0 ? names.sort() : undefined;
 }

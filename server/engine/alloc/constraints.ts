@@ -4,14 +4,16 @@
  * Semantics (Marathon's mesosphere/mesos/Constraints.scala, latest):
  * - field `hostname` is the node's name; any other field is a node attribute;
  * - a node that lacks the attribute fails every operator except UNLIKE, which it satisfies;
- * - LIKE / UNLIKE are full-match regular expressions; a bad or missing pattern fails on every node
- *   (Marathon rejects such an app up front, so it never meets a node; the rules report it here);
+ * - LIKE / UNLIKE are full-match regular expressions (RE2, linear time: fullMatch.ts); a bad or
+ *   missing pattern fails on every node (Marathon rejects such an app up front, so it never meets a
+ *   node; the rules report it here);
  * - IS compares values (numbers compared as numbers: "1.0" IS "1"), CLUSTER with a value is plain equality;
  * - UNIQUE, MAX_PER, CLUSTER without value and GROUP_BY count the instances of the same task
  *   (a Marathon app) already placed per value.
  * Static parts (that depend only on the node) are checked once per task group; the counting
  * operators are checked against the allocator state (see search.ts).
  */
+import { compileFullMatch, type FullMatch } from '../fullMatch';
 import { attributeOf, type ClusterNode, type Constraint, type ConstraintOperator } from '../model';
 
 /** One field's values over the nodes: `valueOf[node]` is an index into `values`, or -1 when missing. */
@@ -42,7 +44,7 @@ export interface CompiledConstraint {
 export class FieldRegistry {
   readonly fields: FieldTable[] = [];
   private readonly byName = new Map<string, number>();
-  private readonly regexes = new Map<string, RegExp | null>();
+  private readonly patterns = new Map<string, FullMatch>();
 
   constructor(private readonly nodes: readonly ClusterNode[]) {}
 
@@ -79,21 +81,11 @@ export class FieldRegistry {
     return index;
   }
 
-  /** Full-match regex, compiled once; null when the pattern does not compile. */
-  regex(pattern: string): RegExp | null {
-    if (this.regexes.has(pattern)) return this.regexes.get(pattern) ?? null;
-    let re: RegExp | null;
-    try {
-      re = new RegExp(`^(?:${pattern})$`, 'u');
-    } catch {
-      try {
-        re = new RegExp(`^(?:${pattern})$`);
-      } catch {
-        re = null;
-      }
-    }
-    this.regexes.set(pattern, re);
-    return re;
+  /** Full-match pattern, compiled once. */
+  pattern(pattern: string): FullMatch {
+    let compiled = this.patterns.get(pattern);
+    if (compiled === undefined) this.patterns.set(pattern, (compiled = compileFullMatch(pattern)));
+    return compiled;
   }
 
   compile(c: Constraint): CompiledConstraint {
@@ -133,9 +125,9 @@ export class FieldRegistry {
         break;
       case 'LIKE':
       case 'UNLIKE': {
-        const re = hasValue ? this.regex(value) : null;
-        if (re === null) valid = false;
-        else test = c.operator === 'LIKE' ? (v) => re.test(v) : (v) => !re.test(v);
+        const p = hasValue ? this.pattern(value) : undefined;
+        if (p?.kind !== 'pattern') valid = false;
+        else test = c.operator === 'LIKE' ? p.matches : (v) => !p.matches(v);
         break;
       }
       default:

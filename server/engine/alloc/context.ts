@@ -195,9 +195,7 @@ export function createContext(input: AllocationInput): Context {
   }
   const reuse = same !== undefined && deps === same.deps && sameNumbers(same.groupPrio, groupPrio) ? same : undefined;
   const analysis = reuse?.analysis ?? analyzeDependencies(deps, groupPrio);
-  const cycleNames =
-    reuse?.cycleNames ??
-    groupTasks.map((_, g) => (analysis.cyclic[g] === 1 ? analysis.component[g].map((h) => groupTasks[h].task).sort(byString) : undefined));
+  const cycleNames = reuse?.cycleNames ?? namesOfCycles(analysis, (h) => groupTasks[h].task);
 
   // Constraints: the previous input's when every group's constraints, dependencies and, where
   // constrained, demand are the same (equal constraints as new objects too: compiling reads no span).
@@ -438,4 +436,24 @@ export function computeShares(ctx: Context, totals: Float64Array, list: Iterable
 /** The order key comparison: effective priority desc, level asc, dominant share desc, id asc. */
 export function compareTasks(ctx: Context, a: number, b: number): number {
   return ctx.effPrio[b] - ctx.effPrio[a] || ctx.level[a] - ctx.level[b] || ctx.share[b] - ctx.share[a] || a - b;
+}
+
+/**
+ * Per group in a cycle, the sorted task names of its cycle: one array per cycle, shared by its
+ * groups (a cycle through 10,000 tasks is 10,000 names, not 10,000 copies of them).
+ */
+function namesOfCycles(analysis: DependencyAnalysis, taskOf: (group: number) => string): (readonly string[] | undefined)[] {
+  const named = new Map<readonly number[], readonly string[]>();
+  const out: (readonly string[] | undefined)[] = [];
+  for (let g = 0; g < analysis.cyclic.length; g++) {
+    if (analysis.cyclic[g] !== 1) {
+      out.push(undefined);
+      continue;
+    }
+    const scc = analysis.component[g];
+    let names = named.get(scc);
+    if (names === undefined) named.set(scc, (names = Object.freeze(scc.map(taskOf).sort(byString))));
+    out.push(names);
+  }
+  return out;
 }

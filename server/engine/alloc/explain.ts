@@ -118,7 +118,7 @@ function unplacedSummary(
   ctx: Context,
   st: AllocState,
   k: number,
-  blockedBy: string[] | undefined,
+  blockedBy: readonly string[] | undefined,
   dimensions: readonly DimensionReport[],
   constraints: readonly { constraint: Constraint; filtered: string[] }[],
   passing: readonly number[],

@@ -6,6 +6,7 @@
  * never starves one behind unrelated work. Being a pure key, the order of any subset of tasks is
  * the same as their order within the whole, which the failover simulator relies on.
  */
+import { isCycle, stronglyConnected } from '../stronglyConnected';
 
 export interface DependencyAnalysis {
   /** Per group: in a dependency cycle (or depends on itself). */
@@ -16,66 +17,17 @@ export interface DependencyAnalysis {
   readonly effectivePriority: Float64Array;
 }
 
-/** `deps[g]` lists the groups g depends on (known names only). Iterative Tarjan; never recurses. */
+/** `deps[g]` lists the groups g depends on (known names only). Iterative (stronglyConnected.ts); never recurses. */
 export function analyzeDependencies(deps: readonly (readonly number[])[], priority: ArrayLike<number>): DependencyAnalysis {
   const n = deps.length;
-  const index = new Int32Array(n).fill(-1);
-  const low = new Int32Array(n);
-  const onStack = new Uint8Array(n);
-  const stack: number[] = [];
-  const sccs: number[][] = [];
-  const sccOf = new Int32Array(n);
-  let counter = 0;
-  const work: { v: number; i: number }[] = [];
-  for (let root = 0; root < n; root++) {
-    if (index[root] !== -1) continue;
-    work.push({ v: root, i: 0 });
-    index[root] = low[root] = counter++;
-    stack.push(root);
-    onStack[root] = 1;
-    while (work.length > 0) {
-      const frame = work[work.length - 1];
-      const v = frame.v;
-      const edges = deps[v];
-      if (frame.i < edges.length) {
-        const w = edges[frame.i++];
-        if (index[w] === -1) {
-          index[w] = low[w] = counter++;
-          stack.push(w);
-          onStack[w] = 1;
-          work.push({ v: w, i: 0 });
-        } else if (onStack[w] === 1 && index[w] < low[v]) {
-          low[v] = index[w];
-        }
-        continue;
-      }
-      work.pop();
-      if (work.length > 0) {
-        const parent = work[work.length - 1].v;
-        if (low[v] < low[parent]) low[parent] = low[v];
-      }
-      if (low[v] === index[v]) {
-        const scc: number[] = [];
-        let w: number;
-        do {
-          w = stack.pop() as number;
-          onStack[w] = 0;
-          sccOf[w] = sccs.length;
-          scc.push(w);
-        } while (w !== v);
-        scc.sort((a, b) => a - b);
-        sccs.push(scc);
-      }
-    }
-  }
-
+  const { sccs, sccOf } = stronglyConnected(deps);
   const cyclic = new Uint8Array(n);
   const component: (readonly number[])[] = new Array<readonly number[]>(n);
   for (const scc of sccs) {
-    const selfLoop = scc.length === 1 && deps[scc[0]].includes(scc[0]);
+    const cycle = isCycle(deps, scc);
     for (const g of scc) {
       component[g] = scc;
-      if (scc.length > 1 || selfLoop) cyclic[g] = 1;
+      if (cycle) cyclic[g] = 1;
     }
   }
 

@@ -73,7 +73,7 @@ export interface Explanation {
   readonly summary: string;
   readonly dimensions: DimensionReport[];
   readonly constraints: ConstraintReport[];
-  readonly blockedBy?: string[];
+  readonly blockedBy?: readonly string[];
   readonly perNode?: { readonly node: string; readonly reasons: string[] };
 }
 

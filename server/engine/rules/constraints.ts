@@ -1,7 +1,8 @@
 /**
- * Constraints are well-formed (each operator's value), their regexes compile, and they name
+ * Constraints are well-formed (each operator's value), their patterns compile (RE2), and they name
  * attributes that some node has (or `hostname`, with a node name where one is expected).
  */
+import { compileFullMatch, type FullMatch } from '../fullMatch';
 import type { ClusterSpec, Constraint, Problem } from '../model';
 import { closest, closestUnique, didYouMean } from '../suggest';
 import { perCluster, type Rule } from './rule';
@@ -11,24 +12,27 @@ const NO_VALUE = new Set(['UNIQUE']);
 const INTEGER_VALUE = new Set(['MAX_PER', 'GROUP_BY']);
 const REGEX_VALUE = new Set(['LIKE', 'UNLIKE']);
 
-/** Why a pattern does not compile, without the engine's copy of the anchored pattern ("Invalid regular expression: /^(?:(…)$/: Unterminated group"). */
-function regexReason(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
-  const reason = /\/[a-z]*: ([^/]+)$/.exec(message)?.[1] ?? message;
-  return reason.charAt(0).toLowerCase() + reason.slice(1);
+/** `compileFullMatch`, remembered per pattern for one job check (a few hundred patterns at most are kept). */
+function createPatternCheck(): (pattern: string) => FullMatch {
+  const known = new Map<string, FullMatch>();
+  return (pattern) => {
+    let compiled = known.get(pattern);
+    if (compiled === undefined) {
+      if (known.size >= 256) known.clear();
+      known.set(pattern, (compiled = compileFullMatch(pattern)));
+    }
+    return compiled;
+  };
 }
 
-function shape(c: Constraint): Problem | undefined {
+function shape(c: Constraint, patternOf: (pattern: string) => FullMatch): Problem | undefined {
   const at = (message: string): Problem => ({ code: 'spec/constraint-value', severity: 'error', message, span: c.span });
   if (NEEDS_VALUE.has(c.operator) && c.value === undefined) return at(`${c.operator} needs a value: [${c.field}, ${c.operator}, ${c.operator === 'MAX_PER' ? '2' : '"value"'}]`);
   if (NO_VALUE.has(c.operator) && c.value !== undefined) return at(`${c.operator} takes no value: [${c.field}, ${c.operator}]`);
   if (INTEGER_VALUE.has(c.operator) && c.value !== undefined && !/^[1-9]\d*$/.test(c.value)) return at(`${c.operator} takes a positive whole number, not "${c.value}"`);
   if (REGEX_VALUE.has(c.operator) && c.value !== undefined) {
-    try {
-      new RegExp(`^(?:${c.value})$`);
-    } catch (err) {
-      return { code: 'spec/bad-regex', severity: 'error', message: `${c.operator} value "${c.value}" is not a valid regular expression: ${regexReason(err)}`, span: c.span };
-    }
+    const compiled = patternOf(c.value);
+    if (compiled.kind === 'refused') return { code: 'spec/bad-regex', severity: 'error', message: `${c.operator} value "${c.value}" is not a valid regular expression (RE2 syntax): ${compiled.reason}`, span: c.valueSpan ?? c.span };
   }
   return undefined;
 }
@@ -102,12 +106,13 @@ export const constraints: Rule = {
   codes: ['spec/constraint-value', 'spec/bad-regex', 'spec/unknown-attribute', 'spec/unknown-attribute-value', 'spec/unknown-node'],
   createJobCheck: () => {
     const namesIn = perCluster(namesOf);
+    const patternOf = createPatternCheck();
     return ({ job, cluster }) => {
       const out: Problem[] = [];
       const names = cluster ? namesIn(cluster) : undefined;
       for (const t of job.tasks) {
         for (const c of t.constraints) {
-          const bad = shape(c);
+          const bad = shape(c, patternOf);
           if (bad) {
             out.push(bad);
             continue;

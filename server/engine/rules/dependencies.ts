@@ -1,5 +1,6 @@
 /** `dependsOn` names tasks of the same job, not the task itself, and never forms a cycle. */
 import type { Problem, ProblemData, Span, TaskSpec } from '../model';
+import { isCycle, stronglyConnected } from '../stronglyConnected';
 import { closest, didYouMean } from '../suggest';
 import type { Rule } from './rule';
 
@@ -40,16 +41,7 @@ function find(job: { readonly name: string; readonly tasks: readonly TaskSpec[] 
       });
     });
   });
-  for (const cycle of findCycles(byName)) {
-    const names = [...cycle, cycle[0]].join(' → ');
-    for (let i = 0; i < cycle.length; i++) {
-      const from = byName.get(cycle[i] ?? '');
-      const to = cycle[(i + 1) % cycle.length];
-      const dep = from ? from.dependsOn.findIndex((d) => d.name === to) : -1;
-      const task = indexOf.get(cycle[i] ?? '');
-      if (dep >= 0 && task !== undefined) out.push({ code: 'spec/dependency-cycle', task, dep, message: `dependency cycle: ${names}` });
-    }
-  }
+  for (const found of cycleProblems(job.tasks, byName, indexOf)) out.push(found);
   return out;
 }
 
@@ -85,51 +77,86 @@ function sameGraph(tasks: readonly TaskSpec[], names: readonly string[], counts:
   return true;
 }
 
+/** A cycle up to this long is marked on each of its edges; a longer one once, on its first edge. */
+const MARKED_EDGES = 6;
+/** Names a message spells out before "…". */
+const SHOWN_NAMES = 5;
+
 /**
- * Every cycle found by a depth-first search (one per back edge), names in order. Iterative, with an
- * explicit stack, so a dependency chain 50,000 tasks deep does not overflow the call stack.
+ * One cycle per strongly connected component of the dependency graph (stronglyConnected.ts): the
+ * shortest through its first task, found by a breadth-first search inside the component. Linear in
+ * tasks + dependencies; a cycle through 10,000 tasks is one problem with a message of a few names
+ * (its length, its first names, and where it closes), not one per edge each naming all of them.
  */
-function findCycles(byName: ReadonlyMap<string, TaskSpec>): string[][] {
-  const state = new Map<string, 1 | 2>();
-  /** Position of each name on the current path (state 1). */
-  const onPath = new Map<string, number>();
-  const path: string[] = [];
-  const cycles: string[][] = [];
-  const seenCycle = new Set<string>();
-  // A task without dependencies lies on no cycle and leads nowhere: starting only from the others
-  // (in the same order) finds the same cycles, and sorts a few names instead of every task's.
-  const roots = [...byName.values()].filter((t) => t.dependsOn.length > 0).map((t) => t.name).sort();
-  for (const root of roots) {
-    if (state.has(root)) continue;
-    const frames: { name: string; next: number }[] = [{ name: root, next: 0 }];
-    state.set(root, 1);
-    onPath.set(root, path.push(root) - 1);
-    while (frames.length > 0) {
-      const frame = frames[frames.length - 1];
-      const deps = byName.get(frame.name)?.dependsOn ?? [];
-      if (frame.next >= deps.length) {
-        frames.pop();
-        path.pop();
-        onPath.delete(frame.name);
-        state.set(frame.name, 2);
-        continue;
-      }
-      const d = (deps[frame.next++] as { name: string }).name;
-      if (!byName.has(d)) continue;
-      const s = state.get(d);
-      if (s === 1) {
-        const cycle = path.slice(onPath.get(d));
-        const key = [...cycle].sort().join('\0');
-        if (!seenCycle.has(key)) {
-          seenCycle.add(key);
-          cycles.push(cycle);
-        }
-      } else if (s === undefined) {
-        state.set(d, 1);
-        onPath.set(d, path.push(d) - 1);
-        frames.push({ name: d, next: 0 });
-      }
+function cycleProblems(tasks: readonly TaskSpec[], byName: ReadonlyMap<string, TaskSpec>, indexOf: ReadonlyMap<string, number>): Found[] {
+  // The graph over the tasks that own their names (a duplicate name is the duplicate rule's business).
+  const nodes = [...indexOf.values()].sort((a, b) => a - b);
+  const nodeOf = new Map<string, number>();
+  nodes.forEach((task, v) => nodeOf.set(tasks[task].name, v));
+  const deps = nodes.map((task) => {
+    const edges: number[] = [];
+    for (const d of tasks[task].dependsOn) {
+      const w = nodeOf.get(d.name);
+      if (w !== undefined) edges.push(w);
+    }
+    return edges;
+  });
+  const { sccs, sccOf } = stronglyConnected(deps);
+  const out: Found[] = [];
+  const parent = new Int32Array(nodes.length).fill(-1);
+  for (const scc of sccs) {
+    if (!isCycle(deps, scc)) continue;
+    const cycle = shortestCycle(deps, sccOf, scc[0], parent);
+    const names = cycle.map((v) => tasks[nodes[v]].name);
+    const rest = scc.length > cycle.length ? `; ${scc.length} tasks in all depend on each other in cycles (${listed(scc.map((v) => tasks[nodes[v]].name))})` : '';
+    const message = `dependency cycle${names.length > MARKED_EDGES ? ` of ${names.length} tasks` : ''}: ${spelled(names)}${rest}`;
+    const marked = names.length > MARKED_EDGES ? 1 : names.length;
+    for (let i = 0; i < marked; i++) {
+      const from = byName.get(names[i]) as TaskSpec;
+      const to = names[(i + 1) % names.length];
+      out.push({ code: 'spec/dependency-cycle', task: indexOf.get(from.name) as number, dep: from.dependsOn.findIndex((d) => d.name === to), message });
     }
   }
-  return cycles;
+  return out;
+}
+
+/**
+ * The shortest cycle from `start` back to it inside its component, as the nodes in order from
+ * `start`: a breadth-first search (`parent` is scratch space, left as it found it: all -1).
+ */
+function shortestCycle(deps: readonly (readonly number[])[], sccOf: Int32Array, start: number, parent: Int32Array): number[] {
+  const queue = [start];
+  const visited = [start];
+  parent[start] = start;
+  let last = -1;
+  search: for (let head = 0; head < queue.length; head++) {
+    const v = queue[head];
+    for (const w of deps[v]) {
+      if (w === start) {
+        last = v;
+        break search;
+      }
+      if (parent[w] !== -1 || sccOf[w] !== sccOf[start]) continue;
+      parent[w] = v;
+      visited.push(w);
+      queue.push(w);
+    }
+  }
+  const cycle: number[] = [];
+  for (let v = last; v !== start; v = parent[v]) cycle.push(v);
+  cycle.push(start);
+  for (const v of visited) parent[v] = -1;
+  return cycle.reverse();
+}
+
+/** a → b → c → a; past SHOWN_NAMES + 1 names, the first few, "…", the last and back to the first. */
+function spelled(names: readonly string[]): string {
+  const first = names[0];
+  if (names.length <= SHOWN_NAMES + 1) return [...names, first].join(' → ');
+  return [...names.slice(0, SHOWN_NAMES), '…', names[names.length - 1], first].join(' → ');
+}
+
+/** a, b, c, d, e, … (the first SHOWN_NAMES). */
+function listed(names: readonly string[]): string {
+  return names.length <= SHOWN_NAMES ? names.join(', ') : `${names.slice(0, SHOWN_NAMES).join(', ')}, …`;
 }

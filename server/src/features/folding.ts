@@ -118,9 +118,15 @@ function isMarker(text: string, i: number, le: number): boolean {
 
 /** The offset of a block scalar header (`|`, `>-`, `|2+`) ending the line's content, or -1. */
 function blockScalarHeader(text: string, from: number, le: number): number {
+  // A comment ends the content: ' #' on this line only (searching on past it made folding a
+  // comment-free file quadratic: 6 s for 5,000 tasks).
   let e = le;
-  const hash = text.indexOf(' #', from);
-  if (hash >= 0 && hash < e) e = hash;
+  for (let k = from; k + 1 < le; k++) {
+    if (text.charCodeAt(k) === SPACE && text.charCodeAt(k + 1) === HASH) {
+      e = k;
+      break;
+    }
+  }
   while (e > from && text.charCodeAt(e - 1) === SPACE) e--;
   let h = e - 1;
   while (h > from && /[-+0-9]/.test(text[h] ?? '')) h--;

@@ -79,6 +79,19 @@ describe('constraints', () => {
     assert.deepEqual(placements(plan), { 'j/a': 'n2' });
   });
 
+  it('LIKE / UNLIKE match in linear time: "(a+)+" against 40 a and a ! (catastrophic backtracking elsewhere)', () => {
+    const rack = `${'a'.repeat(40)}!`;
+    const nodes = [node('n1', 4, Gi, Gi, { attributes: { rack } }), node('n2', 4, Gi, Gi, { attributes: { rack: 'aaaa' } })];
+    const plan = allocate({ nodes, jobs: [job('j', [task('j', 'a', 1, 1, 1, { constraints: [['rack', 'LIKE', '(a+)+']] }), task('j', 'b', 1, 1, 1, { constraints: [['rack', 'UNLIKE', '(a+)+']] })])] });
+    assert.deepEqual(placements(plan), { 'j/a': 'n2', 'j/b': 'n1' });
+  });
+
+  it('a pattern RE2 refuses (a backreference, a lookahead) fails everywhere (the rules report it)', () => {
+    assert.deepEqual(nodesOf(zoned([['zone', 'LIKE', '(a)\\1']], 1)), []);
+    assert.deepEqual(nodesOf(zoned([['zone', 'LIKE', '(?=a)a']], 1)), []);
+    assert.deepEqual(nodesOf(zoned([['zone', 'UNLIKE', '(?!a).']], 1)), []);
+  });
+
   it('a bad regular expression or a missing value fails everywhere (the rules report it)', () => {
     assert.deepEqual(nodesOf(zoned([['zone', 'LIKE', '[']], 1)), []);
     assert.deepEqual(nodesOf(zoned([['zone', 'UNLIKE', '(']], 1)), []);

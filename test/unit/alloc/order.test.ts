@@ -112,6 +112,19 @@ describe('dependencies', () => {
     assert.equal(plan.tasks.get('j/free')?.kind, 'placed');
   });
 
+  it('a cycle through 10,000 tasks: blocked, naming the cycle once (one list shared by its tasks, not 10,000 copies)', () => {
+    const n = 10_000;
+    const tasks = Array.from({ length: n }, (_, i) => task('j', `t${i}`, 0.01, 1, 1, { dependsOn: [`t${(i + 1) % n}`] }));
+    const plan = allocate({ nodes: [node('n1', 8, 8 * Gi, 8 * Gi)], jobs: [job('j', tasks)] });
+    const first = plan.tasks.get('j/t0');
+    assert.ok(first?.kind === 'blocked');
+    assert.equal(first.blockedBy.length, n);
+    for (let i = 1; i < n; i++) {
+      const r = plan.tasks.get(`j/t${i}`);
+      assert.ok(r?.kind === 'blocked' && r.blockedBy === first.blockedBy, `t${i}`);
+    }
+  });
+
   it('ignores unknown dependency names and names of other jobs\' tasks', () => {
     const plan = allocate({
       nodes: [node('n1', 8, 8 * Gi, 8 * Gi)],

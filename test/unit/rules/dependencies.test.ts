@@ -115,3 +115,45 @@ test('a cycle at the end of a chain 50,000 tasks deep is found', () => {
   assert.doesNotThrow(() => (problems = check({ job: chain(50_000, true), cluster: undefined })));
   assert.deepEqual(problems.map((p) => p.code), ['spec/dependency-cycle', 'spec/dependency-cycle']);
 });
+
+/** `n` tasks built directly: t0 → t1 → … → t(n-1) → t0. */
+function ring(n: number): JobSpec {
+  const job = chain(n, false);
+  const last = job.tasks[n - 1];
+  const span = { start: 0, end: 0 };
+  return { ...job, tasks: [...job.tasks.slice(0, -1), { ...last, dependsOn: [{ name: 't000000', span }] }] };
+}
+
+test('a cycle through 10,000 tasks is one compact problem: its length, its first names, where it closes', () => {
+  const problems = runJobCheck(dependencies, { job: ring(10_000), cluster: undefined });
+  assert.equal(problems.length, 1);
+  const [p] = problems;
+  assert.equal(p?.code, 'spec/dependency-cycle');
+  assert.equal(p?.message, 'dependency cycle of 10000 tasks: t000000 → t000001 → t000002 → t000003 → t000004 → … → t009999 → t000000');
+});
+
+test('300 tasks each depending on all others: one short cycle named, with the size of the knot', () => {
+  const names = Array.from({ length: 300 }, (_, i) => `t${i}`);
+  const text = `${HEAD}tasks:\n${names.map((n) => `  - name: ${n}\n    resources: { cpus: 1, mem: 1Gi }\n    dependsOn: [${names.filter((m) => m !== n).join(', ')}]\n`).join('')}`;
+  const problems = checkJob(dependencies, text, null);
+  assert.deepEqual(problems.map((p) => p.code), ['spec/dependency-cycle', 'spec/dependency-cycle']);
+  assert.equal(problems[0]?.message, 'dependency cycle: t0 → t1 → t0; 300 tasks in all depend on each other in cycles (t0, t1, t2, t3, t4, …)');
+});
+
+test('two cycles through one task are one knot, reported once', () => {
+  const text = tasks(['a', ['b', 'c']], ['b', ['a']], ['c', ['a']]);
+  const problems = checkJob(dependencies, text, null);
+  assert.deepEqual(summary(text, problems), [
+    ['spec/dependency-cycle', 'error', 'b'],
+    ['spec/dependency-cycle', 'error', 'a'],
+  ]);
+  assert.equal(problems[0]?.message, 'dependency cycle: a → b → a; 3 tasks in all depend on each other in cycles (a, b, c)');
+});
+
+test('a cycle of 7 is marked once, on the edge where it starts', () => {
+  const names = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+  const text = tasks(...names.map((n, i): [string, string[]] => [n, [names[(i + 1) % names.length]]]));
+  const problems = checkJob(dependencies, text, null);
+  assert.deepEqual(summary(text, problems), [['spec/dependency-cycle', 'error', 'b']]);
+  assert.equal(problems[0]?.message, 'dependency cycle of 7 tasks: a → b → c → d → e → … → g → a');
+});

@@ -126,6 +126,18 @@ describe('cluster reference', () => {
     assert.equal(checked.jobs[0]?.ok, false);
   });
 
+  test('a file the host does not read (a FIFO, too large) is cluster-unreadable on the reference, with the reason', () => {
+    const host: SpecHost = { readFile: () => ({ unreadable: 'is a FIFO, not a regular file' }) };
+    const text = jobText('./fifo.cluster.yaml', '    constraints: [[zoen, UNIQUE]]\n');
+    const checked = createSpecChecker().check('/w/web.job.yaml', text, host);
+    assert.deepEqual(codes(checked.problems), ['spec/cluster-unreadable']);
+    const [p] = checked.problems;
+    assert.ok(p);
+    assert.equal(slice(text, p), './fifo.cluster.yaml');
+    assert.equal(p.message, 'the cluster file ./fifo.cluster.yaml is not read: it is a FIFO, not a regular file');
+    assert.equal(checked.jobs[0]?.cluster, undefined);
+  });
+
   test('a file without a Cluster document is unknown-cluster', () => {
     const host = fakeHost({ '/w/other.job.yaml': jobText('./dev.cluster.yaml') });
     const checked = createSpecChecker().check('/w/web.job.yaml', jobText('./other.job.yaml'), host);

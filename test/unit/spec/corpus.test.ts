@@ -45,6 +45,7 @@ const PUBLIC_CODES = [
   'spec/duplicate-port',
   'spec/unknown-cluster',
   'spec/cluster-invalid',
+  'spec/cluster-unreadable',
 ];
 
 const DIR = repoPath('test', 'fixtures', 'broken');

@@ -2,6 +2,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { SpecHost } from '../../../server/engine/checkSpec';
+import { createDiskHost } from '../../../server/host/diskFiles';
 
 let cached: string | undefined;
 
@@ -21,16 +22,8 @@ export function repoPath(...segments: string[]): string {
   return join(repoRoot(), ...segments);
 }
 
-/** The engine's host over the real file system: the text of a file, or undefined when unreadable. */
-export const fsHost: SpecHost = {
-  readFile(path) {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch {
-      return undefined;
-    }
-  },
-};
+/** The engine's host over the real file system, as the CLI has it (server/host/diskFiles.ts). */
+export const fsHost: SpecHost = createDiskHost();
 
 /** 1-based line of a UTF-16 offset, counting \n, \r\n and lone \r as line ends (as editors do). */
 export function lineOf(text: string, offset: number): number {
