@@ -61,18 +61,33 @@ export function plannableJob(spec: JobSpec, problems: readonly Problem[], doc: S
   const names = new Set(spec.tasks.map((t) => t.name));
   const skipped = new Map<TaskSpec, string>();
   for (const t of withErrors) skipped.set(t, 'has errors');
-  // The dependents of a skipped task, until none is left: a task of a name still planned (a
-  // duplicate skipped, its first kept) keeps its dependents.
-  for (let changed = skipped.size > 0; changed; ) {
-    changed = false;
-    const planned = new Set<string>();
-    for (const t of spec.tasks) if (!skipped.has(t)) planned.add(t.name);
-    for (const t of spec.tasks) {
+  // The dependents of a skipped task, transitively: a name is unplanned once every task of that
+  // name is skipped (a duplicate skipped, its first kept, keeps its dependents). One pass over the
+  // reverse edges, linear in tasks + edges (a fixpoint over the whole list was quadratic on chains).
+  const plannedOfName = new Map<string, number>();
+  for (const t of spec.tasks) plannedOfName.set(t.name, (plannedOfName.get(t.name) ?? 0) + 1);
+  const dependents = new Map<string, TaskSpec[]>();
+  for (const t of spec.tasks) {
+    for (const d of t.dependsOn) {
+      if (!names.has(d.name)) continue;
+      const list = dependents.get(d.name);
+      if (list) list.push(t);
+      else dependents.set(d.name, [t]);
+    }
+  }
+  const unplanned: string[] = [];
+  const drop = (t: TaskSpec): void => {
+    const left = (plannedOfName.get(t.name) ?? 1) - 1;
+    plannedOfName.set(t.name, left);
+    if (left === 0) unplanned.push(t.name);
+  };
+  for (const t of skipped.keys()) drop(t);
+  for (let i = 0; i < unplanned.length; i++) {
+    for (const t of dependents.get(unplanned[i]) ?? []) {
       if (skipped.has(t)) continue;
-      const dep = t.dependsOn.find((d) => !planned.has(d.name) && names.has(d.name));
-      if (dep === undefined) continue;
+      const dep = t.dependsOn.find((d) => plannedOfName.get(d.name) === 0) ?? { name: unplanned[i] };
       skipped.set(t, `depends on ${dep.name}, which is not planned`);
-      changed = true;
+      drop(t);
     }
   }
   const tasks = spec.tasks.filter((t) => !skipped.has(t));
