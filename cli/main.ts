@@ -3,6 +3,7 @@ import { ClusterError, SpecInvalidError } from '../client/cluster';
 import { runCheck } from './commands/check';
 import { runCluster } from './commands/cluster';
 import { runDeploy } from './commands/deploy';
+import { runDiff } from './commands/diff';
 import { runDown } from './commands/down';
 import { runDrillCommand } from './commands/drill';
 import { runExport } from './commands/export';
@@ -27,6 +28,8 @@ commands:
                              local test swarm, one Docker daemon per node (Linux, root)
   deploy JOB_FILE            place the job against the live cluster and start its tasks
                              (brings the cluster up first; --engine, --image IMAGE, --job NAME, --json)
+  diff JOB_FILE              what deploy would do, changing nothing: + create, ~ replace (and what
+                             changed), - remove, = unchanged (--json; exit 1 when it would change)
   status [CLUSTER]           nodes and tasks with state, allocation, usage, addresses (--json)
   logs TASK                  a task's output; TASK is api-0 or job/api-0 (-f, --tail N, --cluster C)
   stop-node NODE             stop a node container, as a machine failure (--cluster C, or C/NODE)
@@ -55,6 +58,8 @@ async function dispatch(verb: string | undefined, rest: readonly string[], io: C
       return runUp(rest, io);
     case 'deploy':
       return runDeploy(rest, io);
+    case 'diff':
+      return runDiff(rest, io);
     case 'status':
       return runStatus(rest, io);
     case 'logs':

@@ -5,14 +5,15 @@
  * created, so a rerun completes it.
  */
 import type Docker from 'dockerode';
-import { allocate, type Plan } from '../../server/engine/alloc';
+import type { Plan } from '../../server/engine/alloc';
 import { analyzeDependencies } from '../../server/engine/alloc/order';
 import { expandInstances, type ClusterSpec, type JobSpec } from '../../server/engine/model';
 import { call, hostCpus } from './docker';
 import { ClusterError } from './errors';
 import { ensureImage } from './image';
-import { specKey, taskContainerName, type TaskRecord } from './labels';
-import { inputOf, isUp, readCluster, type LiveTask } from './state';
+import { taskContainerName, type TaskRecord } from './labels';
+import { planDeploy, type DeployDiff, type LiveTaskView } from './deployPlan';
+import { inputOf, isUp, readCluster, type LiveCluster, type LiveTask } from './state';
 import { createTask, clearName, removeContainer, waitReady } from './tasks';
 import { DEFAULT_IMAGE, up, type UpOptions } from './up';
 
@@ -88,6 +89,28 @@ export function levelsOf(job: JobSpec): string[][] {
   return out.filter((x) => x !== undefined);
 }
 
+/** The local cluster's tasks as the shared deploy decision reads them. */
+function viewsOf(live: LiveCluster): (LiveTaskView & { readonly live: LiveTask })[] {
+  const nodeUp = new Set(live.nodes.filter(isUp).map((n) => n.name));
+  return live.tasks.map((t) => {
+    const running = t.state === 'running' && !t.waiting && nodeUp.has(t.node);
+    return { taskId: t.taskId, job: t.job, node: t.waiting ? '' : t.node, running, holds: running, record: t.record, live: t };
+  });
+}
+
+function decide(live: LiveCluster, cluster: string, records: readonly TaskRecord[], job: string): { plan: Plan; current: ReadonlyMap<string, string>; kept: ReadonlySet<string>; stale: LiveTask[]; evicted: LiveTask[]; diff: DeployDiff } {
+  const input = inputOf(live, [], new Map());
+  const d = planDeploy(cluster, input.nodes, input.down ?? new Set(), viewsOf(live), records, job);
+  return { plan: d.plan, current: d.current, kept: d.kept, stale: d.stale.map((v) => v.live), evicted: d.evicted.map((v) => v.live), diff: d.diff };
+}
+
+/** What `deploy` would do now, without doing it (`berth diff`). */
+export async function diffDeploy(docker: Docker, cluster: ClusterSpec, job: JobSpec, options: { image?: string } = {}): Promise<DeployDiff> {
+  const live = await readCluster(docker, cluster.name);
+  const withNodes: LiveCluster = live.nodes.length > 0 ? live : { ...live, nodes: cluster.nodes.map((n) => ({ name: n.name, id: '', container: '', state: 'running', record: { node: n, image: '' }, ports: new Map() })) };
+  return decide(withNodes, cluster.name, recordsOf(cluster, job, options.image), job.name).diff;
+}
+
 export async function deploy(docker: Docker, cluster: ClusterSpec, job: JobSpec, options: DeployOptions = {}): Promise<DeployResult> {
   const progress = options.onProgress ?? (() => undefined);
   const upOptions: UpOptions = {
@@ -100,33 +123,11 @@ export async function deploy(docker: Docker, cluster: ClusterSpec, job: JobSpec,
   await up(docker, cluster, upOptions);
   const cores = await hostCpus(docker);
   const live = await readCluster(docker, cluster.name);
-  const nodeUp = new Set(live.nodes.filter(isUp).map((n) => n.name));
   const records = recordsOf(cluster, job, options.image);
   const wanted = new Map(records.map((r) => [r.instance.id, r]));
-
-  // Keep this job's running tasks whose spec is unchanged; other jobs' running tasks stay as they are.
-  const current = new Map<string, string>();
-  const kept = new Set<string>();
-  const stale: LiveTask[] = [];
-  const others: TaskRecord[] = [];
-  for (const t of live.tasks) {
-    const running = t.state === 'running' && !t.waiting && nodeUp.has(t.node);
-    if (t.job === job.name) {
-      const r = wanted.get(t.taskId);
-      if (r && running && specKey(r) === specKey(t.record)) {
-        current.set(t.taskId, t.node);
-        kept.add(t.taskId);
-      } else stale.push(t);
-    } else if (running) {
-      current.set(t.taskId, t.node);
-      others.push(t.record);
-    }
-  }
-  const plan: Plan = allocate(inputOf(live, [...others, ...records], current));
+  const { plan, current, kept, stale, evicted } = decide(live, cluster.name, records, job.name);
   const placed = records.filter((r) => plan.tasks.get(r.instance.id)?.kind === 'placed').length;
   progress({ kind: 'plan', placed, total: records.length });
-  // Tasks of other jobs this plan evicts (preemption) are stopped and wait for capacity.
-  const evicted = live.tasks.filter((t) => t.job !== job.name && current.has(t.taskId) && plan.tasks.get(t.taskId)?.kind !== 'placed');
 
   // Every image first: a missing one fails the deploy before anything is removed or created.
   const needed = records.filter((r) => !kept.has(r.instance.id));

@@ -10,7 +10,8 @@ import type { AllocationInput } from '../../server/engine/alloc';
 import type { ClusterSpec, EngineKind, JobSpec } from '../../server/engine/model';
 import { ENGINE_KINDS } from '../../server/engine/model';
 import { startController, type Controller, type ControllerOptions } from './controller';
-import { deploy, recordsOf, type DeployOptions, type DeployResult } from './deploy';
+import { deploy, diffDeploy, recordsOf, type DeployOptions, type DeployResult } from './deploy';
+import type { DeployDiff } from './deployPlan';
 import { connect, createDocker, endpointOf } from './docker';
 import { down } from './down';
 import { ClusterError } from './errors';
@@ -51,6 +52,8 @@ export interface ClusterEngine {
   /** The allocation input of the live cluster: its nodes, every task's record, the running placements, the nodes down. */
   liveInput(cluster: string): Promise<AllocationInput>;
   deploy(cluster: ClusterSpec, job: JobSpec, options?: DeployOptions): Promise<DeployResult>;
+  /** What `deploy` would do now, changing nothing (`berth diff`, the Deploy lens). */
+  diff(cluster: ClusterSpec, job: JobSpec, options?: { readonly image?: string }): Promise<DeployDiff>;
   startController(cluster: string, options?: ControllerOptions): Controller;
   /** A simulated machine failure: the local engine stops the node container; a test swarm cuts the node's link; an existing swarm drains it. */
   stopNode(cluster: string, node: string): Promise<NodeChange>;
@@ -80,6 +83,7 @@ export function localEngine(docker: Docker, where = 'the local Docker engine'): 
       return inputOf(live, live.tasks.map((t) => t.record), new Map(running.map((t) => [t.taskId, t.node])));
     },
     deploy: (cluster, job, options) => deploy(docker, cluster, job, options),
+    diff: (cluster, job, options) => diffDeploy(docker, cluster, job, options),
     startController: (cluster, options) => startController(docker, cluster, options),
     stopNode: (cluster, node) => change(cluster, node, true),
     startNode: (cluster, node) => change(cluster, node, false),
@@ -213,6 +217,23 @@ export async function deployCluster(cluster: ClusterSpec, job: JobSpec, options:
   };
   const { engine } = await upCluster(cluster, up);
   return { engine, result: await engine.deploy(cluster, job, options) };
+}
+
+/**
+ * `berth diff`: what `deployCluster` would do, on the same engine it would choose. A swarm not
+ * brought up yet has nothing of the job, so every instance is new.
+ */
+export async function diffCluster(cluster: ClusterSpec, job: JobSpec, options: { readonly image?: string; readonly engine?: EngineKind } & EngineOptions = {}): Promise<{ engine: EngineKind; diff: DeployDiff }> {
+  const held = readRecord(cluster.name);
+  const kind = held ? 'swarm' : (options.engine ?? cluster.engine);
+  const image = options.image ? { image: options.image } : {};
+  if (held) return { engine: 'swarm', diff: await swarmEngine(held).diff(cluster, job, image) };
+  if (kind === 'swarm') {
+    const create = recordsOf(cluster, job, options.image).map((r) => r.instance.id).sort();
+    return { engine: 'swarm', diff: { job: job.name, cluster: cluster.name, create, replace: [], keep: [], remove: [] } };
+  }
+  const engine = await engineOf(cluster.name, options);
+  return { engine: 'local', diff: await engine.diff(cluster, job, image) };
 }
 
 /**

@@ -7,6 +7,7 @@ export { connect, createDocker, endpointOf, type DockerOptions } from './docker'
 export { LABEL, networkName, nodeContainerName, taskContainerName, leaseContainerName, type FailoverRecord, type NodeRecord, type TaskRecord } from './labels';
 export { up, DEFAULT_IMAGE, type UpOptions, type UpProgress, type UpResult } from './up';
 export { deploy, type DeployOptions, type DeployProgress, type DeployResult, type DeployedTask } from './deploy';
+export { diffSummary, type DeployChange, type DeployDiff } from './deployPlan';
 export { clusterStatus, type ClusterStatus, type NodeStatus, type TaskStatus } from './status';
 export { createStatsReader, startStatsSampler, type StatsSampler, type StatsSnapshot, type Usage } from './stats';
 export { findTask, streamLogs, type FoundTask, type LogsOptions } from './logs';
@@ -17,7 +18,7 @@ export { watchCluster, type ClusterChange, type ClusterWatch } from './watch';
 export { listClusters, readCluster, type LiveCluster, type LiveNode, type LiveTask } from './state';
 export { ensureImage, type PullProgress } from './image';
 export { clusterNameOf, loadSpecs, SpecInvalidError, type LoadedSpecs, type SpecError } from './specs';
-export { deployCluster, engineHolding, engineOf, engineOfNow, listAllClusters, localEngine, parseEngine, upCluster, type ClusterEngine, type EngineDown, type EngineOptions, type EngineUp, type NodeChange, type UpEngineOptions } from './engine';
+export { deployCluster, diffCluster, engineHolding, engineOf, engineOfNow, listAllClusters, localEngine, parseEngine, upCluster, type ClusterEngine, type EngineDown, type EngineOptions, type EngineUp, type NodeChange, type UpEngineOptions } from './engine';
 export { readRecord, listRecords, stateRoot, type SwarmRecord } from './registry';
 export { importCluster, connectManager } from './swarm/existing';
 export { toStack } from './swarm/stack';

@@ -61,7 +61,7 @@ export function activate(context: vscode.ExtensionContext): BerthApi {
   context.subscriptions.push(
     session,
     registerClusterStatusBar(session),
-    registerDeployLens(),
+    registerDeployLens(session),
     registerClusterUpCommand(session, log),
     registerDeployJobCommand(session, log),
     registerClusterDownCommand(session, log),

@@ -7,14 +7,35 @@
  * services this deploy created.
  */
 import type Docker from 'dockerode';
-import { allocate, type Plan } from '../../../server/engine/alloc';
 import type { ClusterSpec, JobSpec } from '../../../server/engine/model';
 import { levelsOf, recordsOf, type DeployOptions, type DeployResult, type DeployedTask } from '../deploy';
 import { ClusterError } from '../errors';
-import { specKey, type TaskRecord } from '../labels';
-import { readSwarm, swarmInputOf, type SwarmLiveTask } from './live';
+import type { TaskRecord } from '../labels';
+import { planDeploy, type DeployDiff, type DeployPlan, type LiveTaskView } from '../deployPlan';
+import { readSwarm, type SwarmLive, type SwarmLiveTask } from './live';
 import { putService, removeService, servicesNamed, waitServiceRunning } from './serviceOps';
 import { serviceName, serviceSpec } from './services';
+
+type SwarmView = LiveTaskView & { readonly live: SwarmLiveTask };
+
+/** The swarm's tasks as the shared deploy decision reads them (deployPlan.ts). */
+function decideSwarm(live: SwarmLive, cluster: string, records: readonly TaskRecord[], job: string): Omit<DeployPlan<SwarmView>, 'stale' | 'evicted'> & { stale: SwarmLiveTask[]; evicted: SwarmLiveTask[] } {
+  const up = new Set(live.nodes.filter((n) => n.up).map((n) => n.name));
+  const views = live.tasks.map((t): SwarmView => {
+    const running = t.running && up.has(t.node);
+    return { taskId: t.taskId, job: t.job, node: t.node, running, holds: running || (!t.waiting && up.has(t.node)), record: t.record, live: t };
+  });
+  const down = new Set(live.nodes.filter((n) => !n.up).map((n) => n.name));
+  const d = planDeploy(cluster, live.nodes.map((n) => n.record.node), down, views, records, job);
+  return { ...d, stale: d.stale.map((v) => v.live), evicted: d.evicted.map((v) => v.live) };
+}
+
+/** What `deploySwarm` would do now, without doing it (`berth diff`). */
+export async function diffSwarm(docker: Docker, cluster: ClusterSpec, job: JobSpec, options: { image?: string } = {}): Promise<DeployDiff> {
+  const live = await readSwarm(docker, cluster.name);
+  if (live.nodes.length === 0) throw new ClusterError('cluster/not-up', `cluster ${cluster.name} has no nodes on this swarm: berth up first`);
+  return decideSwarm(live, cluster.name, recordsOf(cluster, job, options.image), job.name).diff;
+}
 
 export async function deploySwarm(docker: Docker, cluster: ClusterSpec, job: JobSpec, options: DeployOptions = {}): Promise<DeployResult> {
   const progress = options.onProgress ?? (() => undefined);
@@ -25,32 +46,15 @@ export async function deploySwarm(docker: Docker, cluster: ClusterSpec, job: Job
   const wanted = new Map(records.map((r) => [r.instance.id, r]));
   const existing = await servicesNamed(docker, cluster.name, records.map((r) => serviceName(cluster.name, r.instance.job, r.instance.name)));
 
-  const current = new Map<string, string>();
-  const kept = new Set<string>();
-  const stale: SwarmLiveTask[] = [];
-  const others: TaskRecord[] = [];
-  for (const t of live.tasks) {
-    const running = t.running && nodeOf.get(t.node)?.up === true;
-    if (t.job === job.name) {
-      const r = wanted.get(t.taskId);
-      if (r && running && specKey(r) === specKey(t.record)) {
-        current.set(t.taskId, t.node);
-        kept.add(t.taskId);
-      } else if (!r) stale.push(t);
-    } else if (running || (!t.waiting && nodeOf.get(t.node)?.up === true)) {
-      current.set(t.taskId, t.node);
-      others.push(t.record);
-    }
-  }
-  const plan: Plan = allocate(swarmInputOf(live, [...others, ...records], current));
+  const { plan, current, kept, stale, evicted } = decideSwarm(live, cluster.name, records, job.name);
   const placed = records.filter((r) => plan.tasks.get(r.instance.id)?.kind === 'placed').length;
   progress({ kind: 'plan', placed, total: records.length });
-  const evicted = live.tasks.filter((t) => t.job !== job.name && current.has(t.taskId) && plan.tasks.get(t.taskId)?.kind !== 'placed');
 
   const created: string[] = [];
   const results: DeployedTask[] = [];
   try {
-    for (const t of stale) {
+    // A changed service is updated in place below; only those the job no longer has are removed.
+    for (const t of stale.filter((x) => !wanted.has(x.taskId))) {
       await removeService(docker, t.service.ID);
       results.push({ id: t.taskId, node: t.node, action: 'removed' });
       progress({ kind: 'task', task: t.taskId, node: t.node, state: 'removed' });

@@ -12,7 +12,7 @@ import type { ClusterChange, ClusterWatch } from '../watch';
 import { listClusterServices, readSwarm, swarmInputOf } from './live';
 import { listSwarmNodes } from './nodeLabels';
 import { removeService } from './serviceOps';
-import { deploySwarm } from './swarmDeploy';
+import { deploySwarm, diffSwarm } from './swarmDeploy';
 import { createSwarmLease } from './swarmLease';
 import { reconcileSwarm } from './swarmReconcile';
 import { swarmStatus } from './swarmStatus';
@@ -84,6 +84,10 @@ export function swarmEngine(record: SwarmRecord): ClusterEngine {
     deploy: (spec, job, options) => {
       check(spec.name);
       return deploySwarm(manager, spec, job, options);
+    },
+    async diff(spec, job, options) {
+      check(spec.name);
+      return diffSwarm(manager, spec, job, options);
     },
     startController(name: string, options: ControllerOptions = {}): Controller {
       check(name);

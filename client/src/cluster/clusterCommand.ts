@@ -78,7 +78,11 @@ export function checkCancelled(signal: AbortSignal, what: string): void {
 export async function loadFileSpecs(uri: vscode.Uri): Promise<LoadedSpecs> {
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   if (open?.isDirty) await open.save();
-  const specs = loadSpecs(uri.fsPath);
+  return withDefaultImage(loadSpecs(uri.fsPath));
+}
+
+/** The cluster's default image, or the `berth.defaultImage` setting when the file names none. */
+export function withDefaultImage(specs: LoadedSpecs): LoadedSpecs {
   if (specs.cluster.defaults.image) return specs;
   const image = readClusterSettings().defaultImage;
   return { ...specs, cluster: { ...specs.cluster, defaults: { ...specs.cluster.defaults, image } } };
