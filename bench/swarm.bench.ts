@@ -16,7 +16,8 @@ import { deployCluster, upCluster, type ClusterEngine } from '../client/cluster'
 import { recordsOf } from '../client/cluster/deploy';
 import { readRecord } from '../client/cluster/registry';
 import { serviceSpec } from '../client/cluster/swarm/services';
-import { setNodeLink, dockerOf, type TestSwarmRecord } from '../client/cluster/swarm/testSwarm';
+import { setNodeLink } from '../client/cluster/swarm/testSwarm';
+import { dockerOf, type TestSwarmRecord } from '../client/cluster/swarm/testSwarmPaths';
 import { scenarioByAllocate } from '../server/engine/alloc/failover';
 import { allocate } from '../server/engine/alloc';
 import { analyzeCluster } from '../server/engine/analyzeCluster';

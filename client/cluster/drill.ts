@@ -9,7 +9,7 @@
  */
 import { allocate } from '../../server/engine/alloc';
 import { scenarioByAllocate } from '../../server/engine/alloc/failover';
-import type { ClusterEngine } from './engine';
+import type { ClusterEngine } from './clusterEngine';
 import { ClusterError, isClusterError, messageOf } from './errors';
 import type { ClusterStatus } from './status';
 

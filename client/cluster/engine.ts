@@ -4,67 +4,26 @@
  * on one Docker engine, and a Docker Swarm (an existing one, or a local test swarm). Which engine
  * holds a cluster is part of its state (a Swarm cluster's record), so only `up` takes a choice.
  */
-import type { Writable } from 'node:stream';
 import type Docker from 'dockerode';
-import type { AllocationInput } from '../../server/engine/alloc';
 import type { ClusterSpec, EngineKind, JobSpec } from '../../server/engine/model';
 import { ENGINE_KINDS } from '../../server/engine/model';
-import { startController, type Controller, type ControllerOptions } from './controller';
+import { startController } from './controller';
 import { deploy, diffDeploy, recordsOf, type DeployOptions, type DeployResult } from './deploy';
 import type { DeployDiff } from './deployPlan';
 import { connect, createDocker, endpointOf } from './docker';
 import { down } from './down';
 import { ClusterError } from './errors';
-import { findTask, streamLogs, type FoundTask, type LogsOptions } from './logs';
+import { findTask, streamLogs } from './logs';
 import { findNode, startNode, stopNode } from './nodes';
 import { listRecords, readRecord, writeRecord, type SwarmRecord } from './registry';
 import { inputOf, isUp, listClusters, readCluster } from './state';
-import { clusterStatus, type ClusterStatus } from './status';
+import { clusterStatus } from './status';
+import type { ClusterEngine, NodeChange } from './clusterEngine';
 import { connectManager, upExistingSwarm } from './swarm/existing';
 import { swarmEngine } from './swarm/swarmEngine';
 import { upTestSwarm } from './swarm/testSwarm';
 import { DEFAULT_IMAGE, nodeImageOf, up, type UpOptions, type UpResult } from './up';
-import { watchCluster, type ClusterChange, type ClusterWatch } from './watch';
-
-export interface NodeChange {
-  readonly cluster: string;
-  readonly node: string;
-  /** What was acted on: the node container, or the Swarm node's hostname. */
-  readonly target: string;
-  readonly change: 'stopped' | 'started' | 'cut off' | 'joined' | 'drained' | 'activated';
-  /** It was so already. */
-  readonly already: boolean;
-}
-
-export interface EngineDown {
-  readonly engine: EngineKind;
-  /** What was removed, in words (`3 containers`, `4 network namespaces`). */
-  readonly removed: readonly string[];
-}
-
-export interface ClusterEngine {
-  readonly kind: EngineKind;
-  /** Where it runs, for messages: the Docker endpoint, or the swarm manager's. */
-  readonly where: string;
-  /** The cluster a Swarm engine holds (a local engine holds any number). */
-  readonly cluster?: string;
-  status(cluster: string, options?: { usage?: boolean }): Promise<ClusterStatus>;
-  /** The allocation input of the live cluster: its nodes, every task's record, the running placements, the nodes down. */
-  liveInput(cluster: string): Promise<AllocationInput>;
-  deploy(cluster: ClusterSpec, job: JobSpec, options?: DeployOptions): Promise<DeployResult>;
-  /** What `deploy` would do now, changing nothing (`berth diff`, the Deploy lens). */
-  diff(cluster: ClusterSpec, job: JobSpec, options?: { readonly image?: string }): Promise<DeployDiff>;
-  startController(cluster: string, options?: ControllerOptions): Controller;
-  /** A simulated machine failure: the local engine stops the node container; a test swarm cuts the node's link; an existing swarm drains it. */
-  stopNode(cluster: string, node: string): Promise<NodeChange>;
-  startNode(cluster: string, node: string): Promise<NodeChange>;
-  /** The node's cluster (any of this engine's, when `cluster` is not given): `cluster/not-found`, `cluster/ambiguous`. */
-  findNode(node: string, cluster?: string): Promise<{ readonly cluster: string; readonly node: string }>;
-  findTask(task: string, cluster?: string): Promise<FoundTask>;
-  streamLogs(found: FoundTask, out: Writable, err: Writable, options?: LogsOptions): Promise<void>;
-  down(cluster: string): Promise<EngineDown>;
-  watch(cluster: string, onChange: (c: ClusterChange) => void, retryMs?: number): ClusterWatch;
-}
+import { watchCluster } from './watch';
 
 /** The local containers on one Docker engine. */
 export function localEngine(docker: Docker, where = 'the local Docker engine'): ClusterEngine {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { deployCluster, engineOf, upCluster, type ClusterEngine, type ClusterStatus, type Controller, type ControllerEvent } from '../../client/cluster';
 import { readRecord } from '../../client/cluster/registry';
-import { dockerOf } from '../../client/cluster/swarm/testSwarm';
+import { dockerOf } from '../../client/cluster/swarm/testSwarmPaths';
 import { allocate } from '../../server/engine/alloc';
 import { scenarioByAllocate } from '../../server/engine/alloc/failover';
 import { analyzeCluster } from '../../server/engine/analyzeCluster';

@@ -15,7 +15,7 @@ import { after, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { engineOf, loadSpecs, upCluster } from '../../client/cluster';
 import { clusterDir, readRecord } from '../../client/cluster/registry';
-import { dockerOf, socketOf } from '../../client/cluster/swarm/testSwarm';
+import { dockerOf, socketOf } from '../../client/cluster/swarm/testSwarmPaths';
 import { analyzeCluster } from '../../server/engine/analyzeCluster';
 import { getEngine, ROOT, runBerth, specsFrom, swarmLeftovers, swarmPrerequisites, uniqueName, waitFor } from './harness';
 

@@ -4,7 +4,7 @@ import type Docker from 'dockerode';
 import { startControllerLoop, type Controller, type ControllerOptions } from '../controller';
 import { call, createDocker } from '../docker';
 import { ClusterError, messageOf } from '../errors';
-import type { ClusterEngine, EngineDown, NodeChange } from '../engine';
+import type { ClusterEngine, EngineDown, NodeChange } from '../clusterEngine';
 import { LABEL } from '../labels';
 import type { FoundTask, LogsOptions } from '../logs';
 import { removeRecord, type SwarmRecord } from '../registry';

@@ -5,7 +5,7 @@ import type { SwarmRecord } from '../registry';
 import { add, ZERO, type ClusterStatus, type NodeStatus, type TaskStatus } from '../status';
 import type { Usage } from '../stats';
 import { readSwarm, type SwarmLive, type SwarmLiveNode } from './live';
-import { dockerOf } from './testSwarm';
+import { dockerOf } from './testSwarmPaths';
 
 function nodeState(n: SwarmLiveNode): NodeStatus['state'] {
   if (n.up) return 'running';

@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, readlinkSync, rmdirSync, rmSync,
 import { join } from 'node:path';
 import { clusterDir, readRecord } from '../registry';
 import { run, which } from './host';
-import { bridgeNetnsOf } from './testSwarm';
+import { bridgeNetnsOf } from './testSwarmPaths';
 
 const NETNS_DIR = '/var/run/netns';
 const CGROUP_ROOT = '/sys/fs/cgroup';

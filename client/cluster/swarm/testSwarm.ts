@@ -16,29 +16,12 @@ import { clusterDir, readRecord, writeRecord, type SwarmRecord, type TestNodeRec
 import { run, testSwarmTools, type TestSwarmTools } from './host';
 import { labelNodes } from './nodeLabels';
 import { teardownTestSwarm } from './teardown';
+import { bridgeNetnsOf, dockerOf, nodeNetnsOf, socketOf, type TestSwarmRecord } from './testSwarmPaths';
 
 /** The private subnet inside a cluster's own namespaces (every cluster has its own, so they never clash). */
 const SUBNET = '10.77.0';
 /** Unix socket paths are limited to 108 bytes; containerd puts `containerd.sock.ttrpc` under the exec root. */
 const MAX_SOCKET = 107;
-
-export type TestSwarmRecord = Extract<SwarmRecord, { kind: 'test' }>;
-
-export function socketOf(node: TestNodeRecord): string {
-  return join(node.dir, 'docker.sock');
-}
-
-export function dockerOf(node: TestNodeRecord): Docker {
-  return new Docker({ socketPath: socketOf(node) });
-}
-
-export function bridgeNetnsOf(cluster: string): string {
-  return `berth-${cluster}`;
-}
-
-export function nodeNetnsOf(cluster: string, node: string): string {
-  return `berth-${cluster}-${node}`;
-}
 
 /** The record a test swarm of this cluster has (or will have). */
 export function planTestSwarm(cluster: ClusterSpec): TestSwarmRecord {

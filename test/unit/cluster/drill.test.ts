@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ClusterEngine, NodeChange } from '../../../client/cluster/engine';
+import type { ClusterEngine, NodeChange } from '../../../client/cluster/clusterEngine';
 import { runDrill } from '../../../client/cluster/drill';
 import { ClusterError } from '../../../client/cluster/errors';
 import type { ClusterStatus, TaskStatus } from '../../../client/cluster/status';
