@@ -1,26 +1,20 @@
 /** `berth deploy JOB [--engine local|swarm] [--image IMAGE] [--json]`: place with the allocator against the live cluster and start the tasks. */
-import { deployCluster, loadSpecs, parseEngine, type DeployResult } from '../../client/cluster';
-import { UsageError, type CliIo } from '../io';
-import { commandArgs } from '../args';
+import { deployCluster, type DeployResult } from '../../client/cluster';
+import type { CliIo } from '../io';
+import { jobArgs } from '../jobArgs';
 
 export const DEPLOY_USAGE = 'usage: berth deploy JOB_FILE [--job NAME] [--engine local|swarm] [--image IMAGE] [--json]';
 
 export async function runDeploy(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = commandArgs({ args: [...argv], options: { image: { type: 'string' }, job: { type: 'string' }, engine: { type: 'string' }, json: { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
-  const [file] = positionals;
-  if (file === undefined || positionals.length > 1) throw new UsageError(DEPLOY_USAGE);
-  const engine = parseEngine(values.engine);
-  const { cluster, jobs } = loadSpecs(file, io.cwd);
-  const selected = values.job ? jobs.filter((j) => j.name === values.job) : jobs;
-  if (selected.length === 0) throw new UsageError(values.job ? `no job ${values.job} in ${file}` : `no Job document in ${file}`);
+  const { cluster, jobs: selected, engine, image, json } = jobArgs(argv, io, DEPLOY_USAGE);
   const results: DeployResult[] = [];
   for (const job of selected) {
     const { result } = await deployCluster(cluster, job, {
       ...(engine ? { engine } : {}),
-      ...(values.image ? { image: values.image } : {}),
-      ...(values.json ? {} : { onStep: (step: string) => io.err(`  ${step}\n`) }),
+      ...(image ? { image } : {}),
+      ...(json ? {} : { onStep: (step: string) => io.err(`  ${step}\n`) }),
       onProgress: (e) => {
-        if (values.json) return;
+        if (json) return;
         if (e.kind === 'task') io.err(`  ${e.task.padEnd(24)} ${e.state}${e.node ? ` on ${e.node}` : ''}${e.message ? ` (${e.message})` : ''}\n`);
         else if (e.kind === 'plan') io.err(`${job.name}: ${e.placed}/${e.total} tasks placed\n`);
         else if (e.kind === 'pull') io.err(`  pulling ${e.image}: ${e.status}\n`);
@@ -29,7 +23,7 @@ export async function runDeploy(argv: readonly string[], io: CliIo): Promise<num
     });
     results.push(result);
   }
-  if (values.json) io.out(`${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`);
+  if (json) io.out(`${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`);
   else {
     for (const r of results) {
       const count = (a: string): number => r.tasks.filter((t) => t.action === a).length;

@@ -1,7 +1,7 @@
 /** `berth diff JOB [--job NAME] [--engine local|swarm] [--image IMAGE] [--json]`: what `berth deploy` would do, changing nothing (like `nomad job plan`). */
-import { diffCluster, diffSummary, loadSpecs, parseEngine, type DeployDiff } from '../../client/cluster';
-import { UsageError, type CliIo } from '../io';
-import { commandArgs } from '../args';
+import { diffCluster, diffSummary, type DeployDiff } from '../../client/cluster';
+import type { CliIo } from '../io';
+import { jobArgs } from '../jobArgs';
 
 export const DIFF_USAGE = 'usage: berth diff JOB_FILE [--job NAME] [--engine local|swarm] [--image IMAGE] [--json]';
 
@@ -16,19 +16,13 @@ export function formatDiff(diff: DeployDiff, engine: string): string {
 }
 
 export async function runDiff(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = commandArgs({ args: [...argv], options: { image: { type: 'string' }, job: { type: 'string' }, engine: { type: 'string' }, json: { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
-  const [file] = positionals;
-  if (file === undefined || positionals.length > 1) throw new UsageError(DIFF_USAGE);
-  const engine = parseEngine(values.engine);
-  const { cluster, jobs } = loadSpecs(file, io.cwd);
-  const selected = values.job ? jobs.filter((j) => j.name === values.job) : jobs;
-  if (selected.length === 0) throw new UsageError(values.job ? `no job ${values.job} in ${file}` : `no Job document in ${file}`);
+  const { cluster, jobs: selected, engine, image, json } = jobArgs(argv, io, DIFF_USAGE);
   const diffs: (DeployDiff & { engine: string })[] = [];
   for (const job of selected) {
-    const found = await diffCluster(cluster, job, { ...(engine ? { engine } : {}), ...(values.image ? { image: values.image } : {}) });
+    const found = await diffCluster(cluster, job, { ...(engine ? { engine } : {}), ...(image ? { image } : {}) });
     diffs.push({ ...found.diff, engine: found.engine });
   }
-  if (values.json) io.out(`${JSON.stringify(diffs.length === 1 ? diffs[0] : diffs, null, 2)}\n`);
+  if (json) io.out(`${JSON.stringify(diffs.length === 1 ? diffs[0] : diffs, null, 2)}\n`);
   else for (const d of diffs) io.out(formatDiff(d, d.engine));
   // As `nomad job plan` and `kubectl diff`: 1 when a deploy would change something.
   return diffs.some((d) => d.create.length + d.replace.length + d.remove.length > 0) ? 1 : 0;

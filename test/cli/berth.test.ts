@@ -189,3 +189,21 @@ describe('berth plan on a job planned in part (server/engine/plannable.ts)', () 
     assert.match(r.err, /no plan for job "invalid"/);
   });
 });
+
+describe('berth diff', () => {
+  it('a swarm not brought up: every instance is new, exit 1 (a deploy would change something)', () => {
+    const state = mkdtempSync(join(tmpdir(), 'berth-state-'));
+    const r = spawnSync(process.execPath, [repoPath('bin', 'berth.js'), 'diff', 'examples/seed/seed.job.yaml', '--engine', 'swarm', '--json'], { cwd: repoPath(), encoding: 'utf8', timeout: 60_000, env: { ...process.env, BERTH_STATE_DIR: state } });
+    assert.equal(r.status, 1, r.stderr);
+    const diff = JSON.parse(r.stdout) as { job: string; engine: string; create: string[]; replace: unknown[]; keep: string[]; remove: string[] };
+    assert.deepEqual(diff, { job: 'seed', cluster: 'seed', create: ['seed/task1', 'seed/task2', 'seed/task3'], replace: [], keep: [], remove: [], engine: 'swarm' });
+  });
+
+  it('bad arguments: the usage, exit 2', () => {
+    for (const args of [['diff'], ['diff', 'a.job.yaml', 'b.job.yaml'], ['diff', 'examples/seed/seed.job.yaml', '--job', 'nope'], ['diff', 'examples/seed/seed.job.yaml', '--engine', 'mesos']]) {
+      const r = berth(...args);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
+      assert.match(r.err, /^berth: (usage: berth diff|no job nope|unknown engine "mesos")/, args.join(' '));
+    }
+  });
+});

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { deployCluster, engineOf, upCluster, type ClusterEngine, type ClusterStatus, type Controller, type ControllerEvent } from '../../client/cluster';
+import { deployCluster, diffCluster, engineOf, upCluster, type ClusterEngine, type ClusterStatus, type Controller, type ControllerEvent } from '../../client/cluster';
 import { readRecord } from '../../client/cluster/registry';
 import { dockerOf } from '../../client/cluster/swarm/testSwarmPaths';
 import { allocate } from '../../server/engine/alloc';
@@ -100,6 +100,8 @@ describe('swarm engine: a local test swarm', async () => {
     assert.equal(s.engine, 'swarm');
     assert.match(s.manager ?? '', /^unix:\/\/.*docker\.sock$/);
     assert.deepEqual(placements(s), expected, 'every service runs on its planned node');
+    const unchanged = await diffCluster(specs.cluster, job, { image: env.image });
+    assert.deepEqual([unchanged.engine, unchanged.diff.create, unchanged.diff.replace, unchanged.diff.remove, unchanged.diff.keep], ['swarm', [], [], [], [...expected.keys()].sort()], 'the diff of an unchanged job keeps everything');
     const again = await deployCluster(specs.cluster, job, { image: env.image });
     assert.ok(again.result.tasks.every((t) => t.action === 'kept'), 'an unchanged job is kept');
   });
