@@ -18,6 +18,24 @@ export interface TaskPlacement {
 
 const MS = 1_000_000;
 
+/** The labels of a task, on its container (local) or its service (swarm): where it is placed, its record, ports, restarts, failover. */
+export function taskLabels(p: TaskPlacement): Record<string, string> {
+  const { record } = p;
+  return {
+    [LABEL.cluster]: p.cluster,
+    [LABEL.role]: 'task',
+    [LABEL.node]: p.node,
+    [LABEL.job]: record.instance.job,
+    [LABEL.task]: record.instance.name,
+    [LABEL.spec]: JSON.stringify(record),
+    [LABEL.ports]: p.ports.join(','),
+    [LABEL.restarts]: String(p.restarts),
+    ...(p.node === '' ? { [LABEL.waiting]: 'true' } : {}),
+    ...(p.failover ? { [LABEL.failover]: JSON.stringify(p.failover) } : {}),
+    ...(p.from ? { [LABEL.from]: p.from } : {}),
+  };
+}
+
 /** Env given to every task: the spec's, plus where it runs and its ports (PORT0, PORT1, ...). */
 export function envOf(p: Pick<TaskPlacement, 'cluster' | 'record' | 'node' | 'ports'>): string[] {
   const env: Record<string, string> = { ...p.record.env, BERTH_CLUSTER: p.cluster, BERTH_JOB: p.record.instance.job, BERTH_TASK: p.record.instance.name, BERTH_NODE: p.node };
@@ -51,19 +69,8 @@ export function readyDeadlineOf(record: TaskRecord): number {
 export async function createTask(docker: Docker, p: TaskPlacement, hostCpus: number): Promise<Docker.Container> {
   const { record } = p;
   const name = taskContainerName(p.cluster, record.instance.job, record.instance.name);
-  const labels: Record<string, string> = {
-    [LABEL.cluster]: p.cluster,
-    [LABEL.role]: 'task',
-    [LABEL.node]: p.node,
-    [LABEL.job]: record.instance.job,
-    [LABEL.task]: record.instance.name,
-    [LABEL.spec]: JSON.stringify(record),
-    [LABEL.ports]: p.ports.join(','),
-    [LABEL.restarts]: String(p.restarts),
-    ...(p.node === '' ? { [LABEL.waiting]: 'true' } : {}),
-    ...(p.failover ? { [LABEL.failover]: JSON.stringify(p.failover) } : {}),
-    ...(p.from ? { [LABEL.from]: p.from } : {}),
-  };
+  const labels = taskLabels(p);
+
   const node = nodeContainerName(p.cluster, p.node);
   const healthcheck = healthcheckOf(record);
   const options: Docker.ContainerCreateOptions = {

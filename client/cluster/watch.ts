@@ -11,12 +11,25 @@ export interface ClusterWatch {
   dispose(): void;
 }
 
+/** Follows an event stream line by line (a partial line waits for the rest). */
+export function followLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+  let buffer = '';
+  stream.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString('utf8');
+    let nl: number;
+    while ((nl = buffer.indexOf('\n')) >= 0) {
+      onLine(buffer.slice(0, nl));
+      buffer = buffer.slice(nl + 1);
+    }
+  });
+}
+
 /**
- * Calls `onChange` for each container event of the cluster (create, start, die, destroy, health).
- * When the stream drops it reports `connection: false` and retries every `retryMs`; on reconnect it
+ * Calls `onChange` for each event of a Docker event stream that `subscribe` opens. When the
+ * stream drops it reports `connection: false` and retries every `retryMs`; on reconnect it
  * reports `connection: true` (re-read the status then: Docker is the state).
  */
-export function watchCluster(docker: Docker, cluster: string, onChange: (c: ClusterChange) => void, retryMs = 1000): ClusterWatch {
+export function watchEvents(subscribe: () => Promise<NodeJS.ReadableStream>, what: string, onChange: (c: ClusterChange) => void, retryMs = 1000): ClusterWatch {
   let disposed = false;
   let stream: NodeJS.ReadableStream | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -29,32 +42,25 @@ export function watchCluster(docker: Docker, cluster: string, onChange: (c: Clus
   const open = async (): Promise<void> => {
     if (disposed) return;
     try {
-      const s = await docker.getEvents({ filters: { type: ['container'], ...clusterFilter(cluster) } });
+      const s = await subscribe();
       if (disposed) {
         (s as unknown as { destroy(): void }).destroy();
         return;
       }
       stream = s;
       report(true);
-      let buffer = '';
-      s.on('data', (chunk: Buffer) => {
-        buffer += chunk.toString('utf8');
-        let nl: number;
-        while ((nl = buffer.indexOf('\n')) >= 0) {
-          const line = buffer.slice(0, nl);
-          buffer = buffer.slice(nl + 1);
-          try {
-            const e = JSON.parse(line) as { Action?: string; Actor?: { Attributes?: Record<string, string> } };
-            onChange({ kind: 'changed', action: e.Action ?? '', container: e.Actor?.Attributes?.['name'] ?? '' });
-          } catch {
-            // a partial line never reaches here (split on newlines); anything else is not an event
-          }
+      followLines(s, (line) => {
+        try {
+          const e = JSON.parse(line) as { Action?: string; Actor?: { Attributes?: Record<string, string> } };
+          onChange({ kind: 'changed', action: e.Action ?? '', container: e.Actor?.Attributes?.['name'] ?? '' });
+        } catch {
+          // not an event line
         }
       });
       const lost = (err?: unknown): void => {
         if (stream !== s || disposed) return;
         stream = undefined;
-        report(false, err ?? new Error('the Docker event stream ended'));
+        report(false, err ?? new Error(`the ${what} event stream ended`));
         timer = setTimeout(() => void open(), retryMs);
       };
       s.on('end', () => lost());
@@ -72,4 +78,9 @@ export function watchCluster(docker: Docker, cluster: string, onChange: (c: Clus
       (stream as unknown as { destroy?: () => void } | undefined)?.destroy?.();
     },
   };
+}
+
+/** Each container event of a local cluster (create, start, die, destroy, health). */
+export function watchCluster(docker: Docker, cluster: string, onChange: (c: ClusterChange) => void, retryMs = 1000): ClusterWatch {
+  return watchEvents(() => docker.getEvents({ filters: { type: ['container'], ...clusterFilter(cluster) } }), 'Docker', onChange, retryMs);
 }

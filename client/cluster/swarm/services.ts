@@ -5,7 +5,7 @@
  * argv, health check and restart policy mapped, ports published in host mode on that node.
  */
 import { LABEL, taskContainerName, type FailoverRecord, type TaskRecord } from '../labels';
-import { envOf, healthcheckOf } from '../tasks';
+import { envOf, healthcheckOf, taskLabels } from '../tasks';
 
 export interface ServicePlacement {
   readonly cluster: string;
@@ -63,30 +63,13 @@ export function resourcesOf(record: TaskRecord, scale: NodeScale | undefined): {
   };
 }
 
-export function serviceLabels(p: ServicePlacement): Record<string, string> {
-  const { record } = p;
-  return {
-    [LABEL.cluster]: p.cluster,
-    [LABEL.role]: 'task',
-    [LABEL.node]: p.node,
-    [LABEL.job]: record.instance.job,
-    [LABEL.task]: record.instance.name,
-    [LABEL.spec]: JSON.stringify(record),
-    [LABEL.ports]: p.ports.join(','),
-    [LABEL.restarts]: String(p.restarts),
-    ...(p.node === '' ? { [LABEL.waiting]: 'true' } : {}),
-    ...(p.failover ? { [LABEL.failover]: JSON.stringify(p.failover) } : {}),
-    ...(p.from ? { [LABEL.from]: p.from } : {}),
-  };
-}
-
 /** The service spec (the body of a create or an update) for a placement. */
 export function serviceSpec(p: ServicePlacement, scale: NodeScale | undefined): Record<string, unknown> {
   const { record } = p;
   const healthcheck = healthcheckOf(record);
   return {
     Name: serviceName(p.cluster, record.instance.job, record.instance.name),
-    Labels: serviceLabels(p),
+    Labels: taskLabels(p),
     TaskTemplate: {
       ContainerSpec: {
         Image: record.image,

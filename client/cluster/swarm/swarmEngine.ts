@@ -8,7 +8,7 @@ import type { ClusterEngine, EngineDown, NodeChange } from '../clusterEngine';
 import { LABEL } from '../labels';
 import type { FoundTask, LogsOptions } from '../logs';
 import { removeRecord, type SwarmRecord } from '../registry';
-import type { ClusterChange, ClusterWatch } from '../watch';
+import { watchEvents, type ClusterChange, type ClusterWatch } from '../watch';
 import { listClusterServices, readSwarm, swarmInputOf } from './live';
 import { listSwarmNodes } from './nodeLabels';
 import { removeService } from './serviceOps';
@@ -22,19 +22,6 @@ import { teardownTestSwarm } from './teardown';
 /** Docker events of a swarm that call for a pass: nodes changing state or availability, services changing. */
 function relevant(line: string): boolean {
   return /"Type":"(node|service)"/.test(line);
-}
-
-/** Follows an event stream line by line. */
-function followLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
-  let buffer = '';
-  stream.on('data', (chunk: Buffer) => {
-    buffer += chunk.toString('utf8');
-    let nl: number;
-    while ((nl = buffer.indexOf('\n')) >= 0) {
-      onLine(buffer.slice(0, nl));
-      buffer = buffer.slice(nl + 1);
-    }
-  });
 }
 
 export function swarmEngine(record: SwarmRecord): ClusterEngine {
@@ -173,51 +160,7 @@ export function swarmEngine(record: SwarmRecord): ClusterEngine {
     },
     watch(name: string, onChange: (c: ClusterChange) => void, retryMs = 1000): ClusterWatch {
       check(name);
-      let disposed = false;
-      let stream: NodeJS.ReadableStream | undefined;
-      let timer: NodeJS.Timeout | undefined;
-      let connected: boolean | undefined;
-      const report = (ok: boolean, err?: unknown): void => {
-        if (connected === ok) return;
-        connected = ok;
-        onChange({ kind: 'connection', connected: ok, ...(err !== undefined ? { message: messageOf(err) } : {}) });
-      };
-      const open = async (): Promise<void> => {
-        if (disposed) return;
-        try {
-          const s = await manager.getEvents({ filters: { type: ['node', 'service'] } });
-          if (disposed) return (s as unknown as { destroy(): void }).destroy();
-          stream = s;
-          report(true);
-          followLines(s, (line) => {
-            try {
-              const e = JSON.parse(line) as { Action?: string; Actor?: { Attributes?: Record<string, string> } };
-              onChange({ kind: 'changed', action: e.Action ?? '', container: e.Actor?.Attributes?.['name'] ?? '' });
-            } catch {
-              // not an event line
-            }
-          });
-          const lost = (err?: unknown): void => {
-            if (stream !== s || disposed) return;
-            stream = undefined;
-            report(false, err ?? new Error('the swarm event stream ended'));
-            timer = setTimeout(() => void open(), retryMs);
-          };
-          s.on('end', () => lost());
-          s.on('error', (err: unknown) => lost(err));
-        } catch (err) {
-          report(false, err);
-          timer = setTimeout(() => void open(), retryMs);
-        }
-      };
-      void open();
-      return {
-        dispose() {
-          disposed = true;
-          if (timer) clearTimeout(timer);
-          (stream as unknown as { destroy?: () => void } | undefined)?.destroy?.();
-        },
-      };
+      return watchEvents(() => manager.getEvents({ filters: { type: ['node', 'service'] } }), 'swarm', onChange, retryMs);
     },
   };
 }
