@@ -5,7 +5,7 @@
 import { allocate, createContext, explainTask, planAndSimulate, type PlanScanMemo, type AllocationInput, type Explanation, type FailoverOptions, type FailoverReport, type Plan } from './alloc';
 import { LazyMap } from './lazyMap';
 import { taskInstances, type ClusterNode, type ClusterSpec, type JobSpec, type TaskInstance, type TaskSpec } from './model';
-import { originOf } from './toModel';
+import { originOf } from './movedSpecs';
 
 export interface ClusterAnalysis {
   readonly cluster: ClusterSpec;

@@ -13,7 +13,8 @@
  */
 import type { ClusterNode, ClusterSpec, JobSpec, Problem, TaskSpec } from './model';
 import { chunkDocument, isRecord, listItemsOf, type DocumentKind, type ListItem, type ParsedChunk, type SpecDocument } from './parseSpec';
-import { shiftBuilt, shiftNode, shiftTask, toCluster, toItemModel, toJob, type Built, type ItemAt } from './toModel';
+import { shiftBuilt, shiftNode, shiftTask } from './movedSpecs';
+import { toCluster, toItemModel, toJob, type Built, type ItemAt } from './toModel';
 import { LIST_KEY, type SchemaValidator } from './validateSchema';
 
 export interface ItemStages {

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { assertProperty } from '../../testSeed';
 import { analyzeCluster } from '../../../server/engine/analyzeCluster';
 import { taskInstances, type ClusterSpec, type JobSpec, type TaskSpec } from '../../../server/engine/model';
-import { plainTask, shiftTask } from '../../../server/engine/toModel';
+import { plainTask, shiftTask } from '../../../server/engine/movedSpecs';
 import { comparableInstances } from './comparable';
 
 const span = { start: 0, end: 1 };

@@ -14,7 +14,8 @@ import { createSpecChecker, type CheckedFile, type SpecHost } from '../../../ser
 import type { JobSpec, Problem } from '../../../server/engine/model';
 import { createParseCache, listItemsOf, parseSpec, type ParseCache } from '../../../server/engine/parseSpec';
 import { tooDeepAt } from '../../../server/engine/yamlText';
-import { plainTask, toCluster, toJob } from '../../../server/engine/toModel';
+import { plainTask } from '../../../server/engine/movedSpecs';
+import { toCluster, toJob } from '../../../server/engine/toModel';
 import { createSchemaValidator, LIST_KEY } from '../../../server/engine/validateSchema';
 import { exampleSpecs, type SpecText } from './repoRoot';
 import { itemsPerStep } from './yamlParses';
