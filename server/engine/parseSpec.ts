@@ -617,6 +617,9 @@ function yamlProblem(message: string, pos: readonly [number, number], severity: 
   return { code: 'spec/syntax', severity, message: cleanYamlMessage(message), span: { start, end } };
 }
 
+/** One step of a path into a document: a map key or a list index. */
+export type Segment = string | number;
+
 export function escapePointer(segment: string): string {
   if (!segment.includes('~') && !segment.includes('/')) return segment;
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');

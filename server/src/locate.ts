@@ -6,9 +6,8 @@
  *   mapping or value at the cursor from indentation, `- ` items and flow brackets (completion).
  */
 import type { Span } from '../engine/model';
-import { escapePointer, isRecord, type SpecDocument } from '../engine/parseSpec';
+import { escapePointer, isRecord, type Segment, type SpecDocument } from '../engine/parseSpec';
 
-export type Segment = string | number;
 
 export interface SpecLocation {
   /** Path from the document's root to the node under the offset (`['tasks', 1, 'name']`). */
@@ -104,4 +103,3 @@ function scanItems(doc: SpecDocument, pointer: string, items: readonly unknown[]
   return undefined;
 }
 
-export { slotAt, type Slot } from './slotAt';

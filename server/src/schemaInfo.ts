@@ -4,7 +4,7 @@
  */
 import type { DocumentKind } from '../engine/parseSpec';
 import { SCHEMAS } from '../engine/validateSchema';
-import type { Segment } from './locate';
+import type { Segment } from '../engine/parseSpec';
 
 /** The subset of JSON Schema (draft-07) that the Berth schemas use. */
 export interface JsonSchema {

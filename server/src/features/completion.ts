@@ -13,7 +13,8 @@ import { dirname } from '../../engine/paths';
 import { formatCpus, formatMemory } from '../../engine/units';
 import { toOffset, toRange, uriToPath } from '../convert';
 import { guarded } from '../guard';
-import { documentAt, slotAt, type Slot } from '../locate';
+import { documentAt } from '../locate';
+import { slotAt, type Slot } from '../slotAt';
 import { infoOf, isObjectSchema, operatorDoc, schemaAt, schemaMarkdown, typeSummary, yamlText, type JsonSchema } from '../schemaInfo';
 import type { FeatureContext } from './context';
 

@@ -14,7 +14,8 @@ import { scenarioName } from '../../engine/placementProblems';
 import { formatCpus, formatMemory } from '../../engine/units';
 import { toOffset, toRange, uriToPath } from '../convert';
 import { guarded } from '../guard';
-import { documentAt, locateInDocument, type Segment, type SpecLocation } from '../locate';
+import type { Segment } from '../../engine/parseSpec';
+import { documentAt, locateInDocument, type SpecLocation } from '../locate';
 import { operatorDoc, schemaInfoAt, schemaMarkdown } from '../schemaInfo';
 import type { FeatureContext } from './context';
 

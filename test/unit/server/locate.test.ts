@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseSpec } from '../../../server/engine/parseSpec';
-import { documentAt, locateInDocument, slotAt, type Slot } from '../../../server/src/locate';
+import { documentAt, locateInDocument } from '../../../server/src/locate';
+import { slotAt, type Slot } from '../../../server/src/slotAt';
 
 const JOB = `apiVersion: berth/v1
 kind: Job
