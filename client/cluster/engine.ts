@@ -14,6 +14,7 @@ import { deploy, recordsOf, type DeployOptions, type DeployResult } from './depl
 import { connect, createDocker, endpointOf } from './docker';
 import { down } from './down';
 import { ClusterError } from './errors';
+import { readLeaseHolder } from './lease';
 import { findTask, streamLogs, type FoundTask, type LogsOptions } from './logs';
 import { findNode, startNode, stopNode } from './nodes';
 import { listRecords, readRecord, writeRecord, type SwarmRecord } from './registry';
@@ -52,6 +53,8 @@ export interface ClusterEngine {
   liveInput(cluster: string): Promise<AllocationInput>;
   deploy(cluster: ClusterSpec, job: JobSpec, options?: DeployOptions): Promise<DeployResult>;
   startController(cluster: string, options?: ControllerOptions): Controller;
+  /** The holder of the cluster's controller lease (a controller acting on it somewhere), or undefined when none runs. */
+  controllerHolder(cluster: string): Promise<string | undefined>;
   /** A simulated machine failure: the local engine stops the node container; a test swarm cuts the node's link; an existing swarm drains it. */
   stopNode(cluster: string, node: string): Promise<NodeChange>;
   startNode(cluster: string, node: string): Promise<NodeChange>;
@@ -81,6 +84,7 @@ export function localEngine(docker: Docker, where = 'the local Docker engine'): 
     },
     deploy: (cluster, job, options) => deploy(docker, cluster, job, options),
     startController: (cluster, options) => startController(docker, cluster, options),
+    controllerHolder: (cluster) => readLeaseHolder(docker, cluster),
     stopNode: (cluster, node) => change(cluster, node, true),
     startNode: (cluster, node) => change(cluster, node, false),
     findNode: (node, cluster) => findNode(docker, node, cluster),
