@@ -49,9 +49,9 @@ export function drillSummary(report: DrillReport): string {
   const ran = report.scenarios.filter((s) => s.verdict !== 'skipped');
   const failed = ran.filter((s) => s.verdict === 'fail');
   const skipped = report.scenarios.length - ran.length;
-  const lead = report.cancelled ? `Drill cancelled after ${report.scenarios.length} scenario${report.scenarios.length === 1 ? '' : 's'} (the nodes it stopped are back)` : 'Drill';
+  const lead = report.cancelled ? 'Drill cancelled, the nodes it stopped are back' : 'Drill';
   const rest = skipped > 0 ? `; ${skipped} skipped` : '';
-  if (ran.length === 0) return `${lead}: no scenario ran${rest}`;
+  if (ran.length === 0) return `${lead}: no scenario ${report.cancelled ? 'finished' : 'ran'}${rest}`;
   if (failed.length === 0) return `${lead}: ${ran.length}/${ran.length} scenario${ran.length === 1 ? '' : 's'} passed${timing(ran)}${rest}`;
   return `${lead}: ${failed.length} of ${ran.length} scenario${ran.length === 1 ? '' : 's'} failed: ${failed.map((s) => failure(report, s)).join('; ')}${rest}`;
 }

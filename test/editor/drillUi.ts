@@ -3,7 +3,8 @@
  * controller runs for it yet), the packaged VSIX in code-server on that folder, and in Chromium,
  * as a user would: click the Drill lens beside "if node2 fails", answer the notification that no
  * controller runs with "Run Controller Here", wait for the summary notification, open the
- * placement view from its "Show" button and read the drill's verdict beside the node2 scenario.
+ * placement view from its "Show" button and read the drill's verdict beside the node2 scenario;
+ * then run every node from the view's "Drill every node" and Cancel it: the node it stopped is back.
  * The screenshot for the README goes to media/screenshots/placement-drill.png. The cluster is
  * removed whatever happens.
  */
@@ -111,6 +112,19 @@ export async function runDrillUiTest(o: DrillUiOptions): Promise<void> {
     const shot = path.join(o.root, 'media', 'screenshots', 'placement-drill.png');
     await p.screenshot({ path: shot });
     console.log(`  screenshot ${path.relative(o.root, shot)}`);
+
+    // From the view: every node, cancelled while the first scenario waits for the controller; the node comes back.
+    await frame.locator('button.drill-run', { hasText: 'Drill every node' }).click();
+    const cancelled = await clickNotificationButton(p, /waiting for the controller/, 'Cancel', ms);
+    console.log(`  ✔ cancelled at: ${cancelled}`);
+    const after = await poll('the summary of the cancelled drill', async () => {
+      const said = await p.locator('.notifications-toasts .notification-list-item-message', { hasText: /Drill cancelled/ }).first().textContent().catch(() => null);
+      return said ?? undefined;
+    }, ms);
+    if (!after.startsWith('Berth: Drill cancelled, the nodes it stopped are back: no scenario finished')) throw new Error(`after Cancel the notification says "${after}"`);
+    const back = JSON.parse(berth(o.root, dir, 'status', cluster, '--json', '--no-usage')) as { nodes: { name: string; state: string }[] };
+    if (!back.nodes.every((n) => n.state === 'running')) throw new Error(`after Cancel the nodes are ${back.nodes.map((n) => `${n.name} ${n.state}`).join(', ')}`);
+    console.log(`  ✔ ${after}; every node is running`);
   } catch (e) {
     await page?.screenshot({ path: path.join(o.output, 'drill-failure.png') }).catch((err: unknown) => console.error(`  (no failure screenshot: ${String(err)})`));
     throw e;

@@ -45,5 +45,6 @@ test('a scenario that never settled says so; skipped and cancelled drills say so
   assert.equal(drillSummary(report([stuck])), 'Drill: 1 of 1 scenario failed: n1 (a predicted n2, observed never settled)');
   const skipped: DrillScenario = { lost: ['n1'], seconds: 0, verdict: 'skipped', note: 'manager', tasks: [] };
   assert.equal(drillSummary(report([skipped, pass('n2', 1)])), 'Drill: 1/1 scenario passed (p50 1.0 s, max 1.0 s); 1 skipped');
-  assert.equal(drillSummary(report([], true)), 'Drill cancelled after 0 scenarios (the nodes it stopped are back): no scenario ran');
+  assert.equal(drillSummary(report([], true)), 'Drill cancelled, the nodes it stopped are back: no scenario finished');
+  assert.equal(drillSummary(report([pass('n1', 2)], true)), 'Drill cancelled, the nodes it stopped are back: 1/1 scenario passed (p50 2.0 s, max 2.0 s)');
 });
