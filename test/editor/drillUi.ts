@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { startCodeServer, type Installation } from './codeServer';
-import { openFile, packageVsix, placementFrame, poll, prepareProfile, text } from './ui';
+import { packageVsix, placementFrame, poll, prepareProfile, text } from './ui';
 
 export interface DrillUiOptions {
   readonly root: string;
@@ -80,18 +80,19 @@ export async function runDrillUiTest(o: DrillUiOptions): Promise<void> {
     const p = page;
     await p.goto(`${server.url}/?folder=${encodeURIComponent(dir)}`);
     await p.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: ms });
-    await openFile(p, 'seed-preempt.job.yaml');
-    await poll('the node2 failover lens and its Drill lens on screen', async () => {
+    // From the explorer (quick open's file search can take longer than a deadline on a loaded machine).
+    await p.locator('.explorer-folders-view .monaco-list-row', { hasText: 'seed-preempt.job.yaml' }).first().click({ timeout: ms });
+    await p.locator('.monaco-editor .view-lines').first().waitFor({ state: 'visible', timeout: ms });
+    await poll('the Deploy lens, the node2 failover lens and its Drill lens on screen', async () => {
       const t = await text(p, '.monaco-editor .codelens-decoration');
-      return /if node2 fails/.test(t) && /Drill/.test(t) ? t : undefined;
+      return /Deploy/.test(t) && /if node2 fails/.test(t) && /Drill/.test(t) ? t : undefined;
     }, ms);
 
-    // The Drill lens right after the node2 scenario's lens.
-    const lenses = p.locator('.monaco-editor .codelens-decoration a');
-    const titles = await lenses.allTextContents();
-    const at = titles.findIndex((t) => t.startsWith('if node2 fails'));
-    if (at < 0 || titles[at + 1] !== 'Drill') throw new Error(`no Drill lens after the node2 lens: ${titles.join(' | ')}`);
-    await lenses.nth(at + 1).click();
+    // The Drill lens right after the node2 scenario's lens (found by its neighbour: lenses re-render as the analysis completes).
+    const drillLens = p.locator('.monaco-editor .codelens-decoration a', { hasText: /^if.node2.fails/ }).first().locator('xpath=following::a[1]');
+    const title = await drillLens.textContent({ timeout: ms });
+    if (title !== 'Drill') throw new Error(`the lens after "if node2 fails" is "${title ?? ''}", not Drill`);
+    await drillLens.click({ timeout: ms });
     const asked = await clickNotificationButton(p, /no failover controller runs/, 'Run Controller Here', ms);
     console.log(`  ✔ the drill says: ${asked}`);
 
