@@ -52,7 +52,8 @@
     const report = result.reports[index];
     root.append(header(message.file, report));
     if (result.reports.length > 1) root.append(jobTabs(result.reports, index));
-    root.append(...[verdict(report), nodesSection(report), waitingSection(report), scenariosSection(report, message.focus)].filter(Boolean));
+    const drills = (message.drills && message.drills[report.job]) || [];
+    root.append(...[verdict(report), nodesSection(report), waitingSection(report), scenariosSection(report, message.focus, drills)].filter(Boolean));
     const focused = root.querySelector('.scenario.focused');
     if (focused) focused.scrollIntoView({ block: 'nearest' });
   }
@@ -139,17 +140,65 @@
         skipped.map((t) => el('li', { tabindex: '0', class: 'problem' }, el('strong', {}, t.task), ` is not planned: it ${t.reason}`))));
   }
 
-  function scenariosSection(report, focus) {
+  const key = (lost) => [...lost].sort().join(',');
+
+  function scenariosSection(report, focus, drills) {
     const scenarios = report.failover.scenarios;
-    const key = (lost) => [...lost].sort().join(',');
     const focusKey = focus ? key(focus) : undefined;
+    const byKey = new Map(drills.map((d) => [key(d.lost), d]));
+    const shown = new Set(scenarios.map((s) => key(s.lost)));
+    // Drills of scenarios this plan does not list (a set of nodes named by hand, or a plan that changed since).
+    const others = drills.filter((d) => !shown.has(key(d.lost)));
     return el('section', { 'aria-labelledby': 'scenarios-h' },
-      el('h2', { id: 'scenarios-h' }, 'Failover scenarios'),
+      el('div', { class: 'section-head' },
+        el('h2', { id: 'scenarios-h' }, 'Failover scenarios'),
+        el('button', { class: 'drill-run', title: 'Run every single-node scenario on the live cluster (Berth: Run Failover Drill)', onclick: () => vscode.postMessage({ type: 'drill', job: report.job }) }, 'Drill every node')),
+      drills.length ? drillTally(drills) : null,
       scenarios.length === 0 ? el('p', { class: 'muted' }, 'No scenarios: nothing is placed, or failover.tolerate is 0.') :
-        el('div', { class: 'scenarios', role: 'list' }, scenarios.map((s) => scenarioCard(s, focusKey === key(s.lost)))));
+        el('div', { class: 'scenarios', role: 'list' }, scenarios.map((s) => scenarioCard(report, s, focusKey === key(s.lost), byKey.get(key(s.lost))))),
+      others.length ? el('div', { class: 'scenarios', role: 'list', 'aria-label': 'Other drilled scenarios' }, others.map((d) => el('article', { class: 'scenario', role: 'listitem', 'data-lost': d.lost.join(',') },
+        el('h3', {}, `lose ${d.lost.join(', ')}`), drillBlock(report, d)))) : null);
   }
 
-  function scenarioCard(s, focused) {
+  /** "Last drills: 2 passed, 1 failed". */
+  function drillTally(drills) {
+    const count = (v) => drills.filter((d) => d.verdict === v).length;
+    const parts = [`${count('pass')} passed`, `${count('fail')} failed`];
+    if (count('skipped')) parts.push(`${count('skipped')} skipped`);
+    return el('p', { class: `drill-tally ${count('fail') ? 'problem' : ''}`, role: 'status' }, `Last drills on the live cluster: ${parts.join(', ')}`);
+  }
+
+  function nodeText(node, which) {
+    if (node === '?') return 'never settled';
+    if (node === '') return which === 'predicted' ? 'no node' : 'waiting';
+    return node;
+  }
+
+  /** A scenario's last drill: verdict, seconds, predicted against observed; a failure links to each task that differed. */
+  function drillBlock(report, d) {
+    const short = (id) => (id.startsWith(`${report.job}/`) ? id.slice(report.job.length + 1) : id);
+    const touched = d.tasks.filter((t) => t.predicted !== t.before || t.observed !== t.before);
+    const differ = d.tasks.filter((t) => t.predicted !== t.observed);
+    const verdictText = d.verdict === 'pass' ? 'PASS' : d.verdict === 'fail' ? 'FAIL' : 'SKIPPED';
+    const when = new Date(d.at).toLocaleTimeString();
+    return el('div', { class: `drill ${d.verdict}`, 'data-verdict': d.verdict, role: 'group', 'aria-label': `Last drill: ${verdictText}` },
+      el('p', { class: 'drill-head' }, el('strong', { class: 'drill-verdict' }, `Drill: ${verdictText}`),
+        d.verdict === 'skipped' ? ` · ${d.note || ''}` : ` · ${d.seconds.toFixed(1)} s · ${when}`),
+      d.verdict === 'skipped' ? null : touched.length === 0 ? el('p', { class: 'muted' }, 'nothing moved, as predicted') :
+        el('table', { class: 'drill-tasks' },
+          el('thead', {}, el('tr', {}, el('th', {}, 'task'), el('th', {}, 'predicted'), el('th', {}, 'observed'))),
+          el('tbody', {}, touched.map((t) => el('tr', { class: t.predicted === t.observed ? '' : 'problem' },
+            el('td', {}, short(t.task)), el('td', {}, nodeText(t.predicted, 'predicted')), el('td', {}, nodeText(t.observed, 'observed')))))),
+      d.verdict === 'fail' && d.note ? el('p', { class: 'problem' }, d.note) : null,
+      d.verdict === 'fail' && differ.length ? el('p', { class: 'problem drill-differed' }, 'Differed: ',
+        differ.map((t, i) => [i > 0 ? ', ' : '', el('a', { href: '#', 'data-task': t.task, title: `Show ${short(t.task)} in the job file`, onclick: (e) => {
+          e.preventDefault();
+          e.stopPropagation();
+          vscode.postMessage({ type: 'revealTask', cluster: report.cluster, job: report.job, task: t.task });
+        } }, short(t.task))])) : null);
+  }
+
+  function scenarioCard(report, s, focused, drill) {
     const bad = s.unplaced.length > 0;
     const verb = s.lost.length > 1 || s.kind === 'domain' ? 'fail' : 'fails';
     const title = `if ${s.name} ${verb}`;
@@ -165,9 +214,12 @@
       'data-lost': s.lost.join(','),
       onclick: () => select(s.lost), onkeydown: (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); select(s.lost); } },
     },
-    el('h3', {}, bad ? '⚠ ' : '✓ ', title),
+    el('div', { class: 'section-head' },
+      el('h3', {}, bad ? '⚠ ' : '✓ ', title),
+      el('button', { class: 'drill-run', title: `Run this scenario on the live cluster: lose ${s.lost.join(', ')}`, onclick: (e) => { e.stopPropagation(); vscode.postMessage({ type: 'drill', job: report.job, lost: s.lost }); } }, 'Drill')),
     el('p', { class: 'muted' }, `lost: ${s.lost.join(', ')}`),
-    rows.length ? el('ul', {}, rows) : el('p', { class: 'muted' }, 'nothing to move'));
+    rows.length ? el('ul', {}, rows) : el('p', { class: 'muted' }, 'nothing to move'),
+    drill ? drillBlock(report, drill) : null);
   }
 
   function select(lost) {

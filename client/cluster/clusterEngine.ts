@@ -42,6 +42,8 @@ export interface ClusterEngine {
   /** What `deploy` would do now, changing nothing (`berth diff`, the Deploy lens). */
   diff(cluster: ClusterSpec, job: JobSpec, options?: { readonly image?: string }): Promise<DeployDiff>;
   startController(cluster: string, options?: ControllerOptions): Controller;
+  /** The holder of the cluster's controller lease (a controller acting on it somewhere), or undefined when none runs. */
+  controllerHolder(cluster: string): Promise<string | undefined>;
   /** A simulated machine failure: the local engine stops the node container; a test swarm cuts the node's link; an existing swarm drains it. */
   stopNode(cluster: string, node: string): Promise<NodeChange>;
   startNode(cluster: string, node: string): Promise<NodeChange>;

@@ -44,7 +44,8 @@ export interface DrillReport {
 
 export type DrillProgress =
   | { readonly kind: 'scenario'; readonly index: number; readonly total: number; readonly lost: readonly string[] }
-  | { readonly kind: 'step'; readonly message: string }
+  /** `lose`: stopping the nodes; `wait`: for the controller to act; `restore`: starting them again; `settle`: for the cluster to settle. */
+  | { readonly kind: 'step'; readonly phase: 'lose' | 'wait' | 'restore' | 'settle'; readonly message: string }
   | { readonly kind: 'result'; readonly scenario: DrillScenario };
 
 export interface DrillOptions {
@@ -117,7 +118,7 @@ export async function runDrill(engine: ClusterEngine, cluster: string, job: stri
       const t0 = Date.now();
       for (const n of lost) {
         try {
-          progress({ kind: 'step', message: `losing ${n}` });
+          progress({ kind: 'step', phase: 'lose', message: `losing ${n}` });
           await engine.stopNode(cluster, n);
           stopped.add(n);
         } catch (err) {
@@ -133,6 +134,7 @@ export async function runDrill(engine: ClusterEngine, cluster: string, job: stri
         progress({ kind: 'result', scenario: s });
         continue;
       }
+      progress({ kind: 'step', phase: 'wait', message: 'waiting for the controller' });
       // Until every task of the job runs on a surviving node or waits, and matches the prediction (or stays put for `stableMs`).
       let last = '';
       let stableSince = Date.now();
@@ -153,8 +155,9 @@ export async function runDrill(engine: ClusterEngine, cluster: string, job: stri
       const seconds = ((typeof observed === 'string' ? Date.now() : settledAt) - t0) / 1000;
       const tasks: DrillTask[] = ids.map((id) => ({ task: id, before: input.current?.get(id) ?? '', predicted: predicted.get(id) ?? '', observed: typeof observed === 'string' ? '?' : (observed.get(id) ?? '?') }));
       const pass = typeof observed !== 'string' && tasks.every((t) => t.predicted === t.observed);
-      progress({ kind: 'step', message: `bringing back ${lostList.join(', ')}` });
+      progress({ kind: 'step', phase: 'restore', message: `bringing back ${lostList.join(', ')}` });
       await restore();
+      progress({ kind: 'step', phase: 'settle', message: 'waiting for the cluster to settle' });
       const settled = await until('the cluster settling after the nodes returned', deadline, poll, options.signal, async () => {
         const s = await engine.status(cluster, { usage: false });
         if (!s.nodes.every((n) => n.state === 'running')) return undefined;

@@ -13,6 +13,7 @@ import type { DeployDiff } from './deployPlan';
 import { connect, createDocker, endpointOf } from './docker';
 import { down } from './down';
 import { ClusterError } from './errors';
+import { readLeaseHolder } from './lease';
 import { findTask, streamLogs } from './logs';
 import { findNode, startNode, stopNode } from './nodes';
 import { listRecords, readRecord, writeRecord, type SwarmRecord } from './registry';
@@ -44,6 +45,7 @@ export function localEngine(docker: Docker, where = 'the local Docker engine'): 
     deploy: (cluster, job, options) => deploy(docker, cluster, job, options),
     diff: (cluster, job, options) => diffDeploy(docker, cluster, job, options),
     startController: (cluster, options) => startController(docker, cluster, options),
+    controllerHolder: (cluster) => readLeaseHolder(docker, cluster),
     stopNode: (cluster, node) => change(cluster, node, true),
     startNode: (cluster, node) => change(cluster, node, false),
     findNode: (node, cluster) => findNode(docker, node, cluster),

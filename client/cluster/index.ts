@@ -24,3 +24,4 @@ export { readRecord, listRecords, stateRoot, type SwarmRecord } from './registry
 export { importCluster, connectManager } from './swarm/existing';
 export { toStack } from './swarm/stack';
 export { runDrill, type DrillOptions, type DrillProgress, type DrillReport, type DrillScenario, type DrillTask } from './drill';
+export { differingTasks, drillNodeText, drillSummary, touchedTasks } from './drillSummary';

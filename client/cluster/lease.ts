@@ -91,3 +91,14 @@ export function createLease(docker: Docker, cluster: string, holder: string, ima
     },
   };
 }
+
+/** Who holds the cluster's lease now (a running lease container's holder), or undefined when no controller does. */
+export async function readLeaseHolder(docker: Docker, cluster: string): Promise<string | undefined> {
+  try {
+    const info = await docker.getContainer(leaseContainerName(cluster)).inspect();
+    return info.State.Running ? (info.Config.Labels?.[LABEL.holder] ?? '') : undefined;
+  } catch (err) {
+    if (statusOf(err) === 404) return undefined;
+    throw wrap('inspecting the controller lease', err);
+  }
+}

@@ -14,12 +14,14 @@ import { whenTrusted } from './cluster/workspaceTrust';
 import { registerClusterDownCommand } from './commands/clusterDown';
 import { registerClusterUpCommand } from './commands/clusterUp';
 import { registerDeployJobCommand } from './commands/deployJob';
+import { registerDrillCommand } from './commands/drill';
 import { registerPlanCommand } from './commands/plan';
 import { registerRestartServerCommand, registerShowLogCommand, SHOW_LOG_COMMAND } from './commands/restartServer';
 import { registerRefreshClusterCommand } from './commands/refreshCluster';
 import { registerShowFailoverScenarioCommand } from './commands/showFailoverScenario';
 import { registerShowTaskLogsCommand } from './commands/showTaskLogs';
 import { registerNodeCommands } from './commands/nodeCommands';
+import { DrillResults } from './drillResults';
 import { PlacementView, type PlacementMessage } from './placementView';
 import { ServerStatusBar } from './statusBar';
 
@@ -45,9 +47,11 @@ export function activate(context: vscode.ExtensionContext): BerthApi {
   const log = vscode.window.createOutputChannel('Berth', { log: true });
   const status = new ServerStatusBar(SHOW_LOG_COMMAND);
   const server = new BerthServer(context, log, status);
-  const view = new PlacementView(context.extensionUri, server, log);
+  const drills = new DrillResults();
+  const view = new PlacementView(context.extensionUri, server, log, drills);
   context.subscriptions.push(
     log,
+    drills,
     status,
     { dispose: () => void server.dispose() },
     view,
@@ -64,6 +68,7 @@ export function activate(context: vscode.ExtensionContext): BerthApi {
     registerDeployLens(session),
     registerClusterUpCommand(session, log),
     registerDeployJobCommand(session, log),
+    registerDrillCommand(session, log, drills, view),
     registerClusterDownCommand(session, log),
     ...registerNodeCommands(session, log),
     registerShowTaskLogsCommand(session, log),

@@ -8,18 +8,26 @@ import * as vscode from 'vscode';
 import type { PlanResult } from '../../server/engine/protocol';
 import { isBerthDocument } from './berthFiles';
 import type { BerthServer } from './berthServer';
+import { revealDrillTask, type DrillResultView, type DrillResults } from './drillResults';
 import { readViewSettings } from './settings';
 
 export const PLACEMENT_VIEW_TYPE = 'berth.placement';
 
 /** What the extension posts to the page (media/placement.js reads the same shape). */
 export type PlacementMessage =
-  | { readonly type: 'plan'; readonly result: PlanResult; readonly file: string; readonly focus?: readonly string[] }
+  | { readonly type: 'plan'; readonly result: PlanResult; readonly file: string; readonly focus?: readonly string[]; readonly drills?: Readonly<Record<string, readonly DrillResultView[]>> }
   | { readonly type: 'loading'; readonly file: string }
   | { readonly type: 'error'; readonly file: string; readonly message: string };
 
 /** What the page posts back. */
-type PageMessage = { readonly type: 'ready' } | { readonly type: 'focusScenario'; readonly lost: readonly string[] } | { readonly type: 'openFile' };
+type PageMessage =
+  | { readonly type: 'ready' }
+  | { readonly type: 'focusScenario'; readonly lost: readonly string[] }
+  | { readonly type: 'openFile' }
+  /** Run a drill of the job (one scenario, or every single node). */
+  | { readonly type: 'drill'; readonly job: string; readonly lost?: readonly string[] }
+  /** Reveal a task a drill found elsewhere than predicted. */
+  | { readonly type: 'revealTask'; readonly cluster: string; readonly job: string; readonly task: string };
 
 export class PlacementView implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
@@ -34,8 +42,13 @@ export class PlacementView implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly server: BerthServer,
     private readonly log: vscode.LogOutputChannel,
+    private readonly drills: DrillResults,
   ) {
     this.subscriptions.push(
+      // A drill's results appear beside their scenarios at once (no re-plan).
+      drills.onDidChange(() => {
+        if (this.panel && this.last?.type === 'plan') void this.post({ ...this.last, drills: this.drillsOf(this.last.result) });
+      }),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (this.panel && e.contentChanges.length > 0 && isBerthDocument(e.document)) this.schedule();
       }),
@@ -105,7 +118,7 @@ export class PlacementView implements vscode.Disposable {
     try {
       const result = await this.server.plan({ uri: uri.toString() }, cts.token);
       if (cts.token.isCancellationRequested) return;
-      await this.post({ type: 'plan', result, file, ...(this.focus ? { focus: this.focus } : {}) });
+      await this.post({ type: 'plan', result, file, ...(this.focus ? { focus: this.focus } : {}), drills: this.drillsOf(result) });
     } catch (e) {
       if (cts.token.isCancellationRequested) return;
       const message = e instanceof Error ? e.message : String(e);
@@ -115,6 +128,17 @@ export class PlacementView implements vscode.Disposable {
       if (this.pending === cts) this.pending = undefined;
       cts.dispose();
     }
+  }
+
+  /** The last drill of each scenario of each job the plan shows. */
+  private drillsOf(result: PlanResult): Record<string, readonly DrillResultView[]> {
+    const out: Record<string, readonly DrillResultView[]> = {};
+    if (result.kind !== 'plan') return out;
+    for (const r of result.reports) {
+      const list = this.drills.scenarios(r.cluster, r.job);
+      if (list.length > 0) out[r.job] = list;
+    }
+    return out;
   }
 
   private async post(message: PlacementMessage): Promise<void> {
@@ -129,6 +153,10 @@ export class PlacementView implements vscode.Disposable {
       this.focus = m.lost;
     } else if (m.type === 'openFile' && this.target) {
       void vscode.window.showTextDocument(this.target, { viewColumn: vscode.ViewColumn.One });
+    } else if (m.type === 'drill' && this.target) {
+      void vscode.commands.executeCommand('berth.drill', this.target, m.lost, m.job);
+    } else if (m.type === 'revealTask') {
+      void revealDrillTask(this.drills, m.cluster, m.job, m.task, this.target);
     }
   }
 

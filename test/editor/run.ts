@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS, ensureCodeServer, startCodeServer, type Installation } from './codeServer';
+import { runDrillUiTest } from './drillUi';
 import { runUiTest } from './ui';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -105,11 +106,12 @@ async function main(): Promise<number> {
   mkdirSync(OUTPUT, { recursive: true });
   if (!existsSync(SUITE)) throw new Error(`${SUITE} is missing: run tsc -b first`);
   if (!existsSync(path.join(ROOT, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run node build.mjs first');
-  const only = process.argv.includes('--suite') ? 'suite' : process.argv.includes('--ui') ? 'ui' : 'both';
+  const only = process.argv.includes('--suite') ? 'suite' : process.argv.includes('--ui') ? 'ui' : process.argv.includes('--drill') ? 'drill' : 'both';
 
-  const image = only !== 'ui' ? ensureTestImage() : '';
-  const desktop = process.env.BERTH_VSCODE ?? (only !== 'ui' ? await tryDownloadVsCode() : undefined);
-  if (desktop && only !== 'ui') {
+  // The suite's cluster steps and the drill UI test run on Docker.
+  const image = ensureTestImage();
+  const desktop = process.env.BERTH_VSCODE ?? (only !== 'ui' && only !== 'drill' ? await tryDownloadVsCode() : undefined);
+  if (desktop && only !== 'ui' && only !== 'drill') {
     console.log(`Integration suite in desktop VS Code: ${desktop}`);
     await runWithDesktopVsCode(desktop, image);
     if (only === 'suite') return 0;
@@ -124,17 +126,23 @@ async function main(): Promise<number> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const timings: string[] = [];
   try {
-    if (!desktop && only !== 'ui') {
+    if (!desktop && only !== 'ui' && only !== 'drill') {
       const t = Date.now();
       console.log('Integration suite in code-server + Chromium');
       await runSuiteInCodeServer(install, browser, image);
       timings.push(`suite ${Date.now() - t} ms`);
     }
-    if (only !== 'suite') {
+    if (only === 'both' || only === 'ui') {
       const t = Date.now();
       console.log('UI test: the packaged VSIX in code-server + Chromium');
       await runUiTest({ root: ROOT, install, browser, output: OUTPUT, timeoutMs: TIMEOUT_MS });
       timings.push(`ui ${Date.now() - t} ms`);
+    }
+    if (only !== 'suite') {
+      const t = Date.now();
+      console.log('Drill UI test: a failover drill from the Drill lens, its result in the placement view');
+      await runDrillUiTest({ root: ROOT, install, browser, output: OUTPUT, timeoutMs: TIMEOUT_MS, image });
+      timings.push(`drill ${Date.now() - t} ms`);
     }
   } finally {
     await browser.close();

@@ -18,7 +18,7 @@ export interface UiTestOptions {
   readonly timeoutMs: number;
 }
 
-function packageVsix(root: string, output: string): string {
+export function packageVsix(root: string, output: string): string {
   const vsix = path.join(output, 'berth.vsix');
   const r = spawnSync(path.join(root, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '-o', vsix], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`vsce package exited with ${r.status ?? r.signal}`);
@@ -26,7 +26,7 @@ function packageVsix(root: string, output: string): string {
   return vsix;
 }
 
-async function poll<T>(what: string, probe: () => Promise<T | undefined>, ms: number): Promise<T> {
+export async function poll<T>(what: string, probe: () => Promise<T | undefined>, ms: number): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await probe();
@@ -37,7 +37,7 @@ async function poll<T>(what: string, probe: () => Promise<T | undefined>, ms: nu
 }
 
 /** Text on screen under `selector`, including CSS-generated content (Monaco draws inlay hints that way). */
-async function text(page: Page, selector: string): Promise<string> {
+export async function text(page: Page, selector: string): Promise<string> {
   return page.evaluate((sel) => {
     const out: string[] = [];
     const pseudo = (el: Element, which: '::before' | '::after'): string => {
@@ -61,7 +61,7 @@ async function text(page: Page, selector: string): Promise<string> {
 }
 
 /** The placement view's page: a frame (inside the webview's host iframe) with `#root`. */
-async function placementFrame(page: Page): Promise<Frame | undefined> {
+export async function placementFrame(page: Page): Promise<Frame | undefined> {
   for (const frame of page.frames()) {
     const nodes = await frame.$$eval('#root .node h3', (els) => els.map((e) => e.textContent ?? '')).catch(() => undefined);
     if (nodes && nodes.length > 0) return frame;
@@ -69,7 +69,7 @@ async function placementFrame(page: Page): Promise<Frame | undefined> {
   return undefined;
 }
 
-async function openFile(page: Page, name: string): Promise<void> {
+export async function openFile(page: Page, name: string): Promise<void> {
   await page.keyboard.press('F1');
   await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
   await page.keyboard.press('Backspace');
@@ -78,8 +78,8 @@ async function openFile(page: Page, name: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
-export async function runUiTest(o: UiTestOptions): Promise<void> {
-  const vsix = packageVsix(o.root, o.output);
+/** A fresh code-server profile with the VSIX installed and the settings the screenshots use. */
+export function prepareProfile(install: Installation, vsix: string): { extensionsDir: string; userDataDir: string } {
   const extensionsDir = mkdtempSync(path.join(tmpdir(), 'berth-ui-ext-'));
   const userDataDir = mkdtempSync(path.join(tmpdir(), 'berth-ui-data-'));
   mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
@@ -96,7 +96,13 @@ export async function runUiTest(o: UiTestOptions): Promise<void> {
     'git.openRepositoryInParentFolders': 'never',
     'git.enabled': false,
   }, null, 2));
-  installExtension(o.install, vsix, extensionsDir, userDataDir);
+  installExtension(install, vsix, extensionsDir, userDataDir);
+  return { extensionsDir, userDataDir };
+}
+
+export async function runUiTest(o: UiTestOptions): Promise<void> {
+  const vsix = packageVsix(o.root, o.output);
+  const { extensionsDir, userDataDir } = prepareProfile(o.install, vsix);
   const folder = path.join(o.root, 'examples', 'seed');
   const server = await startCodeServer(o.install, { folder, extensionsDir, userDataDir, smokeTestDriver: false, logFile: path.join(o.output, 'code-server-ui.log') });
   const page = await o.browser.newPage({ viewport: { width: 1600, height: 900 } });

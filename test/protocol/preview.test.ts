@@ -90,8 +90,10 @@ test('code lenses: one failover lens per node of the seed cluster; node2\'s loss
   await client.open('/ws/seed.cluster.yaml', seedCluster);
   await client.diagnostics('/ws/seed.cluster.yaml');
   const all = await lenses(client, '/ws/seed.cluster.yaml');
-  for (const n of [1, 2, 3]) assert.equal(titleAt(all, lineOf(seedCluster, `name: node${n}`)).length, 1, `one lens on node${n}`);
+  for (const n of [1, 2, 3]) assert.deepEqual(titleAt(all, lineOf(seedCluster, `name: node${n}`)).slice(1), ['Drill'], `one failover lens on node${n}, then its Drill lens`);
   const [node2] = titleAt(all, lineOf(seedCluster, 'name: node2'));
+  const drill2 = all.filter((l) => l.range.start.line === lineOf(seedCluster, 'name: node2'))[1]?.command;
+  assert.deepEqual(drill2, { title: 'Drill', command: 'berth.drill', arguments: ['file:///ws/seed.cluster.yaml', ['node2']] });
   assert.match(node2 ?? '', /^if node2 fails: task2 has no node: cpus/);
   assert.doesNotMatch(node2 ?? '', /→/);
   await client.shutdown();
@@ -115,6 +117,13 @@ test('code lenses with preemption: if node2 fails, task2 → node3 evicting task
   assert.ok(jobLenses.every((l) => l.range.start.line === nameLine));
   assert.equal(jobLenses[0]?.command?.title, 'Plan: 3/3 placed · not failover-safe (3 scenarios)');
   assert.ok(jobLenses.some((l) => /^if node2 fails: .*task2 → node3/.test(l.command?.title ?? '')), JSON.stringify(jobLenses));
+  // Each scenario lens is followed by its Drill lens, which runs that scenario (the extension checks trust and the cluster).
+  const scenarioLenses = jobLenses.filter((l) => l.command?.command === 'berth.showFailoverScenario');
+  assert.ok(scenarioLenses.length > 0);
+  for (const l of scenarioLenses) {
+    const next = jobLenses[jobLenses.indexOf(l) + 1]?.command;
+    assert.deepEqual(next, { title: 'Drill', command: 'berth.drill', arguments: [l.command?.arguments?.[0], l.command?.arguments?.[1]] });
+  }
   await client.shutdown();
 });
 

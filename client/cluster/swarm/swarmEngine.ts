@@ -13,7 +13,7 @@ import { listClusterServices, readSwarm, swarmInputOf } from './live';
 import { listSwarmNodes } from './nodeLabels';
 import { removeService } from './serviceOps';
 import { deploySwarm, diffSwarm } from './swarmDeploy';
-import { createSwarmLease } from './swarmLease';
+import { createSwarmLease, readSwarmLeaseHolder } from './swarmLease';
 import { reconcileSwarm } from './swarmReconcile';
 import { swarmStatus } from './swarmStatus';
 import { nodeLinkUp, setNodeLink } from './testSwarm';
@@ -87,6 +87,10 @@ export function swarmEngine(record: SwarmRecord): ClusterEngine {
         },
         options,
       );
+    },
+    controllerHolder: (name) => {
+      check(name);
+      return readSwarmLeaseHolder(manager, cluster);
     },
     stopNode: (name, node) => nodeChange(name, node, true),
     startNode: (name, node) => nodeChange(name, node, false),

@@ -72,3 +72,14 @@ export function createSwarmLease(docker: Docker, cluster: string, holder: string
     },
   };
 }
+
+/** Who holds the cluster's lease now (a holder whose lease has not expired), or undefined when no controller does. */
+export async function readSwarmLeaseHolder(docker: Docker, cluster: string): Promise<string | undefined> {
+  try {
+    const labels = ((await docker.getService(leaseContainerName(cluster)).inspect()) as SwarmService).Spec.Labels ?? {};
+    return Number(labels[EXPIRES] ?? 0) > Date.now() ? (labels[LABEL.holder] ?? '') : undefined;
+  } catch (err) {
+    if (statusOf(err) === 404) return undefined;
+    throw wrap('inspecting the controller lease', err);
+  }
+}

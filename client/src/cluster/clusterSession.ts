@@ -270,6 +270,11 @@ export class ClusterSession implements vscode.Disposable {
     this.log.info(`Failover controller for cluster ${cluster} started (${controller.id})`);
   }
 
+  /** Resolves after this window's controller of the cluster has made its first pass (took the lease, or found it held). */
+  async controlled(cluster: string): Promise<void> {
+    await this.controllers.get(cluster)?.settled();
+  }
+
   controlling(cluster: string): boolean {
     return this.controllers.has(cluster);
   }

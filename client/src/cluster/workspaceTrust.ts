@@ -7,9 +7,9 @@
  */
 import * as vscode from 'vscode';
 
-export function requireTrust(action: string): boolean {
+export function requireTrust(action: string, what = 'runs containers'): boolean {
   if (vscode.workspace.isTrusted) return true;
-  void vscode.window.showWarningMessage(`Berth: ${action} runs containers, which is disabled in an untrusted workspace. Trust this folder to enable it.`, 'Manage Workspace Trust').then((choice) => {
+  void vscode.window.showWarningMessage(`Berth: ${action} ${what}, which is disabled in an untrusted workspace. Trust this folder to enable it.`, 'Manage Workspace Trust').then((choice) => {
     if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
   });
   return false;

@@ -17,6 +17,8 @@ import type { FeatureContext } from './context';
 /** Client commands the lenses invoke (registered by the extension; other editors show the title). */
 export const SHOW_PLAN_COMMAND = 'berth.plan';
 export const SHOW_SCENARIO_COMMAND = 'berth.showFailoverScenario';
+/** Runs a scenario on the live cluster; the extension checks trust and the cluster, the server knows nothing of Docker. */
+export const DRILL_COMMAND = 'berth.drill';
 /** Lenses per file at most: a 1,000-node cluster should not bury the editor. */
 const MAX_SCENARIO_LENSES = 12;
 
@@ -150,9 +152,14 @@ function jobLenses(analysis: ClusterAnalysis, job: JobSpec, uri: string, range: 
   const verdict = !report ? '' : report.safe ? ' · failover-safe' : ` · not failover-safe (${failing.length} scenario${failing.length === 1 ? '' : 's'})`;
   const lenses: CodeLens[] = [{ range: at, command: { title: `Plan: ${placed}/${total} placed${verdict}`, command: SHOW_PLAN_COMMAND, arguments: [uri] } }];
   const ordered = [...failing, ...touching.filter((s) => !failing.includes(s))].slice(0, MAX_SCENARIO_LENSES);
-  for (const s of ordered) lenses.push({ range: at, command: { title: scenarioText(analysis, s, job.name), command: SHOW_SCENARIO_COMMAND, arguments: [uri, s.lost] } });
+  for (const s of ordered) lenses.push({ range: at, command: { title: scenarioText(analysis, s, job.name), command: SHOW_SCENARIO_COMMAND, arguments: [uri, s.lost] } }, drillLens(at, uri, s));
   if (touching.length > ordered.length) lenses.push({ range: at, command: { title: `+${touching.length - ordered.length} more scenarios`, command: SHOW_PLAN_COMMAND, arguments: [uri] } });
   return lenses;
+}
+
+/** Beside a failover lens: run that scenario on the live cluster. */
+function drillLens(at: CodeLens['range'], uri: string, s: FailoverScenario): CodeLens {
+  return { range: at, command: { title: 'Drill', command: DRILL_COMMAND, arguments: [uri, [...s.lost]] } };
 }
 
 /** On each node: what its loss does to every job on the cluster. */
@@ -173,7 +180,8 @@ function clusterLenses(analysis: ClusterAnalysis, cluster: ClusterSpec, uri: str
     // The same scenario is simulated once per job; show the first (they agree on placements).
     const s = scenarios[0];
     if (!s) continue;
-    lenses.push({ range: range(n.nameSpan), command: { title: scenarioText(analysis, s, analysis.jobs.length === 1 ? analysis.jobs[0]?.name : undefined), command: SHOW_SCENARIO_COMMAND, arguments: [uri, s.lost] } });
+    const at = range(n.nameSpan);
+    lenses.push({ range: at, command: { title: scenarioText(analysis, s, analysis.jobs.length === 1 ? analysis.jobs[0]?.name : undefined), command: SHOW_SCENARIO_COMMAND, arguments: [uri, s.lost] } }, drillLens(at, uri, s));
   }
   return lenses;
 }

@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import type { BerthApi } from '../../../client/src/extension';
 import type { PlanResult } from '../../../server/engine/protocol';
 import { clusterSteps } from './cluster';
+import { drillSteps } from './drill';
 import { runSteps, until, type Step } from './harness';
 
 const EXTENSION_ID = 'berth.berth';
@@ -239,6 +240,7 @@ export async function run(): Promise<void> {
       },
     },
     ...clusterSteps(need, () => path.join(root(), 'examples')),
+    ...drillSteps(need, () => path.join(root(), 'examples')),
   ];
   await runSteps('Berth editor integration', steps);
 }
