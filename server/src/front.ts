@@ -40,7 +40,7 @@ import {
   type RequestMessage,
   type ResponseMessage,
 } from 'vscode-languageserver/node';
-import { maxFileSizeOf } from '../engine/protocol';
+import { LIVE_STATE_METHOD, maxFileSizeOf } from '../engine/protocol';
 import { isBerthFile } from '../engine/specKinds';
 import { Positions, uriToPath } from './convert';
 import type { FileSystem } from './fileSystem';
@@ -118,6 +118,8 @@ export class Front {
   /** Open Berth files the front has not checked yet, by URI. */
   private readonly unwarmed = new Set<string>();
   private restarts = 0;
+  /** The last `berth/liveState` of each cluster, replayed to a new back. */
+  private readonly liveStates = new Map<string, NotificationMessage>();
 
   constructor(
     private readonly writer: MessageWriter,
@@ -231,6 +233,7 @@ export class Front {
       const params: DidOpenTextDocumentParams = { textDocument: { uri: doc.uri, languageId: doc.languageId, version: doc.version, text: doc.getText() } };
       this.back.post({ jsonrpc: '2.0', method: DidOpenTextDocumentNotification.method, params } as NotificationMessage);
     }
+    for (const message of this.liveStates.values()) this.back.post(message);
   }
 
   private clientAlive(): boolean {
@@ -293,6 +296,12 @@ export class Front {
       case DidChangeWatchedFilesNotification.method: {
         const { changes } = message.params as DidChangeWatchedFilesParams;
         for (const c of changes) this.workspaceMade?.refreshFromDisk(uriToPath(c.uri));
+        return;
+      }
+      case LIVE_STATE_METHOD: {
+        // Kept as sent (the back reads it); by cluster, the last one wins.
+        const cluster = (message.params as { cluster?: unknown } | null)?.cluster;
+        if (typeof cluster === 'string') this.liveStates.set(cluster, message);
         return;
       }
     }
