@@ -7,9 +7,17 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { createConnection } from 'vscode-languageserver/node';
 import type { CodeLens, Hover, InlayHint, InlayHintLabelPart, MarkupContent, Position } from 'vscode-languageserver';
 import { LIVE_STATE_METHOD, type LiveStateParams } from '../../server/engine/protocol';
-import { startInMemory, uriOf, type TestClient } from './harness';
+import { startServer } from '../../server/src/server';
+import { repoRoot } from '../unit/spec/repoRoot';
+import { MemoryFileSystem, startInMemory, startStdio, uriOf, type TestClient } from './harness';
 
 // Fresh plan (binpack, largest first): a (3 cpus) → n1, b (2) → n3 (fills it), c (1) → n1 (fills it).
 // Losing any node of that plan leaves no task without a node. The live placements below (a on n1,
@@ -277,4 +285,69 @@ test('malformed params do not kill the server: each is logged and ignored, and t
   assert.ok(client.logs.some((l) => l.startsWith('[warn] berth/liveState ignored: the params are not an object')), client.logs.join('\n'));
   assert.ok(client.logs.some((l) => l.includes('malformed entries ignored')), client.logs.join('\n'));
   await client.shutdown();
+});
+
+test('the bundled server over stdio: a live state crosses the front to the back, and the seed shows the drift of §6c', async () => {
+  const serverJs = join(repoRoot(), 'dist', 'server.js');
+  assert.ok(existsSync(serverJs), `${serverJs} is missing: run \`node build.mjs\` (npm test does)`);
+  const dir = mkdtempSync(join(tmpdir(), 'berth-live-'));
+  try {
+    cpSync(join(repoRoot(), 'examples', 'seed'), dir, { recursive: true });
+    const { client, child } = await startStdio(serverJs, dir);
+    const job = join(dir, 'seed.job.yaml');
+    const text = readFileSync(job, 'utf8');
+    await client.open(job, text);
+    await client.diagnostics(job);
+    await sendLive(client, {
+      cluster: 'seed',
+      engine: 'local',
+      jobs: [{ job: 'seed', tasks: [{ task: 'task1', node: 'node1', state: 'running' }, { task: 'task2', node: 'node3', state: 'running', movedFrom: 'node2', movedAfter: 'node2' }, { task: 'task3', node: 'node3', state: 'running' }] }],
+      nodesDown: ['node2'],
+    });
+    const end: Position = { line: text.split('\n').length, character: 0 };
+    const hints = await client.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri: uriOf(job) }, range: { start: { line: 0, character: 0 }, end } });
+    assert.deepEqual(hints.filter((h) => h.position.line === lineOf(text, 'name: task2')).map(label), ['→ node3 · running (planned node2; moved after node2 failed)']);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    await client.shutdown();
+    assert.equal(await exited, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a client that can refresh is asked for hints and lenses again when a state changes them, and only then', async () => {
+  const toServer = new PassThrough();
+  const toClient = new PassThrough();
+  const server = createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
+  startServer(server, new MemoryFileSystem(FILES), { debounceMs: 5 });
+  server.listen();
+  const rpc = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
+  const asked: string[] = [];
+  rpc.onRequest('workspace/inlayHint/refresh', () => (asked.push('hints'), null));
+  rpc.onRequest('workspace/codeLens/refresh', () => (asked.push('lenses'), null));
+  rpc.listen();
+  await rpc.sendRequest('initialize', { processId: null, rootUri: uriOf('/ws'), capabilities: { workspace: { inlayHint: { refreshSupport: true }, codeLens: { refreshSupport: true } } } });
+  await rpc.sendNotification('initialized', {});
+  const waitFor = async (n: number): Promise<void> => {
+    // Each refresh is a request the server sends; a hover after it is answered once it has been read.
+    const deadline = Date.now() + 5_000;
+    while (asked.length < n) {
+      assert.ok(Date.now() < deadline, `only ${asked.length} of ${n} refresh requests arrived: ${asked.join(', ')}`);
+      await rpc.sendRequest('textDocument/hover', { textDocument: { uri: uriOf(JOB_PATH) }, position: { line: 0, character: 0 } });
+    }
+  };
+  await rpc.sendNotification(LIVE_STATE_METHOD, LIVE);
+  await waitFor(2);
+  assert.deepEqual([...asked].sort(), ['hints', 'lenses']);
+  // The same state again: nothing changed, nothing asked (a refresh would have been read before the hover's answer).
+  await rpc.sendNotification(LIVE_STATE_METHOD, LIVE);
+  await rpc.sendRequest('textDocument/hover', { textDocument: { uri: uriOf(JOB_PATH) }, position: { line: 0, character: 0 } });
+  assert.equal(asked.length, 2);
+  await rpc.sendNotification(LIVE_STATE_METHOD, EMPTY);
+  await waitFor(4);
+  assert.equal(asked.length, 4);
+  await rpc.sendRequest('shutdown');
+  await rpc.sendNotification('exit');
+  rpc.dispose();
+  server.dispose();
 });
