@@ -100,6 +100,9 @@ export interface SentParams {
 }
 /** How long the front works on a file just opened before it reads the client's messages again (see `warm`). */
 const WARM_SLICE_MS = 10;
+/** Live states kept for a new back: clusters at most, and the longest name (as liveState.ts reads them). */
+const MAX_LIVE_CLUSTERS = 1_000;
+const MAX_LIVE_NAME = 256;
 /** Restarts of a back that died, before the server gives up (the client may then restart it). */
 const MAX_RESTARTS = 5;
 
@@ -299,9 +302,13 @@ export class Front {
         return;
       }
       case LIVE_STATE_METHOD: {
-        // Kept as sent (the back reads it); by cluster, the last one wins.
-        const cluster = (message.params as { cluster?: unknown } | null)?.cluster;
-        if (typeof cluster === 'string') this.liveStates.set(cluster, message);
+        // Kept as sent (the back reads it); by cluster, the last one wins; an empty one forgets it.
+        const params = message.params as { cluster?: unknown; jobs?: unknown; nodesDown?: unknown } | null;
+        const cluster = params?.cluster;
+        if (typeof cluster !== 'string' || cluster.length > MAX_LIVE_NAME) return;
+        const empty = (v: unknown): boolean => !Array.isArray(v) || v.length === 0;
+        if (empty(params?.jobs) && empty(params?.nodesDown)) this.liveStates.delete(cluster);
+        else if (this.liveStates.has(cluster) || this.liveStates.size < MAX_LIVE_CLUSTERS) this.liveStates.set(cluster, message);
         return;
       }
     }
