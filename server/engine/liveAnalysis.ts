@@ -5,8 +5,9 @@
  * scenario: `allocate` with the live placements and that node down (`scenarioByAllocate`, to which
  * the scan's scenarios are equal; test/unit/alloc/liveScenario.test.ts compares them).
  */
-import { createContext, planAndSimulate, type AllocationInput, type FailoverOptions, type FailoverReport, type Plan } from './alloc';
+import { allocate, createContext, planAndSimulate, type AllocationInput, type FailoverOptions, type FailoverReport, type Plan } from './alloc';
 import type { ClusterAnalysis } from './analyzeCluster';
+import { LazyMap } from './lazyMap';
 import type { LiveStateParams, LiveTask } from './protocol';
 
 export interface LiveAnalysis {
@@ -19,7 +20,10 @@ export interface LiveAnalysis {
   readonly input: AllocationInput;
   /** Where the allocator keeps or puts each task from there (the running ones stay where they run). */
   readonly plan: Plan;
-  /** For each running job: its failover scan from the live placements. */
+  /**
+   * For each running job: its failover scan from the live placements. Computed on first read (the
+   * hints read only the plan; the scan of a large job costs about what its quick analysis does).
+   */
   readonly failover: ReadonlyMap<string, FailoverReport>;
 }
 
@@ -54,8 +58,13 @@ export function analyzeLive(analysis: ClusterAnalysis, state: LiveStateParams): 
   if (jobs.size === 0) return undefined;
   const running = analysis.jobs.filter((j) => jobs.has(j.name));
   const scans: FailoverOptions[] = running.map((job) => ({ job: job.name, tolerate: job.failover.tolerate, domains: job.failover.domains, suggest: false }));
-  const { plan, reports } = planAndSimulate(input, scans, createContext(input));
-  const failover = new Map<string, FailoverReport>();
-  running.forEach((job, i) => failover.set(job.name, reports[i]));
+  const plan = allocate(input);
+  const failover = new LazyMap(() => {
+    // The same allocate inside (deterministic): the scans start from the plan above.
+    const { reports } = planAndSimulate(input, scans, createContext(input));
+    const out = new Map<string, FailoverReport>();
+    running.forEach((job, i) => out.set(job.name, reports[i]));
+    return out;
+  });
   return { state, jobs, tasks, input, plan, failover };
 }

@@ -1,8 +1,8 @@
 /**
  * The live state of each cluster the extension watches (`berth/liveState`), by cluster name, and
  * the live analysis of each cluster analysis memoised on it. The server never talks to Docker:
- * this is only what the client said. A live analysis is keyed on the cluster analysis object (a new
- * one after every edit that changes it) and on the state's revision (bumped when a state arrives
+ * this is only what the client said. A live analysis is keyed on the analysis' plan (a new one
+ * after every edit the allocator reads) and on the state's revision (bumped when a state arrives
  * that differs from the one kept), so a warm result is one computed from the same two inputs.
  */
 import type { Connection } from 'vscode-languageserver';
@@ -20,8 +20,12 @@ interface Kept {
 export class LiveStates {
   private readonly byCluster = new Map<string, Kept>();
   private nextRevision = 1;
-  /** Per cluster analysis: the live analysis and the revision it was made from. */
-  private readonly memo = new WeakMap<ClusterAnalysis, { readonly revision: number; readonly live: LiveAnalysis | undefined }>();
+  /**
+   * Per plan (an analysis re-based after an edit the allocator does not read keeps its plan, and
+   * the live analysis holds ids, node names and the allocator's results, no spans): the live
+   * analysis and the state revision it was made from.
+   */
+  private readonly memo = new WeakMap<ClusterAnalysis['plan'], { readonly revision: number; readonly live: LiveAnalysis | undefined }>();
 
   /** Keeps a state (an empty one forgets the cluster); true when it changed what is kept. */
   set(state: LiveStateParams): boolean {
@@ -41,10 +45,10 @@ export class LiveStates {
   of(analysis: ClusterAnalysis): LiveAnalysis | undefined {
     const kept = this.byCluster.get(analysis.cluster.name);
     if (!kept) return undefined;
-    const known = this.memo.get(analysis);
+    const known = this.memo.get(analysis.plan);
     if (known?.revision === kept.revision) return known.live;
     const live = analyzeLive(analysis, kept.state);
-    this.memo.set(analysis, { revision: kept.revision, live });
+    this.memo.set(analysis.plan, { revision: kept.revision, live });
     return live;
   }
 }
