@@ -220,6 +220,10 @@ test('a warm result equals a cold one: a server that saw other states and edits 
   await lensTitles(warm);
   v = await warm.change(JOB_PATH, [{ text: JOB }]);
   await warm.diagnostics(JOB_PATH, (p) => p.version === v);
+  await lensTitles(warm);
+  // Last, an edit the allocator does not read: the analysis is re-based on the same plan, and the live analysis kept.
+  v = await warm.change(JOB_PATH, [{ text: commented }]);
+  await warm.diagnostics(JOB_PATH, (p) => p.version === v);
   const cold = await started();
   await sendLive(cold, LIVE);
   assert.deepEqual(await hintsByTask(warm), await hintsByTask(cold));
