@@ -36,6 +36,8 @@ export interface TaskStatus {
   /** Local: the container's state; swarm: its Swarm task's (running, pending, starting, failed, …). Either: waiting, lost. */
   readonly state: ContainerState | 'waiting' | 'lost' | 'pending' | 'starting' | 'failed' | 'complete' | (string & {});
   readonly restarts: number;
+  /** ISO time since when it is on this node (local: its container's creation; swarm: its Swarm task's state). */
+  readonly since?: string;
   readonly health?: string;
   readonly resources: Resources;
   /** `127.0.0.1:hostport` for each of the task's ports published by its node (`port` inside). */
@@ -81,6 +83,7 @@ export async function clusterStatus(docker: Docker, cluster: string, options: { 
       node: t.node,
       state,
       restarts: t.restarts,
+      ...(t.waiting || !(t.createdAt > 0) ? {} : { since: new Date(t.createdAt).toISOString() }),
       ...(t.health ? { health: t.health } : {}),
       resources: t.record.instance.resources,
       addresses: t.ports.map((port) => {

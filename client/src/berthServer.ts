@@ -40,6 +40,9 @@ export class BerthServer implements vscode.Disposable {
   private timing: { startedAt?: number; readyAt?: number; firstDiagnosticsAt?: number } = {};
   /** Fires when the server (re)starts and when its results may have changed. */
   readonly onDidChange = this.changed.event;
+  private readonly startedEmitter = new vscode.EventEmitter<void>();
+  /** Fires each time a server process is running (first start, automatic or asked-for restart): it knows nothing sent before. */
+  readonly onDidStart = this.startedEmitter.event;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -78,6 +81,14 @@ export class BerthServer implements vscode.Disposable {
     return client.sendRequest<PlanResult>(PLAN_METHOD, params, token);
   }
 
+  /** Sends a notification when a server is running (none is started for it); false when none is. */
+  notify(method: string, params: unknown): boolean {
+    const client = this.client;
+    if (client?.state !== State.Running) return false;
+    client.sendNotification(method, params).catch((e: unknown) => this.log.warn(`Sending ${method}: ${e instanceof Error ? e.message : String(e)}`));
+    return true;
+  }
+
   private async start(): Promise<LanguageClient> {
     const settings = readServerSettings();
     const module = this.context.asAbsolutePath('dist/server.js');
@@ -109,7 +120,10 @@ export class BerthServer implements vscode.Disposable {
     };
     const client = new LanguageClient('berth', 'Berth Language Server', serverOptions, clientOptions);
     client.onDidChangeState((e) => {
-      if (e.newState === State.Running) this.status.show({ kind: 'ready', problems: 0 });
+      if (e.newState === State.Running) {
+        this.status.show({ kind: 'ready', problems: 0 });
+        this.startedEmitter.fire();
+      }
       else if (e.newState === State.Starting) this.status.show({ kind: 'starting' });
     });
     this.client = client;
@@ -159,6 +173,7 @@ export class BerthServer implements vscode.Disposable {
   async dispose(): Promise<void> {
     this.disposed = true;
     this.changed.dispose();
+    this.startedEmitter.dispose();
     const client = this.client;
     this.client = undefined;
     if (client) await client.dispose(2_000);

@@ -10,6 +10,7 @@ import { ClusterSession, type FailoverNotice } from './cluster/clusterSession';
 import { registerClusterStatusBar } from './cluster/clusterStatusBar';
 import { registerClusterView, type ClusterTreeItem } from './cluster/clusterView';
 import { registerDeployLens } from './cluster/deployLens';
+import { registerLiveStateSender } from './cluster/liveStateSender';
 import { whenTrusted } from './cluster/workspaceTrust';
 import { registerClusterDownCommand } from './commands/clusterDown';
 import { registerClusterUpCommand } from './commands/clusterUp';
@@ -66,6 +67,8 @@ export function activate(context: vscode.ExtensionContext): BerthApi {
     session,
     registerClusterStatusBar(session),
     registerDeployLens(session),
+    // The server's hints, hover and failover lenses follow where the tasks run.
+    registerLiveStateSender(session, server),
     registerClusterUpCommand(session, log),
     registerDeployJobCommand(session, log),
     registerDrillCommand(session, log, drills, view),

@@ -1,5 +1,5 @@
 /**
- * The custom requests between the extension and the language server, declared once.
+ * The custom requests and notifications between the extension and the language server, declared once.
  * Plain types only: both sides import this file, neither imports the other.
  */
 import type { PlanReport } from './planReport';
@@ -16,6 +16,44 @@ export interface PlanParams {
 export type PlanResult =
   | { readonly kind: 'plan'; readonly uri: string; readonly version: number | undefined; readonly reports: readonly PlanReport[] }
   | { readonly kind: 'unavailable'; readonly uri: string; readonly reason: string };
+
+/**
+ * Where a cluster's tasks run now, from the extension (which watches Docker) to the server (which
+ * never talks to Docker). Sent whenever the placements change, and with no jobs when the cluster
+ * is gone. A job the state does not list is not running. Untrusted input: the server reads it
+ * through `toLiveState` (liveState.ts) and ignores what it cannot use.
+ */
+export const LIVE_STATE_METHOD = 'berth/liveState';
+
+export interface LiveStateParams {
+  /** The cluster's `name` (every cluster file of that name takes the state). */
+  readonly cluster: string;
+  readonly engine: 'local' | 'swarm';
+  readonly jobs: readonly LiveJob[];
+  /** Nodes of the cluster that are down (stopped, lost, drained). */
+  readonly nodesDown: readonly string[];
+}
+
+export interface LiveJob {
+  readonly job: string;
+  readonly tasks: readonly LiveTask[];
+}
+
+export interface LiveTask {
+  /** The instance name (`api-0`, or `api` for a task of one instance). */
+  readonly task: string;
+  /** Where it runs; '' while it waits for a node. */
+  readonly node: string;
+  /** running, waiting, starting, exited, lost, … (the engine's word). */
+  readonly state: string;
+  /** ISO time it has been in this state on this node since. */
+  readonly since?: string;
+  readonly restarts?: number;
+  /** The node it ran on before a failover moved it. */
+  readonly movedFrom?: string;
+  /** The node whose failure moved it. */
+  readonly movedAfter?: string;
+}
 
 /** What the extension sends as `initializationOptions` (other editors may send it too, or nothing). */
 export interface InitializationOptions {

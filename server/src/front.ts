@@ -40,7 +40,7 @@ import {
   type RequestMessage,
   type ResponseMessage,
 } from 'vscode-languageserver/node';
-import { maxFileSizeOf } from '../engine/protocol';
+import { LIVE_STATE_METHOD, maxFileSizeOf } from '../engine/protocol';
 import { isBerthFile } from '../engine/specKinds';
 import { Positions, uriToPath } from './convert';
 import type { FileSystem } from './fileSystem';
@@ -100,6 +100,9 @@ export interface SentParams {
 }
 /** How long the front works on a file just opened before it reads the client's messages again (see `warm`). */
 const WARM_SLICE_MS = 10;
+/** Live states kept for a new back: clusters at most, and the longest name (as liveState.ts reads them). */
+const MAX_LIVE_CLUSTERS = 1_000;
+const MAX_LIVE_NAME = 256;
 /** Restarts of a back that died, before the server gives up (the client may then restart it). */
 const MAX_RESTARTS = 5;
 
@@ -118,6 +121,8 @@ export class Front {
   /** Open Berth files the front has not checked yet, by URI. */
   private readonly unwarmed = new Set<string>();
   private restarts = 0;
+  /** The last `berth/liveState` of each cluster, replayed to a new back. */
+  private readonly liveStates = new Map<string, NotificationMessage>();
 
   constructor(
     private readonly writer: MessageWriter,
@@ -231,6 +236,7 @@ export class Front {
       const params: DidOpenTextDocumentParams = { textDocument: { uri: doc.uri, languageId: doc.languageId, version: doc.version, text: doc.getText() } };
       this.back.post({ jsonrpc: '2.0', method: DidOpenTextDocumentNotification.method, params } as NotificationMessage);
     }
+    for (const message of this.liveStates.values()) this.back.post(message);
   }
 
   private clientAlive(): boolean {
@@ -293,6 +299,16 @@ export class Front {
       case DidChangeWatchedFilesNotification.method: {
         const { changes } = message.params as DidChangeWatchedFilesParams;
         for (const c of changes) this.workspaceMade?.refreshFromDisk(uriToPath(c.uri));
+        return;
+      }
+      case LIVE_STATE_METHOD: {
+        // Kept as sent (the back reads it); by cluster, the last one wins; an empty one forgets it.
+        const params = message.params as { cluster?: unknown; jobs?: unknown; nodesDown?: unknown } | null;
+        const cluster = params?.cluster;
+        if (typeof cluster !== 'string' || cluster.length > MAX_LIVE_NAME) return;
+        const empty = (v: unknown): boolean => !Array.isArray(v) || v.length === 0;
+        if (empty(params?.jobs) && empty(params?.nodesDown)) this.liveStates.delete(cluster);
+        else if (this.liveStates.has(cluster) || this.liveStates.size < MAX_LIVE_CLUSTERS) this.liveStates.set(cluster, message);
         return;
       }
     }

@@ -3,7 +3,7 @@
  * the diagnostics scheduler and one module per feature. No module-level state: tests start as
  * many servers as they like over in-memory streams.
  */
-import { DidChangeWatchedFilesNotification, TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver';
+import { CodeLensRefreshRequest, DidChangeWatchedFilesNotification, TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { isBerthFile } from '../engine/checkSpec';
 import { maxFileSizeOf } from '../engine/protocol';
@@ -13,6 +13,7 @@ import { DiagnosticsScheduler } from './diagnostics';
 import type { FileSystem } from './fileSystem';
 import { registerFeatures, type FeatureContext } from './features';
 import { guard } from './guard';
+import { LiveStates, registerLiveState } from './liveStates';
 import { Workspace } from './workspace';
 
 export interface ServerOptions {
@@ -44,7 +45,14 @@ export function startServer(connection: Connection, fs: FileSystem, options: Ser
     log,
   });
 
-  const ctx: FeatureContext = { connection, workspace, analyses, positions, documents, log };
+  const live = new LiveStates();
+  const ctx: FeatureContext = { connection, workspace, analyses, positions, documents, log, live };
+  // A new live state changes hints and lenses, not diagnostics: the client asks for them again.
+  let refreshes = { inlayHints: false, codeLenses: false };
+  registerLiveState(connection, live, log, () => {
+    if (refreshes.inlayHints) void connection.languages.inlayHint.refresh().catch((e: unknown) => log(`[warn] inlay hint refresh: ${String(e)}`));
+    if (refreshes.codeLenses) void connection.sendRequest(CodeLensRefreshRequest.type).catch((e: unknown) => log(`[warn] code lens refresh: ${String(e)}`));
+  });
 
   let watchRegistration = false;
   connection.onInitialize((params): InitializeResult => {
@@ -54,6 +62,7 @@ export function startServer(connection: Connection, fs: FileSystem, options: Ser
     if (folders.length === 0 && params.rootUri) folders.push(uriToPath(params.rootUri));
     guard(log, 'indexing the workspace', () => workspace.indexFolders(folders));
     watchRegistration = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    refreshes = { inlayHints: params.capabilities.workspace?.inlayHint?.refreshSupport === true, codeLenses: params.capabilities.workspace?.codeLens?.refreshSupport === true };
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },

@@ -219,3 +219,21 @@ test('the front checks a large file just opened a slice per turn, so that the me
   const answer = written.find((m) => (m as ResponseMessage).id === 1) as ResponseMessage | undefined;
   assert.ok((answer?.result as CompletionList | undefined)?.items.length);
 });
+
+test('a new back gets the last berth/liveState of each cluster again (not of one gone), after the open documents', () => {
+  const { front, backs } = setup();
+  const live = (cluster: string, node: string): NotificationMessage =>
+    ({ jsonrpc: '2.0', method: 'berth/liveState', params: { cluster, engine: 'local', jobs: [{ job: 'seed', tasks: [{ task: 'task1', node, state: 'running' }] }], nodesDown: [] } });
+  front.fromClient(live('seed', 'node1'));
+  front.fromClient(live('other', 'node1'));
+  front.fromClient(live('seed', 'node3'));
+  front.fromClient(live('gone', 'node1'));
+  front.fromClient({ jsonrpc: '2.0', method: 'berth/liveState', params: { cluster: 'gone', engine: 'local', jobs: [], nodesDown: [] } } as NotificationMessage);
+  front.fromClient({ jsonrpc: '2.0', method: 'berth/liveState', params: [] } as NotificationMessage);
+  assert.equal(backs[0]?.methods().filter((m) => m === 'berth/liveState').length, 6, 'each passed on as it came');
+  assert.deepEqual(backs[0]?.changes, [2], 'a live state is not a document change');
+  backs[0]?.exit(1);
+  const next = backs[1];
+  assert.deepEqual(next?.methods(), ['initialize', 'initialized', 'textDocument/didOpen', 'berth/liveState', 'berth/liveState']);
+  assert.deepEqual(next?.received.slice(3).map((m) => (m as NotificationMessage).params), [live('seed', 'node3').params, live('other', 'node1').params]);
+});

@@ -73,6 +73,7 @@ export function statusOfSwarm(live: SwarmLive, record: SwarmRecord, usage?: { ta
       node: t.node,
       state,
       restarts: t.restarts,
+      ...(t.since ? { since: t.since } : {}),
       resources: t.record.instance.resources,
       // Published in host mode on the node: reachable at the node's address.
       addresses: t.ports.map((port) => (host ? { port, address: `${host}:${port}` } : { port })),

@@ -5,10 +5,12 @@
  * Reads memoised analyses only (never plans anew); explanations are computed for a few tasks at most.
  */
 import type { Hover, HoverParams, ServerCapabilities } from 'vscode-languageserver';
-import type { FailoverScenario, PlanNode } from '../../engine/alloc';
+import type { FailoverReport, FailoverScenario, PlanNode } from '../../engine/alloc';
 import { explain, instancesOf, type ClusterAnalysis } from '../../engine/analyzeCluster';
 import { kindFromPath, type CheckedFile, type CheckedJob } from '../../engine/checkSpec';
-import { attributeOf, type ClusterSpec, type Resources } from '../../engine/model';
+import type { LiveAnalysis } from '../../engine/liveAnalysis';
+import { liveLine } from '../../engine/liveState';
+import { attributeOf, type ClusterSpec, type Resources, type TaskInstance } from '../../engine/model';
 import { isRecord, pointerOf, type SpecDocument } from '../../engine/parseSpec';
 import { scenarioName } from '../../engine/placementProblems';
 import { formatCpus, formatMemory } from '../../engine/units';
@@ -55,7 +57,10 @@ function jobHover(ctx: FeatureContext, checked: CheckedFile, doc: SpecDocument, 
   const analysis = analysisOf(ctx, job);
   if (s[0] === 'tasks' && typeof s[1] === 'number') {
     const taskName = stringAt(doc.value, ['tasks', s[1], 'name']);
-    if (s.length === 3 && s[2] === 'name' && taskName) return join(taskHover(analysis, job, taskName, true), loc.on === 'key' ? schema : undefined);
+    if (s.length === 3 && s[2] === 'name' && taskName) {
+      const live = analysis && ctx.live.of(analysis);
+      return join(taskHover(analysis, job, taskName, true, live?.jobs.has(job.spec.name) ? live : undefined), loc.on === 'key' ? schema : undefined);
+    }
     if (s[2] === 'dependsOn' && typeof s[3] === 'number' && loc.on === 'value' && typeof loc.value === 'string') return dependsOnHover(analysis, job, loc.value);
     if (s[2] === 'constraints' && typeof s[3] === 'number' && loc.on === 'value' && taskName) return constraintHover(analysis, job, doc, s[1], s[3], taskName);
   }
@@ -69,8 +74,12 @@ function analysisOf(ctx: FeatureContext, job: CheckedJob): ClusterAnalysis | und
   return analysis?.jobs.some((j) => j.name === job.spec.name) ? analysis : undefined;
 }
 
-/** Placement of every instance, then the failover scenarios that move it or leave it without a node. */
-function taskHover(analysis: ClusterAnalysis | undefined, job: CheckedJob, task: string, withFailover: boolean): string {
+/**
+ * Placement of every instance, then (the job runs: `live`) where each runs, since when, its
+ * restarts, then the failover scenarios that move it or leave it without a node (from the live
+ * placements when the job runs).
+ */
+function taskHover(analysis: ClusterAnalysis | undefined, job: CheckedJob, task: string, withFailover: boolean, live?: LiveAnalysis): string {
   const head = `**${task}** · task of job \`${job.spec.name}\``;
   if (!analysis) return `${head}\n\n${unavailable(job)}`;
   const instances = instancesOf(analysis, job.spec.name, task);
@@ -91,13 +100,26 @@ function taskHover(analysis: ClusterAnalysis | undefined, job: CheckedJob, task:
   }
   if (instances.length > MAX_LINES) lines.push(`- … and ${instances.length - MAX_LINES} more instances`);
   const out = [head, '', ...lines];
-  if (withFailover) out.push('', ...failoverLines(analysis, job.spec.name, new Set(instances.map((t) => t.id))));
+  if (live) out.push('', ...liveLines(analysis, live, instances));
+  const report = (live ?? analysis).failover.get(job.spec.name);
+  if (withFailover && report) out.push('', ...failoverLines(analysis, report, new Set(instances.map((t) => t.id)), live !== undefined));
   return out.join('\n');
 }
 
-function failoverLines(analysis: ClusterAnalysis, jobName: string, ids: ReadonlySet<string>): string[] {
-  const report = analysis.failover.get(jobName);
-  if (!report) return [];
+/** Where each instance runs now, since when, its restarts, and how that compares with the plan. */
+function liveLines(analysis: ClusterAnalysis, live: LiveAnalysis, instances: readonly TaskInstance[]): string[] {
+  const lines = [`**Live** · cluster \`${live.state.cluster}\` (${live.state.engine})`];
+  for (const t of instances.slice(0, MAX_LINES)) {
+    const now = live.tasks.get(t.id);
+    const r = analysis.plan.tasks.get(t.id);
+    lines.push(`- **${t.name}** ${now ? liveLine(r?.kind === 'placed' ? r.node : undefined, now) : 'is not running'}`);
+  }
+  if (instances.length > MAX_LINES) lines.push(`- … and ${instances.length - MAX_LINES} more instances`);
+  return lines;
+}
+
+function failoverLines(analysis: ClusterAnalysis, report: FailoverReport, ids: ReadonlySet<string>, live: boolean): string[] {
+  const title = live ? '**Failover** (from the live placements)' : '**Failover**';
   const lines: string[] = [];
   let more = 0;
   for (const s of report.scenarios) {
@@ -107,8 +129,8 @@ function failoverLines(analysis: ClusterAnalysis, jobName: string, ids: Readonly
     else more++;
   }
   if (more > 0) lines.push(`- … and ${more} more scenarios`);
-  if (lines.length === 0) return [report.scenarios.length > 0 ? '**Failover:** no checked failure moves it.' : '**Failover:** no scenarios checked.'];
-  return ['**Failover**', ...lines];
+  if (lines.length === 0) return [report.scenarios.length > 0 ? `${title}: no checked failure moves it.` : `${title}: no scenarios checked.`];
+  return [title, ...lines];
 }
 
 /** What a scenario does to the tasks `mine` selects: moves, evictions, losses. */

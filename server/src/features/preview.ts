@@ -7,6 +7,8 @@ import type { CodeLens, InlayHint, ServerCapabilities } from 'vscode-languageser
 import type { ClusterAnalysis } from '../../engine/analyzeCluster';
 import { explain, instancesOf } from '../../engine/analyzeCluster';
 import type { FailoverScenario, PlanNode } from '../../engine/alloc';
+import type { LiveAnalysis } from '../../engine/liveAnalysis';
+import { driftText } from '../../engine/liveState';
 import type { ClusterSpec, JobSpec, Span, TaskSpec } from '../../engine/model';
 import { scenarioName, scenarioVerb } from '../../engine/placementProblems';
 import { formatCpus } from '../../engine/units';
@@ -36,8 +38,11 @@ export function loadText(node: PlanNode): string {
   return parts.join(' · ');
 }
 
-/** The hint after a task's name. */
-export function taskHint(analysis: ClusterAnalysis, job: JobSpec, task: TaskSpec): string {
+/**
+ * The hint after a task's name. With `live` (the job runs): an instance that runs elsewhere than
+ * planned says so (driftText); one that runs where planned gets its state after the planned hint.
+ */
+export function taskHint(analysis: ClusterAnalysis, job: JobSpec, task: TaskSpec, live?: LiveAnalysis): string {
   const instances = instancesOf(analysis, job.name, task.name);
   const nodes = new Map(analysis.plan.nodes.map((n) => [n.name, n]));
   const parts: string[] = [];
@@ -45,6 +50,17 @@ export function taskHint(analysis: ClusterAnalysis, job: JobSpec, task: TaskSpec
     const r = analysis.plan.tasks.get(t.id);
     const label = instances.length > 1 ? `${t.name} ` : '';
     if (!r) continue;
+    const now = live?.tasks.get(t.id);
+    const drift = now && driftText(r.kind === 'placed' ? r.node : undefined, now);
+    if (drift !== undefined) {
+      parts.push(`${label}${drift}`);
+      continue;
+    }
+    if (now && live) {
+      // Where it was planned: the load that node has now.
+      parts.push(`${label}→ ${now.node}${instances.length > 1 ? '' : loadSuffix(live.plan.nodes.find((n) => n.name === now.node))} · ${now.state}`);
+      continue;
+    }
     if (r.kind === 'placed') {
       const n = nodes.get(r.node);
       parts.push(instances.length > 1 ? `${label}→ ${r.node}` : `→ ${r.node}${n ? ` · ${loadText(n)}` : ''}`);
@@ -52,6 +68,21 @@ export function taskHint(analysis: ClusterAnalysis, job: JobSpec, task: TaskSpec
     else parts.push(`${label}✗ no node: ${firstReason(explain(analysis, t.id).summary)}`);
   }
   return parts.join(' · ');
+}
+
+function loadSuffix(n: PlanNode | undefined): string {
+  return n ? ` · ${loadText(n)}` : '';
+}
+
+/**
+ * The analysis the failover lenses read: for each job that runs (`live`), its scan from the live
+ * placements in place of the fresh plan's.
+ */
+export function withLiveFailover(analysis: ClusterAnalysis, live: LiveAnalysis | undefined): ClusterAnalysis {
+  if (!live) return analysis;
+  const failover = new Map(analysis.failover);
+  for (const [job, report] of live.failover) failover.set(job, report);
+  return { ...analysis, failover };
 }
 
 function firstReason(summary: string): string {
@@ -111,7 +142,8 @@ export function registerPreview(ctx: FeatureContext): ServerCapabilities {
           continue;
         }
         const spec = checked.jobs.find((j) => j.spec.name === job)?.spec;
-        for (const t of spec?.tasks ?? []) if (inRange(t.nameSpan)) add(t.nameSpan, taskHint(analysis, spec as JobSpec, t));
+        const live = ctx.live.of(analysis);
+        for (const t of spec?.tasks ?? []) if (inRange(t.nameSpan)) add(t.nameSpan, taskHint(analysis, spec as JobSpec, t, live?.jobs.has(job) ? live : undefined));
       }
       return hints;
     }),
@@ -124,14 +156,16 @@ export function registerPreview(ctx: FeatureContext): ServerCapabilities {
       if (!checked) return [];
       const index = ctx.positions.index(path, checked.file.text);
       const lenses: CodeLens[] = [];
-      for (const { job, analysis } of ctx.analyses.forFile(path, checked)) {
+      for (const { job, analysis: planned } of ctx.analyses.forFile(path, checked)) {
+        const live = ctx.live.of(planned);
+        const analysis = withLiveFailover(planned, live);
         if (job === undefined) {
           const cluster = checked.clusters[0]?.spec;
           if (cluster) lenses.push(...clusterLenses(analysis, cluster, params.textDocument.uri, (s) => toRange(index, s)));
           continue;
         }
         const spec = checked.jobs.find((j) => j.spec.name === job)?.spec;
-        if (spec) lenses.push(...jobLenses(analysis, spec, params.textDocument.uri, (s) => toRange(index, s)));
+        if (spec) lenses.push(...jobLenses(analysis, spec, params.textDocument.uri, (s) => toRange(index, s), live?.jobs.has(job) === true));
       }
       return lenses;
     }),
@@ -141,15 +175,19 @@ export function registerPreview(ctx: FeatureContext): ServerCapabilities {
 
 type ToRange = (s: Span) => ReturnType<typeof toRange>;
 
-/** On the job's name: the plan command and the failover verdict; then the scenarios that touch it. */
-function jobLenses(analysis: ClusterAnalysis, job: JobSpec, uri: string, range: ToRange): CodeLens[] {
+/**
+ * On the job's name: the plan command and the failover verdict; then the scenarios that touch it
+ * (`running`: the job runs, and its scenarios start from the live placements).
+ */
+function jobLenses(analysis: ClusterAnalysis, job: JobSpec, uri: string, range: ToRange, running = false): CodeLens[] {
   const report = analysis.failover.get(job.name);
   const at = range(job.nameSpan);
   const placed = [...analysis.plan.tasks].filter(([id, r]) => analysis.instances.get(id)?.job === job.name && r.kind === 'placed').length;
   const total = [...analysis.instances.values()].filter((t) => t.job === job.name).length;
   const touching = (report?.scenarios ?? []).filter((s) => [...s.unplaced, ...s.moves, ...s.evicted].some((x) => analysis.instances.get(x.task)?.job === job.name));
   const failing = touching.filter((s) => s.unplaced.some((u) => analysis.instances.get(u.task)?.job === job.name));
-  const verdict = !report ? '' : report.safe ? ' · failover-safe' : ` · not failover-safe (${failing.length} scenario${failing.length === 1 ? '' : 's'})`;
+  const from = running ? ' from the live placements' : '';
+  const verdict = !report ? '' : report.safe ? ` · failover-safe${from}` : ` · not failover-safe${from} (${failing.length} scenario${failing.length === 1 ? '' : 's'})`;
   const lenses: CodeLens[] = [{ range: at, command: { title: `Plan: ${placed}/${total} placed${verdict}`, command: SHOW_PLAN_COMMAND, arguments: [uri] } }];
   const ordered = [...failing, ...touching.filter((s) => !failing.includes(s))].slice(0, MAX_SCENARIO_LENSES);
   for (const s of ordered) lenses.push({ range: at, command: { title: scenarioText(analysis, s, job.name), command: SHOW_SCENARIO_COMMAND, arguments: [uri, s.lost] } }, drillLens(at, uri, s));

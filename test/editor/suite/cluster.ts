@@ -179,6 +179,17 @@ export function clusterSteps(need: () => BerthApi, examples: () => string): Step
           assert.equal(treeOf(api, cluster)?.get('node2')?.node.contextValue, 'berth.node.stopped', 'node2 now offers Start Node');
           lap('task2 under node3, as predicted');
 
+          // The extension feeds the server the live placements (berth/liveState): task2's hint shows the drift.
+          const jobText = (await vscode.workspace.openTextDocument(job)).getText();
+          const task2Line = jobText.split('\n').findIndex((l) => l.includes('name: task2'));
+          const task2Hint = async (): Promise<string> => {
+            const range = new vscode.Range(0, 0, jobText.split('\n').length, 0);
+            const hints = await vscode.commands.executeCommand<vscode.InlayHint[]>('vscode.executeInlayHintProvider', job, range);
+            return hints.filter((h) => h.position.line === task2Line).map((h) => (typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join('')).trim()).join(' | ');
+          };
+          await until('task2\'s hint showing it runs on node3, not where planned', async () => ((await task2Hint()) === '→ node3 · running (planned node2; moved after node2 failed)' ? true : undefined), 15_000);
+          lap('the drift in task2\'s hint');
+
           const root = api.clusterItems().filter(isCluster).find((c) => c.status.cluster === cluster);
           assert.ok(root);
           await vscode.commands.executeCommand('berth.clusterDown', root);
@@ -188,6 +199,7 @@ export function clusterSteps(need: () => BerthApi, examples: () => string): Step
             return treeOf(api, cluster) === undefined ? true : undefined;
           });
           lap('cluster down, nothing left');
+          await until('task2\'s hint back to the plan once the cluster is gone', async () => ((await task2Hint()).startsWith('→ node2 · cpus') ? true : undefined), 15_000);
         } finally {
           removeCluster(cluster);
           rmSync(dir, { recursive: true, force: true });

@@ -323,6 +323,29 @@ describe('allocator invariants (property-based)', () => {
     );
   });
 
+  it('from live placements (current, nodes down), every scenario of the scan equals what a drill predicts: allocate() with those placements and the lost nodes down', () => {
+    assertProperty(
+      fc.property(inputArb, fc.array(fc.nat({ max: 40 }), { maxLength: 40 }), fc.nat({ max: 20 }), (input, picks, downPick) => {
+        // Where the tasks run now: some tasks on any node (overcommitted or not; the allocator keeps what fits), a node down at times.
+        const ids = input.jobs.flatMap((j) => j.tasks.map((t) => t.id));
+        const current = new Map<string, string>();
+        ids.forEach((id, i) => {
+          const p = picks[i];
+          const n = p === undefined || p % 4 === 0 ? undefined : input.nodes[p % input.nodes.length];
+          if (n) current.set(id, n.name);
+        });
+        const downNode = input.nodes.length > 1 && downPick % 3 === 0 ? input.nodes[downPick % input.nodes.length]?.name : undefined;
+        const live: AllocationInput = { ...input, current, ...(downNode === undefined ? {} : { down: new Set([downNode]) }) };
+        const { reports } = planAndSimulate(live, [{ tolerate: 1, domains: ['zone'], suggest: false }]);
+        for (const s of reports[0]?.scenarios ?? []) {
+          const reference = scenarioByAllocate(live, allocate(live), s.lost);
+          assert.deepEqual({ moves: s.moves, unplaced: s.unplaced.map((u) => u.task), evicted: s.evicted.map((e) => e.task) }, { moves: reference.moves, unplaced: reference.unplaced.map((u) => u.task), evicted: reference.evicted.map((e) => e.task) }, `scenario ${s.lost.join('+')}`);
+        }
+      }),
+      { numRuns: 200, includeErrorInReport: true },
+    );
+  });
+
   it('planAndSimulate equals allocate() then simulateFailover() apart, for each of several scans', () => {
     assertProperty(
       fc.property(inputArb, fc.boolean(), (base, later) => {
