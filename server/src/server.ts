@@ -6,7 +6,7 @@
 import { DidChangeWatchedFilesNotification, TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { isBerthFile } from '../engine/checkSpec';
-import { maxFileSizeOf } from '../engine/protocol';
+import { maxDocumentSizeOf, maxFileSizeOf } from '../engine/protocol';
 import { Analyses } from './analysis';
 import { pathToUri, Positions, uriToPath } from './convert';
 import { DiagnosticsScheduler } from './diagnostics';
@@ -50,6 +50,7 @@ export function startServer(connection: Connection, fs: FileSystem, options: Ser
   connection.onInitialize((params): InitializeResult => {
     const maxFileSize = maxFileSizeOf(params.initializationOptions);
     if (maxFileSize !== undefined) fs.setMaxFileSize?.(maxFileSize);
+    workspace.limits = { maxFileSize: maxFileSize ?? workspace.limits.maxFileSize, maxDocumentSize: maxDocumentSizeOf(params.initializationOptions) };
     const folders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri));
     if (folders.length === 0 && params.rootUri) folders.push(uriToPath(params.rootUri));
     guard(log, 'indexing the workspace', () => workspace.indexFolders(folders));

@@ -6,12 +6,17 @@
  * line breaks. The result is verified before it is offered — it must parse to the same values and
  * carry the same comments in the same order — so nothing is ever lost; a file with a syntax error,
  * or one the check refuses, gets no edits. Edits are line hunks, not one whole-file replacement.
+ *
+ * Bounded on hostile text: text nested deeper than the check's limit (MAX_TEXT_DEPTH) is never
+ * given to the library, and the verification compares syntax trees, with an alias as its name,
+ * never expanded (a "billion laughs" of nine levels of ten aliases expands to 10^9 values).
  */
 import { isDeepStrictEqual } from 'node:util';
-import { CST, Lexer, parseAllDocuments, Parser, type Document } from 'yaml';
+import { CST, isAlias, isMap, isPair, isScalar, isSeq, Lexer, parseAllDocuments, Parser, type Document } from 'yaml';
 import type { ServerCapabilities, TextEdit } from 'vscode-languageserver';
 import { isBerthFile } from '../../engine/checkSpec';
 import type { Lines } from '../../engine/lineIndex';
+import { MAX_TEXT_DEPTH, tooDeepAt } from '../../engine/yamlText';
 import { toRange, uriToPath } from '../convert';
 import { guarded } from '../guard';
 import type { FeatureContext } from './context';
@@ -25,6 +30,7 @@ const CONTROL = new Set(['\u0002', '\u0018', '\u001f', '\ufeff']);
 
 /** The canonical form of a YAML text, or why it is left alone. */
 export function formatYaml(text: string, tabSize = 2): FormatResult {
+  if (tooDeepAt(text) !== undefined) return { kind: 'refused', reason: `the file nests more than ${MAX_TEXT_DEPTH} levels deep` };
   const docs = parseAll(text);
   if (docs.length === 0) return { kind: 'refused', reason: 'nothing to format' };
   if (docs.some((d) => d.errors.length > 0)) return { kind: 'refused', reason: 'the file has YAML syntax errors' };
@@ -44,7 +50,7 @@ export function formatYaml(text: string, tabSize = 2): FormatResult {
     if (candidate === undefined) continue;
     const out = finish(candidate);
     if (out === text) return { kind: 'formatted', text: out }; // already canonical: nothing to verify
-    expected ??= { values: docs.map((d) => d.toJS({ maxAliasCount: -1 }) as unknown), comments: commentsOf(text) };
+    expected ??= { values: docs.map((d) => treeOf(d.contents)), comments: commentsOf(text) };
     if (same(out, expected.values, expected.comments)) return { kind: 'formatted', text: out };
   }
   return { kind: 'refused', reason: 'the formatted text would not keep every value and comment' };
@@ -58,8 +64,22 @@ function parseAll(text: string): Document.Parsed[] {
 function same(out: string, values: readonly unknown[], comments: readonly string[]): boolean {
   const docs = parseAll(out);
   if (docs.length !== values.length || docs.some((d) => d.errors.length > 0)) return false;
-  if (!isDeepStrictEqual(docs.map((d) => d.toJS({ maxAliasCount: -1 }) as unknown), values)) return false;
+  if (!isDeepStrictEqual(docs.map((d) => treeOf(d.contents)), values)) return false;
   return isDeepStrictEqual(commentsOf(out), comments);
+}
+
+/**
+ * A document's values as a tree to compare: scalars by value, collections by their items (a map's
+ * pairs in order), anchors and tags kept, an alias by its name (never expanded). Recursion is
+ * bounded: the text was refused above MAX_TEXT_DEPTH levels.
+ */
+function treeOf(node: unknown): unknown {
+  if (isAlias(node)) return { alias: node.source };
+  const props = (n: { anchor?: string | undefined; tag?: string | undefined }): { anchor?: string; tag?: string } => ({ ...(n.anchor === undefined ? {} : { anchor: n.anchor }), ...(n.tag === undefined ? {} : { tag: n.tag }) });
+  if (isScalar(node)) return { value: node.value, ...props(node) };
+  if (isSeq(node)) return { seq: node.items.map(treeOf), ...props(node) };
+  if (isMap(node)) return { map: node.items.map((p) => (isPair(p) ? [treeOf(p.key), treeOf(p.value)] : null)), ...props(node) };
+  return node ?? null;
 }
 
 function commentsOf(text: string): string[] {
@@ -207,6 +227,10 @@ export function registerFormatting(ctx: FeatureContext): ServerCapabilities {
       const path = uriToPath(p.textDocument.uri);
       const text = ctx.documents.get(p.textDocument.uri)?.getText() ?? ctx.workspace.text(path);
       if (text === undefined || !(ctx.workspace.isOpen(path) || isBerthFile(path, text))) return [];
+      if (text.length > ctx.workspace.limits.maxDocumentSize) {
+        ctx.log(`[format] ${path}: not formatted: above the size limit (berth.analysis.maxDocumentSize)`);
+        return [];
+      }
       const result = formatYaml(text, p.options.tabSize);
       if (result.kind === 'refused') {
         ctx.log(`[format] ${path}: not formatted: ${result.reason}`);
