@@ -54,6 +54,7 @@ import { maxDocumentSizeOf, maxFileSizeOf, timeBudgetOf, TIME_BUDGET_MS } from '
 import { isBerthFile } from '../engine/specKinds';
 import { Positions, uriToPath } from './convert';
 import type { FileSystem } from './fileSystem';
+import { EXCLUDE, FRONT_ID_PREFIX, PING, type ExcludeParams } from './frontMethods';
 import { guard, guarded } from './guard';
 import type { Workspace } from './workspace';
 
@@ -108,10 +109,6 @@ export interface SentParams {
   id?: string | number;
   uri?: string;
 }
-/** The front's own requests to the back (a replayed `initialize`, pings): answered to the front, never to the client. */
-export const FRONT_ID_PREFIX = 'berth/front/';
-/** The watchdog's request (see above): the back answers it with null when its thread is free. */
-export const PING = 'berth/front/ping';
 /** The code of the diagnostic on a document whose analysis was stopped. */
 export const TOO_EXPENSIVE = 'analysis/too-expensive';
 /** How long the front works on a file just opened before it reads the client's messages again (see `warm`). */
@@ -351,6 +348,10 @@ export class Front {
     if (!this.initialize) return;
     this.back.post({ ...this.initialize, id: REPLAY_ID } as RequestMessage);
     this.back.post({ jsonrpc: '2.0', method: InitializedNotification.method, params: {} } as NotificationMessage);
+    if (this.stopped.size > 0) {
+      const params: ExcludeParams = { uris: [...this.stopped.keys()] };
+      this.back.post({ jsonrpc: '2.0', method: EXCLUDE, params } as NotificationMessage);
+    }
     for (const doc of this.documents.values()) {
       if (this.stopped.has(doc.uri)) continue;
       const params: DidOpenTextDocumentParams = { textDocument: { uri: doc.uri, languageId: doc.languageId, version: doc.version, text: doc.getText() } };

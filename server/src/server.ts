@@ -12,6 +12,7 @@ import { pathToUri, Positions, uriToPath } from './convert';
 import { DiagnosticsScheduler } from './diagnostics';
 import type { FileSystem } from './fileSystem';
 import { registerFeatures, type FeatureContext } from './features';
+import { EXCLUDE, type ExcludeParams } from './frontMethods';
 import { guard } from './guard';
 import { Workspace } from './workspace';
 
@@ -104,6 +105,13 @@ export function startServer(connection: Connection, fs: FileSystem, options: Ser
       positions.forget(path);
       void connection.sendDiagnostics({ uri: pathToUri(path), diagnostics: [] });
       diagnostics.changed(path);
+    });
+  });
+
+  // From the front's watchdog (front.ts): files whose analysis was stopped, left alone until opened.
+  connection.onNotification(EXCLUDE, (params: ExcludeParams) => {
+    guard(log, 'excluding files', () => {
+      for (const uri of params.uris) workspace.exclude(uriToPath(uri));
     });
   });
 

@@ -26,7 +26,8 @@ import {
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver/node';
 import { createNodeFileSystem } from './fileSystem';
-import { Front, FRONT_ID_PREFIX, PING, SENT, type Back, type SentParams } from './front';
+import { Front, SENT, type Back, type SentParams } from './front';
+import { FRONT_ID_PREFIX, PING } from './frontMethods';
 import { LockedWriter } from './lockedWriter';
 
 const STDOUT = 1;

@@ -38,6 +38,8 @@ export class Workspace {
   /** Made on the first check: compiling the schemas costs tens of ms that start-up need not pay. */
   private checker: SpecChecker | undefined;
   private nextRevision = 1;
+  /** Files whose analysis was stopped (exclude): not read from disk until opened. */
+  private readonly excluded = new Set<string>();
   limits: SizeLimits = { maxFileSize: DEFAULT_MAX_FILE_SIZE, maxDocumentSize: maxDocumentSizeOf(undefined) };
 
   /**
@@ -54,14 +56,21 @@ export class Workspace {
   indexFolders(folders: readonly string[]): void {
     for (const folder of folders) {
       for (const path of this.fs.findSpecFiles(folder)) {
-        if (this.files.has(path)) continue;
+        if (this.files.has(path) || this.excluded.has(path)) continue;
         const text = this.fs.readFile(path);
         if (typeof text === 'string') this.files.set(path, this.newState(text, false, undefined));
       }
     }
   }
 
+  /** Forgets a file whose analysis was stopped (front.ts) and reads it no more, until it is opened. */
+  exclude(path: string): void {
+    this.excluded.add(path);
+    this.files.delete(path);
+  }
+
   open(path: string, text: string, version: number): void {
+    this.excluded.delete(path);
     const state = this.files.get(path);
     if (state) {
       state.open = true;
@@ -92,7 +101,7 @@ export class Workspace {
    */
   refreshFromDisk(path: string): void {
     const state = this.files.get(path);
-    if (state?.open) return;
+    if (state?.open || this.excluded.has(path)) return;
     const text = this.fs.readFile(path);
     if (typeof text !== 'string') {
       // Gone, or no longer read (a FIFO now, or above the size limit): a check that reads it says why.
@@ -186,6 +195,10 @@ export class Workspace {
     return {
       readFile: (p) => {
         const known = this.files.get(p);
+        if (!known && this.excluded.has(p)) {
+          reads.set(p, 0);
+          return { unreadable: 'was too expensive to analyse (analysis/too-expensive): it is read again once opened' };
+        }
         if (!known) {
           // A cluster file outside the indexed folders: track it from now on (unless it is not read).
           const text = this.fs.readFile(p);

@@ -90,18 +90,32 @@ function commentsOf(text: string): string[] {
 
 /** `[ a, b ]` → `[a, b]` on one line (multi-line sequences keep their layout); undefined if the tokens do not add up. */
 function unpadFlowSequences(text: string): string | undefined {
-  const tokens = [...new Lexer().lex(text)].filter((t) => !(t.length === 1 && CONTROL.has(t)));
+  const tokens: string[] = [];
+  for (const t of new Lexer().lex(text)) if (!(t.length === 1 && CONTROL.has(t))) tokens.push(t);
   if (tokens.join('') !== text) return undefined;
   const out: string[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
+    // Only a run of blanks after `[` or before `]` is dropped (a character test per token: a regex per token showed in profiles of a 10,000-task job).
+    if (t === undefined || !isBlank(t)) {
+      if (t !== undefined) out.push(t);
+      continue;
+    }
     const next = tokens[i + 1];
-    const isSpace = /^[ \t]+$/.test(t);
-    if (isSpace && tokens[i - 1] === '[' && next !== undefined && !/^[\r\n#]/.test(next)) continue;
-    if (isSpace && next === ']' && out.length > 0 && !/[\r\n]$/.test(out[out.length - 1] ?? '')) continue;
+    if (tokens[i - 1] === '[' && next !== undefined && !/^[\r\n#]/.test(next)) continue;
+    if (next === ']' && out.length > 0 && !/[\r\n]$/.test(out[out.length - 1] ?? '')) continue;
     out.push(t);
   }
   return out.join('');
+}
+
+function isBlank(t: string): boolean {
+  if (t.length === 0) return false;
+  for (let k = 0; k < t.length; k++) {
+    const c = t.charCodeAt(k);
+    if (c !== 32 && c !== 9) return false;
+  }
+  return true;
 }
 
 interface BlockScalar {
