@@ -1,7 +1,7 @@
 /**
  * Hostile documents (issue 18): for each generated document, how long `berth check` and `berth plan`
- * take and their peak memory, and the bundled server's time to first diagnostics, to a hover, and
- * its peak memory. A run that does not end within its deadline is killed and reported as such.
+ * take and their peak memory, and the bundled server's time to first diagnostics, to each kind of
+ * request (one after the other, each given 5 s), and its peak memory. A run that does not end within its deadline is killed and reported as such.
  *   npx tsc -b && node build.mjs && (ulimit -d 4194304; node out/bench/hostile.bench.js [--row NAME])
  * On a shared machine keep the `ulimit -d` (data segment, 4 GiB): without the fixes, reading
  * /dev/zero grows until the machine runs out of memory. (`ulimit -v` does not do: WebAssembly
@@ -11,14 +11,15 @@ import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Hover } from 'vscode-languageserver';
 import { startStdio, uriOf } from '../test/protocol/harness';
-import { backtrackingCluster, backtrackingJob, cliqueJob, cycleJob, hostileFolder, jobNaming, makeFifo } from '../test/hostileSpecs';
+import { aliasBombJob, backtrackingCluster, backtrackingJob, bigCluster, bigJob, cliqueJob, cycleJob, deepJob, hostileFolder, jobNaming, makeFifo } from '../test/hostileSpecs';
 
 const root = join(__dirname, '..', '..');
 const serverJs = join(root, 'dist', 'server.js');
 const CLI_DEADLINE_MS = 20_000;
 const SERVER_DEADLINE_MS = 20_000;
+/** A request counts as hung after this (issue 18). */
+const REQUEST_MS = 5_000;
 
 interface Row {
   readonly name: string;
@@ -69,6 +70,46 @@ const rows: Row[] = [
       return { dir, job: join(dir, 'hostile.job.yaml') };
     },
     hoverOn: 'name: t0',
+  },
+  {
+    name: 'an alias bomb (9 levels x 10) under an unknown key',
+    make: () => {
+      const dir = hostileFolder({ 'hostile.job.yaml': aliasBombJob('unknown-key') });
+      return { dir, job: join(dir, 'hostile.job.yaml') };
+    },
+    hoverOn: 'name: api',
+  },
+  {
+    name: 'an alias bomb (9 levels x 10) in env',
+    make: () => {
+      const dir = hostileFolder({ 'hostile.job.yaml': aliasBombJob('env') });
+      return { dir, job: join(dir, 'hostile.job.yaml') };
+    },
+    hoverOn: 'name: api',
+  },
+  {
+    name: 'block mappings 3,000 deep under an unknown key',
+    make: () => {
+      const dir = hostileFolder({ 'hostile.job.yaml': deepJob(3_000) });
+      return { dir, job: join(dir, 'hostile.job.yaml') };
+    },
+    hoverOn: 'name: api',
+  },
+  {
+    name: 'a 20 MB job',
+    make: () => {
+      const dir = hostileFolder({ 'hostile.job.yaml': bigJob(20_000_000) });
+      return { dir, job: join(dir, 'hostile.job.yaml') };
+    },
+    hoverOn: 'name: task-0',
+  },
+  {
+    name: 'a 20 MB cluster',
+    make: () => {
+      const dir = hostileFolder({ 'big.cluster.yaml': bigCluster(20_000_000) });
+      return { dir, job: join(dir, 'big.cluster.yaml') };
+    },
+    hoverOn: 'name: node-0',
   },
 ];
 
@@ -123,13 +164,37 @@ async function server(dir: string, job: string, hoverOn: string): Promise<string
     await client.open(job, text);
     const d = await within(client.diagnostics(job), SERVER_DEADLINE_MS, died);
     if (typeof d === 'object' && 'died' in d) return `${d.died} before diagnostics, after ${((performance.now() - t0) / 1000).toFixed(2)} s, peak ${Math.round(peak)} MiB`;
+    // The code actions are asked for the diagnostics the editor would send: those published.
+    const published = d === 'timeout' ? [] : d.diagnostics.slice(0, 50);
     parts.push(d === 'timeout' ? `no diagnostics in ${SERVER_DEADLINE_MS / 1000} s` : `diagnostics ${((performance.now() - t0) / 1000).toFixed(2)} s (${d.diagnostics.length}, ${JSON.stringify(d.diagnostics).length} chars)`);
     const at = text.indexOf(hoverOn) + hoverOn.length - 1;
     const line = text.slice(0, at).split('\n').length - 1;
     const position = { line, character: at - text.lastIndexOf('\n', at - 1) - 1 };
-    const t1 = performance.now();
-    const h = await within(client.request<Hover | null>('textDocument/hover', { textDocument: { uri: uriOf(job) }, position }).catch((e: unknown) => `error ${String(e)}`), 5_000, died);
-    parts.push(h === 'timeout' ? 'hover: no answer in 5 s' : typeof h === 'string' ? `hover: ${h.slice(0, 80)}` : h !== null && 'died' in h ? `hover: ${h.died}` : `hover ${((performance.now() - t1) / 1000).toFixed(2)} s`);
+    const textDocument = { uri: uriOf(job) };
+    let lines = 1;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+    const requests: [string, string, unknown][] = [
+      ['hover', 'textDocument/hover', { textDocument, position }],
+      ['completion', 'textDocument/completion', { textDocument, position }],
+      ['hints', 'textDocument/inlayHint', { textDocument, range: { start: { line: 0, character: 0 }, end: { line: lines, character: 0 } } }],
+      ['lenses', 'textDocument/codeLens', { textDocument }],
+      ['symbols', 'textDocument/documentSymbol', { textDocument }],
+      ['folding', 'textDocument/foldingRange', { textDocument }],
+      ['formatting', 'textDocument/formatting', { textDocument, options: { tabSize: 2, insertSpaces: true } }],
+      ['definition', 'textDocument/definition', { textDocument, position }],
+      ['codeAction', 'textDocument/codeAction', { textDocument, range: { start: position, end: position }, context: { diagnostics: published } }],
+      ['plan', 'berth/plan', { uri: textDocument.uri }],
+    ];
+    for (const [label, method, params] of requests) {
+      const t1 = performance.now();
+      const h = await within(client.request<unknown>(method, params).catch((e: unknown) => `error ${String(e)}`), REQUEST_MS, died);
+      if (h === 'timeout') parts.push(`${label}: no answer in ${REQUEST_MS / 1000} s`);
+      else if (typeof h === 'string' && h.startsWith('error ')) parts.push(`${label}: ${h.slice(0, 80)}`);
+      else if (typeof h === 'object' && h !== null && 'died' in h) {
+        parts.push(`${label}: ${(h as { died: string }).died}`);
+        break;
+      } else parts.push(`${label} ${((performance.now() - t1) / 1000).toFixed(2)} s`);
+    }
   } finally {
     clearInterval(sampler);
     sample();

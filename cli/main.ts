@@ -1,4 +1,5 @@
 /** The `berth` command: argv → engine and the Docker cluster → stdout and an exit code. */
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { ClusterError, SpecInvalidError } from '../client/cluster';
 import { runCheck } from './commands/check';
 import { runCluster } from './commands/cluster';
@@ -42,6 +43,9 @@ commands:
   cluster import             a cluster file from a live swarm, on stdout (--name NAME)
   export JOB_FILE            the placed job as a compose file for docker stack deploy (--format stack)
   help                       show this help
+
+check and plan stop after a time budget, with exit 2: 10000 ms, or --time-budget MS (or the
+environment variable BERTH_TIME_BUDGET_MS), as the editor's berth.analysis.timeBudgetMs.
 
 CLUSTER is a cluster name, or a cluster or job file (its cluster's name is used); the engine that
 holds it is found from its state, so only up and deploy take --engine.
@@ -112,8 +116,82 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
 }
 
+/** The CLI's default time budget for check and plan (the editor's berth.analysis.timeBudgetMs default). */
+export const CLI_TIME_BUDGET_MS = 10_000;
+/** Commands that run under the time budget: everything they do is analysis, none of it is Docker. */
+const BUDGETED = new Set(['check', 'plan']);
+
+/** `--time-budget MS` (or `=MS`) taken out of argv, over BERTH_TIME_BUDGET_MS, over the default; a string for a bad value. */
+export function timeBudgetArg(argv: readonly string[], env: string | undefined): { argv: string[]; budgetMs: number } | string {
+  const rest: string[] = [];
+  let given = env;
+  let from = 'BERTH_TIME_BUDGET_MS';
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    if (a === '--time-budget') {
+      given = argv[++i];
+      from = '--time-budget';
+    } else if (a.startsWith('--time-budget=')) {
+      given = a.slice('--time-budget='.length);
+      from = '--time-budget';
+    } else rest.push(a);
+  }
+  if (given === undefined || given === '') return { argv: rest, budgetMs: CLI_TIME_BUDGET_MS };
+  const ms = Number(given);
+  if (!/^\d+$/.test(given.trim()) || ms < 1) return `${from} takes a whole number of milliseconds, at least 1 (got "${given}")`;
+  return { argv: rest, budgetMs: ms };
+}
+
+/**
+ * check and plan in a worker thread, stopped when the time budget runs out: a document too
+ * expensive to analyse ends with a clear error and exit 2, never a hang. The worker writes to
+ * this process's stdout and stderr and posts its exit code.
+ */
+function runBudgeted(argv: readonly string[]): void {
+  const parsed = timeBudgetArg(argv, process.env['BERTH_TIME_BUDGET_MS']);
+  if (typeof parsed === 'string') {
+    process.stderr.write(`berth: ${parsed}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const worker = new Worker(`require(${JSON.stringify(__filename)}).runInWorker();`, { eval: true, workerData: { argv: parsed.argv } });
+  let code: number | undefined;
+  let overdue = false;
+  const timer = setTimeout(() => {
+    overdue = true;
+    void worker.terminate();
+  }, parsed.budgetMs);
+  worker.on('message', (m: { code?: number }) => (code = m.code));
+  worker.on('error', (err: unknown) => {
+    process.stderr.write(`berth: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    code = 70;
+  });
+  worker.on('exit', () => {
+    clearTimeout(timer);
+    if (overdue) {
+      process.stderr.write(`berth: ${argv[0] ?? ''} stopped: the analysis took longer than its time budget of ${parsed.budgetMs} ms (too expensive; --time-budget MS or BERTH_TIME_BUDGET_MS sets the budget)\n`);
+      process.exitCode = 2;
+    } else process.exitCode = code ?? 70;
+  });
+}
+
+/** The worker of runBudgeted. */
+export function runInWorker(): void {
+  if (isMainThread || !parentPort) throw new Error('runInWorker runs in a worker thread');
+  const port = parentPort;
+  const { argv } = workerData as { argv: string[] };
+  run(argv, nodeIo).then(
+    (code) => port.postMessage({ code }),
+    (err: unknown) => {
+      process.stderr.write(`berth: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      port.postMessage({ code: 70 });
+    },
+  );
+}
+
 /** The process entry point (bin/berth.js). */
 export function main(): void {
+  if (BUDGETED.has(process.argv[2] ?? '')) return runBudgeted(process.argv.slice(2));
   run(process.argv.slice(2), nodeIo).then(
     (code) => {
       process.exitCode = code;

@@ -54,3 +54,49 @@ export function hostileFolder(files: Record<string, string>, cluster?: string): 
 export function makeFifo(path: string): void {
   execFileSync('mkfifo', [path]);
 }
+
+/**
+ * A "billion laughs" of `levels` anchors, each a list of `width` aliases of the one before (9 × 10:
+ * 10^9 leaves once expanded): under an unknown top-level key, or as the env of the job's task.
+ */
+export function aliasBombJob(where: 'unknown-key' | 'env', levels = 9, width = 10): string {
+  const pad = where === 'env' ? '      ' : '  ';
+  // Written `[x,y]`, not as the formatter writes it (`[x, y]`), so that formatting has work to do.
+  const lines = [`${pad}a0: &a0 [${Array.from({ length: width }, () => 'lol').join(',')}]`];
+  for (let k = 1; k < levels; k++) lines.push(`${pad}a${k}: &a${k} [${Array.from({ length: width }, () => `*a${k - 1}`).join(',')}]`);
+  const bomb = `${lines.join('\n')}\n`;
+  const task = '  - name: api\n    resources: { cpus: 1, mem: 1Gi }\n';
+  if (where === 'env') return `${HEAD}cluster: ./seed.cluster.yaml\ntasks:\n${task}    env:\n${bomb}`;
+  return `${HEAD}cluster: ./seed.cluster.yaml\nx-bomb:\n${bomb}tasks:\n${task}`;
+}
+
+/** `depth` block mappings, one inside the other (two spaces of indentation each), under an unknown key. */
+export function deepJob(depth: number): string {
+  const out = [`${HEAD}cluster: ./seed.cluster.yaml\ntasks:\n  - name: api\n    resources: { cpus: 1, mem: 1Gi }\nx-deep:\n`];
+  for (let k = 1; k <= depth; k++) out.push(`${'  '.repeat(k)}k${k}:${k === depth ? ' leaf' : ''}\n`);
+  return out.join('');
+}
+
+/** A job of at least `bytes` characters: tasks of the seed's sizes, one after the other. */
+export function bigJob(bytes: number): string {
+  const out = [`${HEAD}cluster: ./seed.cluster.yaml\ntasks:\n`];
+  let size = out[0].length;
+  for (let i = 0; size < bytes; i++) {
+    const task = `  - name: task-${i}\n    resources: { cpus: 0.01, mem: 16Mi, disk: 16Mi }\n    priority: ${i % 1000}\n`;
+    out.push(task);
+    size += task.length;
+  }
+  return out.join('');
+}
+
+/** A cluster of at least `bytes` characters: nodes with resources and attributes. */
+export function bigCluster(bytes: number): string {
+  const out = ['apiVersion: berth/v1\nkind: Cluster\nname: big\nnodes:\n'];
+  let size = out[0].length;
+  for (let i = 0; size < bytes; i++) {
+    const node = `  - name: node-${i}\n    resources: { cpus: 4, mem: 8Gi, disk: 8Gi, ports: "31000-31099" }\n    attributes: { zone: z${i % 7}, rack: r${i % 31} }\n`;
+    out.push(node);
+    size += node.length;
+  }
+  return out.join('');
+}

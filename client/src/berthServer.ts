@@ -101,7 +101,7 @@ export class BerthServer implements vscode.Disposable {
         { scheme: 'file', language: 'yaml' },
         { scheme: 'file', pattern: '**/*.{job,cluster}.{yaml,yml}' },
       ],
-      initializationOptions: { maxFileSizeMiB: settings.maxFileSizeMiB } satisfies InitializationOptions,
+      initializationOptions: { maxFileSizeMiB: settings.maxFileSizeMiB, analysisTimeBudgetMs: settings.analysisTimeBudgetMs, maxDocumentSizeMiB: settings.maxDocumentSizeMiB } satisfies InitializationOptions,
       outputChannel: this.log,
       traceOutputChannel: this.log,
       errorHandler: this.errorHandler(),

@@ -3,7 +3,7 @@
  * input (wrong types, out-of-range numbers), so every reader falls back to the documented default.
  */
 import * as vscode from 'vscode';
-import { MAX_FILE_SIZE_MIB } from '../../server/engine/protocol';
+import { MAX_DOCUMENT_SIZE_MIB, MAX_FILE_SIZE_MIB, MAX_TIME_BUDGET_MS, MIN_TIME_BUDGET_MS, TIME_BUDGET_MS } from '../../server/engine/protocol';
 
 export type TraceSetting = 'off' | 'messages' | 'verbose';
 
@@ -15,6 +15,10 @@ export interface ServerSettings {
   readonly execArgv: readonly string[];
   /** Files above this size (MiB) are not read by the server (a cluster reference to one is a diagnostic). */
   readonly maxFileSizeMiB: number;
+  /** The analysis thread's time budget (ms) before it is stopped (`berth.analysis.timeBudgetMs`). */
+  readonly analysisTimeBudgetMs: number;
+  /** Documents above this size (MiB) are checked but not planned (`berth.analysis.maxDocumentSize`). */
+  readonly maxDocumentSizeMiB: number;
 }
 
 export interface ViewSettings {
@@ -48,6 +52,10 @@ function integer(value: unknown, min: number, max: number, fallback: number): nu
   return typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, Math.round(value))) : fallback;
 }
 
+function bounded(value: unknown, min: number, max: number, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
+}
+
 function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
@@ -59,6 +67,8 @@ export function readServerSettings(): ServerSettings {
     maxRestarts: integer(c.get('server.maxRestarts'), 0, 20, 4),
     execArgv: strings(c.get('server.execArgv')),
     maxFileSizeMiB: integer(c.get('maxFileSize'), 1, MAX_FILE_SIZE_MIB, 16),
+    analysisTimeBudgetMs: integer(c.get('analysis.timeBudgetMs'), MIN_TIME_BUDGET_MS, MAX_TIME_BUDGET_MS, TIME_BUDGET_MS),
+    maxDocumentSizeMiB: bounded(c.get('analysis.maxDocumentSize'), 0.01, MAX_FILE_SIZE_MIB, MAX_DOCUMENT_SIZE_MIB),
   };
 }
 

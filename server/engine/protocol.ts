@@ -59,6 +59,32 @@ export interface LiveTask {
 export interface InitializationOptions {
   /** Files above this size (MiB) are not read: a cluster reference to one is `spec/cluster-unreadable`. */
   readonly maxFileSizeMiB?: number;
+  /** How long (ms) the analysis may run without answering before it is stopped (see TIME_BUDGET_MS). */
+  readonly analysisTimeBudgetMs?: number;
+  /** Documents above this size (MiB) get syntax and schema checks only: no placement, no failover. */
+  readonly maxDocumentSizeMiB?: number;
+}
+
+/** The analysis thread's default time budget (`berth.analysis.timeBudgetMs`), and its bounds. */
+export const TIME_BUDGET_MS = 10_000;
+export const MIN_TIME_BUDGET_MS = 50;
+export const MAX_TIME_BUDGET_MS = 600_000;
+
+/** The time budget `initializationOptions` asks for (untrusted input), or the default. */
+export function timeBudgetOf(options: unknown): number {
+  const ms = typeof options === 'object' && options !== null ? (options as Record<string, unknown>)['analysisTimeBudgetMs'] : undefined;
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) return TIME_BUDGET_MS;
+  return Math.round(Math.min(MAX_TIME_BUDGET_MS, Math.max(MIN_TIME_BUDGET_MS, ms)));
+}
+
+/** The default of `berth.analysis.maxDocumentSize` (MiB): above it, no placement and no failover. */
+export const MAX_DOCUMENT_SIZE_MIB = 4;
+
+/** The document size limit in bytes that `initializationOptions` asks for (untrusted input), or the default. */
+export function maxDocumentSizeOf(options: unknown): number {
+  const mib = typeof options === 'object' && options !== null ? (options as Record<string, unknown>)['maxDocumentSizeMiB'] : undefined;
+  const v = typeof mib !== 'number' || !Number.isFinite(mib) ? MAX_DOCUMENT_SIZE_MIB : Math.min(MAX_FILE_SIZE_MIB, Math.max(0.01, mib));
+  return Math.round(v * 1024 * 1024);
 }
 
 /** The size limit in bytes that `initializationOptions` asks for (untrusted input), or undefined for the default. */

@@ -13,6 +13,7 @@ import { analyzeCluster, rebaseAnalysis, sameAllocation, type ClusterAnalysis } 
 import type { CheckedFile } from '../engine/checkSpec';
 import type { ClusterSpec, JobSpec, Problem } from '../engine/model';
 import { clusterFailoverProblems, jobPlacementProblems } from '../engine/placementProblems';
+import { formatBytes } from '../host/diskFiles';
 import type { Workspace } from './workspace';
 
 /**
@@ -48,8 +49,10 @@ export class Analyses {
    * stops it by throwing Interrupted (nothing is kept of it).
    */
   forCluster(clusterPath: string, cluster: ClusterSpec, depth: AnalysisDepth = 'best', interrupted?: () => boolean): ClusterAnalysis | undefined {
+    // A file above the size limit is not planned (Workspace.isLarge), nor are the jobs on its cluster.
+    if (this.workspace.isLarge(clusterPath)) return undefined;
     // What of each job is planned: the tasks its `plannable` keeps (plannable.ts, as `berth plan`).
-    const jobs = this.workspace.jobsTargeting(clusterPath).flatMap((j) => (j.job.plannable.kind === 'plannable' ? [{ ...j, spec: j.job.plannable.spec }] : []));
+    const jobs = this.workspace.jobsTargeting(clusterPath).flatMap((j) => (j.job.plannable.kind === 'plannable' && !this.workspace.isLarge(j.path) ? [{ ...j, spec: j.job.plannable.spec }] : []));
     const key = [clusterPath, this.workspace.revision(clusterPath), ...jobs.map((j) => `${j.path}@${this.workspace.revision(j.path)}#${j.job.doc.index}`)].join('|');
     // Two jobs of the same name on one cluster: plan the first (the rules cannot see across files).
     const byName = new Map(jobs.reverse().map((j) => [j.spec.name, j.spec]));
@@ -78,8 +81,21 @@ export class Analyses {
     return (memo.full = analyzeCluster(cluster, specs, interrupted === undefined ? {} : { interrupted }));
   }
 
+  /** The note on a document above `berth.analysis.maxDocumentSize` (or a job whose cluster file is). */
+  private tooLarge(path: string, what: string): Problem {
+    const size = this.workspace.text(path)?.length ?? 0;
+    const limit = this.workspace.limits.maxDocumentSize;
+    return {
+      code: 'analysis/too-large',
+      severity: 'information',
+      message: `placement and failover are skipped: ${what} ${formatBytes(size)}, above the ${formatBytes(limit)} limit (berth.analysis.maxDocumentSize); syntax and schema are still checked`,
+      span: { start: 0, end: Math.min(size, 1) },
+    };
+  }
+
   /** Is the full analysis of every cluster this file involves at hand? */
   complete(path: string, checked: CheckedFile): boolean {
+    if (this.workspace.isLarge(path)) return true;
     return this.clusterPaths(path, checked).every((p) => this.memo.get(p)?.full !== undefined);
   }
 
@@ -92,6 +108,13 @@ export class Analyses {
   /** Everything to show on a file: its check problems plus placement and failover. */
   problems(path: string, checked: CheckedFile, depth: AnalysisDepth = 'best'): Problem[] {
     const out = [...checked.problems];
+    if (this.workspace.isLarge(path)) {
+      if (checked.file.documents.length > 0) out.push(this.tooLarge(path, 'this document is'));
+      return out;
+    }
+    for (const job of checked.jobs) {
+      if (job.cluster && this.workspace.isLarge(job.cluster.path)) out.push({ ...this.tooLarge(job.cluster.path, 'its cluster file is'), span: job.doc.span.start === job.doc.span.end ? job.doc.span : { start: job.doc.span.start, end: job.doc.span.start + 1 } });
+    }
     for (const job of checked.jobs) {
       const { plannable, cluster } = job;
       if (plannable.kind !== 'plannable' || !cluster) continue;
@@ -109,6 +132,7 @@ export class Analyses {
   /** For a job file: the analysis of each job's cluster; for a cluster file: its own (`interrupted`: see forCluster). */
   forFile(path: string, checked: CheckedFile, depth: AnalysisDepth = 'best', interrupted?: () => boolean): { job?: string; analysis: ClusterAnalysis }[] {
     const out: { job?: string; analysis: ClusterAnalysis }[] = [];
+    if (this.workspace.isLarge(path)) return out;
     for (const job of checked.jobs) {
       if (job.plannable.kind !== 'plannable' || !job.cluster) continue;
       const analysis = this.forCluster(job.cluster.path, job.cluster.spec, depth, interrupted);

@@ -6,12 +6,13 @@
 import { CodeLensRefreshRequest, DidChangeWatchedFilesNotification, TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { isBerthFile } from '../engine/checkSpec';
-import { maxFileSizeOf } from '../engine/protocol';
+import { maxDocumentSizeOf, maxFileSizeOf } from '../engine/protocol';
 import { Analyses } from './analysis';
 import { pathToUri, Positions, uriToPath } from './convert';
 import { DiagnosticsScheduler } from './diagnostics';
 import type { FileSystem } from './fileSystem';
 import { registerFeatures, type FeatureContext } from './features';
+import { EXCLUDE, type ExcludeParams } from './frontMethods';
 import { guard } from './guard';
 import { LiveStates, registerLiveState } from './liveStates';
 import { Workspace } from './workspace';
@@ -58,6 +59,7 @@ export function startServer(connection: Connection, fs: FileSystem, options: Ser
   connection.onInitialize((params): InitializeResult => {
     const maxFileSize = maxFileSizeOf(params.initializationOptions);
     if (maxFileSize !== undefined) fs.setMaxFileSize?.(maxFileSize);
+    workspace.limits = { maxFileSize: maxFileSize ?? workspace.limits.maxFileSize, maxDocumentSize: maxDocumentSizeOf(params.initializationOptions) };
     const folders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri));
     if (folders.length === 0 && params.rootUri) folders.push(uriToPath(params.rootUri));
     guard(log, 'indexing the workspace', () => workspace.indexFolders(folders));
@@ -112,6 +114,13 @@ export function startServer(connection: Connection, fs: FileSystem, options: Ser
       positions.forget(path);
       void connection.sendDiagnostics({ uri: pathToUri(path), diagnostics: [] });
       diagnostics.changed(path);
+    });
+  });
+
+  // From the front's watchdog (front.ts): files whose analysis was stopped, left alone until opened.
+  connection.onNotification(EXCLUDE, (params: ExcludeParams) => {
+    guard(log, 'excluding files', () => {
+      for (const uri of params.uris) workspace.exclude(uriToPath(uri));
     });
   });
 

@@ -26,7 +26,8 @@ import {
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver/node';
 import { createNodeFileSystem } from './fileSystem';
-import { Front, REPLAY_ID, SENT, type Back, type SentParams } from './front';
+import { Front, SENT, type Back, type SentParams } from './front';
+import { FRONT_ID_PREFIX, PING } from './frontMethods';
 import { LockedWriter } from './lockedWriter';
 
 const STDOUT = 1;
@@ -68,8 +69,8 @@ class BackWriter extends AbstractMessageWriter implements MessageWriter {
   }
 
   write(message: Message): Promise<void> {
-    // The answer to a replayed `initialize` is the front's: the client never asked.
-    if (Message.isResponse(message) && message.id === REPLAY_ID) {
+    // The answers to a replayed `initialize` and to pings are the front's: the client never asked.
+    if (Message.isResponse(message) && typeof message.id === 'string' && message.id.startsWith(FRONT_ID_PREFIX)) {
       this.port.postMessage(message);
       return Promise.resolve();
     }
@@ -90,6 +91,8 @@ export function startBack(shared: Shared): void {
   const connection = createConnection(ProposedFeatures.all, new PortReader(parentPort), new BackWriter(parentPort, shared.writeLock));
   const changes = new Int32Array(shared.changes);
   loadServer().startServer(connection, createNodeFileSystem(), { changeCount: () => Atomics.load(changes, 0) });
+  // The front's watchdog (front.ts): answered whenever this thread is between two pieces of work.
+  connection.onRequest(PING, () => null);
   connection.listen();
 }
 

@@ -5,8 +5,21 @@
  */
 import { createSpecChecker, isBerthFile, type CheckedFile, type CheckedJob, type CheckerOptions, type SpecChecker, type SpecHost } from '../engine/checkSpec';
 import { createParseCache, type ParseCache, type Primer } from '../engine/parseSpec';
+import { maxDocumentSizeOf } from '../engine/protocol';
+import { DEFAULT_MAX_FILE_SIZE, formatBytes } from '../host/diskFiles';
 import type { FileSystem } from './fileSystem';
 import { guarded } from './guard';
+
+/**
+ * Size limits on the text of a file, open or not. Above `maxFileSize` (`berth.maxFileSize`, the
+ * limit on files read from disk) a document is not checked at all: parsing 20 MB of YAML takes
+ * tens of seconds and gigabytes. Above `maxDocumentSize` (`berth.analysis.maxDocumentSize`) it is
+ * checked (syntax, schema, rules) but not planned: see Analyses.
+ */
+export interface SizeLimits {
+  readonly maxFileSize: number;
+  readonly maxDocumentSize: number;
+}
 
 interface FileState {
   text: string;
@@ -25,6 +38,9 @@ export class Workspace {
   /** Made on the first check: compiling the schemas costs tens of ms that start-up need not pay. */
   private checker: SpecChecker | undefined;
   private nextRevision = 1;
+  /** Files whose analysis was stopped (exclude): not read from disk until opened. */
+  private readonly excluded = new Set<string>();
+  limits: SizeLimits = { maxFileSize: DEFAULT_MAX_FILE_SIZE, maxDocumentSize: maxDocumentSizeOf(undefined) };
 
   /**
    * `log` hears of a bug met while checking one file for another's sake (see jobsTargeting);
@@ -40,14 +56,21 @@ export class Workspace {
   indexFolders(folders: readonly string[]): void {
     for (const folder of folders) {
       for (const path of this.fs.findSpecFiles(folder)) {
-        if (this.files.has(path)) continue;
+        if (this.files.has(path) || this.excluded.has(path)) continue;
         const text = this.fs.readFile(path);
         if (typeof text === 'string') this.files.set(path, this.newState(text, false, undefined));
       }
     }
   }
 
+  /** Forgets a file whose analysis was stopped (front.ts) and reads it no more, until it is opened. */
+  exclude(path: string): void {
+    this.excluded.add(path);
+    this.files.delete(path);
+  }
+
   open(path: string, text: string, version: number): void {
+    this.excluded.delete(path);
     const state = this.files.get(path);
     if (state) {
       state.open = true;
@@ -78,7 +101,7 @@ export class Workspace {
    */
   refreshFromDisk(path: string): void {
     const state = this.files.get(path);
-    if (state?.open) return;
+    if (state?.open || this.excluded.has(path)) return;
     const text = this.fs.readFile(path);
     if (typeof text !== 'string') {
       // Gone, or no longer read (a FIFO now, or above the size limit): a check that reads it says why.
@@ -143,6 +166,11 @@ export class Workspace {
     return state.primer.primer.step(more);
   }
 
+  /** Is the file's text above the size limit for placement and failover (see SizeLimits)? */
+  isLarge(path: string): boolean {
+    return (this.files.get(path)?.text.length ?? 0) > this.limits.maxDocumentSize;
+  }
+
   /** The file's check, recomputed only when its text or a file it read has changed. */
   check(path: string): CheckedFile | undefined {
     const state = this.files.get(path);
@@ -150,6 +178,11 @@ export class Workspace {
     const memo = state.checked;
     if (memo && [...memo.reads].every(([p, rev]) => this.revision(p) === rev)) return memo.result;
     const reads = new Map<string, number>([[path, state.revision]]);
+    if (state.text.length > this.limits.maxFileSize) {
+      const result = notChecked(path, state.text, this.limits.maxFileSize);
+      state.checked = { result, reads };
+      return result;
+    }
     this.checker ??= createSpecChecker(undefined, this.checkerOptions);
     const result = this.checker.check(path, state.text, this.host(reads), state.cache);
     state.checked = { result, reads };
@@ -162,6 +195,10 @@ export class Workspace {
     return {
       readFile: (p) => {
         const known = this.files.get(p);
+        if (!known && this.excluded.has(p)) {
+          reads.set(p, 0);
+          return { unreadable: 'was too expensive to analyse (analysis/too-expensive): it is read again once opened' };
+        }
         if (!known) {
           // A cluster file outside the indexed folders: track it from now on (unless it is not read).
           const text = this.fs.readFile(p);
@@ -173,6 +210,8 @@ export class Workspace {
         }
         const s = this.files.get(p);
         reads.set(p, s?.revision ?? 0);
+        // An open document is not read from disk, but the same limit holds for it.
+        if (s && s.text.length > this.limits.maxFileSize) return { unreadable: `is ${formatBytes(s.text.length)}, above the ${formatBytes(this.limits.maxFileSize)} limit` };
         return s?.text;
       },
     };
@@ -214,4 +253,15 @@ export class Workspace {
  */
 function mayReference(text: string, name: string): boolean {
   return text.includes(name) || text.includes('\\');
+}
+
+/** The check of a document above `berth.maxFileSize`: one problem at its start, nothing parsed. */
+function notChecked(path: string, text: string, limit: number): CheckedFile {
+  const problem = {
+    code: 'spec/too-large',
+    severity: 'warning',
+    message: `this document is ${formatBytes(text.length)}, above the ${formatBytes(limit)} limit (berth.maxFileSize): it is not checked (syntax, schema, placement and failover skipped)`,
+    span: { start: 0, end: Math.min(text.length, 1) },
+  } as const;
+  return { path, file: { text, documents: [], problems: [problem] }, problems: [problem], clusters: [], jobs: [] };
 }

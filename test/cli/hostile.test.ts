@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { backtrackingCluster, backtrackingJob, cliqueJob, cycleJob, hostileFolder, jobNaming, makeFifo } from '../hostileSpecs';
+import { aliasBombJob, backtrackingCluster, backtrackingJob, bigCluster, bigJob, cliqueJob, cycleJob, deepJob, hostileFolder, jobNaming, makeFifo } from '../hostileSpecs';
 import { repoPath } from '../unit/spec/repoRoot';
 
 const DEADLINE_MS = 20_000;
@@ -24,7 +24,11 @@ interface Run {
 }
 
 function berth(cwd: string, ...args: string[]): Run {
-  const r = spawnSync(process.execPath, [repoPath('bin', 'berth.js'), ...args], { cwd, encoding: 'utf8', timeout: DEADLINE_MS, maxBuffer: 64 * 1024 * 1024 });
+  return berthWith({}, cwd, ...args);
+}
+
+function berthWith(env: Record<string, string>, cwd: string, ...args: string[]): Run {
+  const r = spawnSync(process.execPath, [repoPath('bin', 'berth.js'), ...args], { cwd, encoding: 'utf8', timeout: DEADLINE_MS, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env } });
   assert.equal(r.signal, null, `berth ${args.join(' ')} did not end within ${DEADLINE_MS} ms`);
   assert.doesNotMatch(r.stderr, /^\s+at /m, 'a stack trace');
   return { code: r.status, out: r.stdout, err: r.stderr };
@@ -93,5 +97,64 @@ describe('hostile documents on the command line', () => {
     assert.equal(check.code, 1);
     assert.equal(check.out.split('\n').filter((l) => l.includes('spec/dependency-cycle')).length, 2);
     assert.equal(berth(dir, 'plan', 'hostile.job.yaml').code, 2);
+  });
+
+  for (const where of ['unknown-key', 'env'] as const) {
+    it(`an alias bomb (9 levels of 10 aliases) ${where === 'env' ? 'in env' : 'under an unknown key'}: check reports spec problems, plan ends`, () => {
+      const dir = folder({ 'hostile.job.yaml': aliasBombJob(where) });
+      const check = berth(dir, 'check', 'hostile.job.yaml');
+      assert.equal(check.code, 1);
+      if (where === 'unknown-key') assert.match(check.out, /^hostile\.job\.yaml:5:1: error spec\/unknown-field /m);
+      else assert.match(check.out, /error spec\//);
+      assert.ok(check.out.length < 10_000, `${check.out.length} characters of output`);
+      assert.equal(berth(dir, 'plan', 'hostile.job.yaml').code, 2);
+    });
+  }
+
+  it('block mappings 3,000 deep: spec/too-deep, from check and plan', () => {
+    const dir = folder({ 'hostile.job.yaml': deepJob(3_000) });
+    const check = berth(dir, 'check', 'hostile.job.yaml');
+    assert.equal(check.code, 1);
+    assert.match(check.out, /error spec\/too-deep nested more than 256 levels deep/);
+    const plan = berth(dir, 'plan', 'hostile.job.yaml');
+    assert.equal(plan.code, 2);
+    assert.match(plan.err, /spec\/too-deep/);
+  });
+
+  for (const [name, file, make] of [
+    ['a 20 MB job', 'big.job.yaml', (): string => bigJob(20_000_000)],
+    ['a 20 MB cluster', 'big.cluster.yaml', (): string => bigCluster(20_000_000)],
+  ] as const) {
+    it(`${name}: not read, a usage error that says why`, () => {
+      const dir = folder({ [file]: make() });
+      for (const verb of ['check', 'plan']) {
+        const r = berth(dir, verb, file);
+        assert.equal(r.code, 2);
+        assert.match(r.err, new RegExp(`^berth: cannot read .*${file.replace(/\./g, '\\.')}: it is 19\\.1 MiB, above the 16 MiB limit\\n$`));
+      }
+    });
+  }
+
+  it('the time budget: check and plan past it stop with a clear error and exit 2; --time-budget and BERTH_TIME_BUDGET_MS set it', () => {
+    const dir = folder({ 'hostile.job.yaml': cycleJob(10_000) });
+    const stopped = /^berth: (check|plan) stopped: the analysis took longer than its time budget of 50 ms \(too expensive; --time-budget MS or BERTH_TIME_BUDGET_MS sets the budget\)\n$/;
+    const check = berth(dir, 'check', 'hostile.job.yaml', '--time-budget', '50');
+    assert.equal(check.code, 2);
+    assert.equal(check.out, '');
+    assert.match(check.err, stopped);
+    const plan = berthWith({ BERTH_TIME_BUDGET_MS: '50' }, dir, 'plan', '--time-budget=50', 'hostile.job.yaml');
+    assert.equal(plan.code, 2);
+    assert.match(plan.err, stopped);
+    const env = berthWith({ BERTH_TIME_BUDGET_MS: '50' }, dir, 'check', 'hostile.job.yaml');
+    assert.equal(env.code, 2);
+    assert.match(env.err, stopped);
+    // Within the budget the same check ends as it always did.
+    const within = berth(dir, 'check', 'hostile.job.yaml', '--time-budget', '19000');
+    assert.equal(within.code, 1);
+    assert.match(within.out, /spec\/dependency-cycle/);
+    const bad = berth(dir, 'check', 'hostile.job.yaml', '--time-budget', 'soon');
+    assert.equal(bad.code, 2);
+    assert.equal(bad.err, 'berth: --time-budget takes a whole number of milliseconds, at least 1 (got "soon")\n');
+    assert.match(berth(dir, '--help').out, /--time-budget MS \(or the\nenvironment variable BERTH_TIME_BUDGET_MS\)/);
   });
 });

@@ -84,9 +84,10 @@ export class TestClient {
     rpc.listen();
   }
 
-  async initialize(rootPath: string): Promise<InitializeResult> {
+  async initialize(rootPath: string, initializationOptions?: object): Promise<InitializeResult> {
     const result = await this.rpc.sendRequest<InitializeResult>('initialize', {
       processId: null,
+      ...(initializationOptions === undefined ? {} : { initializationOptions }),
       rootUri: uriOf(rootPath),
       workspaceFolders: [{ uri: uriOf(rootPath), name: 'ws' }],
       capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } }, textDocument: { publishDiagnostics: { versionSupport: true } } },
@@ -221,12 +222,12 @@ export async function startOn(root: string, fs: FileSystem, debounceMs = 5, opti
 }
 
 /** The bundled `dist/server.js --stdio` as a child process. */
-export async function startStdio(serverJs: string, root: string): Promise<{ client: TestClient; child: ChildProcess }> {
+export async function startStdio(serverJs: string, root: string, initializationOptions?: object): Promise<{ client: TestClient; child: ChildProcess }> {
   const child = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   if (!child.stdout || !child.stdin) throw new Error('no stdio on the server process');
   const rpc = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
   const client = new TestClient(rpc, () => undefined);
-  await client.initialize(root);
+  await client.initialize(root, initializationOptions);
   return { client, child };
 }
 

@@ -5,6 +5,7 @@
  * keystroke: a 5,000-task file folds in a few milliseconds.
  */
 import { FoldingRangeKind, type FoldingRange, type ServerCapabilities } from 'vscode-languageserver';
+import { MAX_TEXT_DEPTH } from '../../engine/yamlText';
 import { uriToPath } from '../convert';
 import { guarded } from '../guard';
 import type { FeatureContext } from './context';
@@ -91,7 +92,8 @@ export function foldingRanges(source: string): FoldingRange[] {
     const dash = c === DASH && (i + 1 === le || text.charCodeAt(i + 1) === SPACE);
     const effective = dash ? indent + 0.5 : indent;
     close(effective);
-    stack.push({ line: n, indent: effective });
+    // As deep as the check goes (MAX_TEXT_DEPTH), no deeper: text nested 3,000 levels gets 256 ranges, not 3,000.
+    if (stack.length < MAX_TEXT_DEPTH) stack.push({ line: n, indent: effective });
     lastContent = n;
     const header = blockScalarHeader(text, i, le);
     if (header >= 0) {
@@ -141,7 +143,8 @@ export function registerFolding(ctx: FeatureContext): ServerCapabilities {
     guarded(ctx.log, 'foldingRange', null, () => {
       const path = uriToPath(p.textDocument.uri);
       const text = ctx.documents.get(p.textDocument.uri)?.getText() ?? ctx.workspace.text(path);
-      if (text === undefined) return null;
+      // Above the size limit the check skips (berth.maxFileSize), so does folding.
+      if (text === undefined || text.length > ctx.workspace.limits.maxFileSize) return null;
       return foldingRanges(text);
     }),
   );
