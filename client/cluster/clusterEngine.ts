@@ -8,6 +8,7 @@ import type { AllocationInput } from '../../server/engine/alloc';
 import type { ClusterSpec, EngineKind, JobSpec } from '../../server/engine/model';
 import type { Controller, ControllerOptions } from './controller';
 import type { DeployOptions, DeployResult } from './deploy';
+import type { DownOptions } from './down';
 import type { DeployDiff } from './deployPlan';
 import type { FoundTask, LogsOptions } from './logs';
 import type { ClusterStatus } from './status';
@@ -51,6 +52,7 @@ export interface ClusterEngine {
   findNode(node: string, cluster?: string): Promise<{ readonly cluster: string; readonly node: string }>;
   findTask(task: string, cluster?: string): Promise<FoundTask>;
   streamLogs(found: FoundTask, out: Writable, err: Writable, options?: LogsOptions): Promise<void>;
-  down(cluster: string): Promise<EngineDown>;
+  /** `signal`: stops between steps (cluster/cancelled); a later down removes the rest. */
+  down(cluster: string, options?: DownOptions): Promise<EngineDown>;
   watch(cluster: string, onChange: (c: ClusterChange) => void, retryMs?: number): ClusterWatch;
 }

@@ -51,8 +51,8 @@ export function localEngine(docker: Docker, where = 'the local Docker engine'): 
     findNode: (node, cluster) => findNode(docker, node, cluster),
     findTask: (task, cluster) => findTask(docker, task, cluster),
     streamLogs: (found, out, err, options) => streamLogs(docker, found.id, out, err, options),
-    async down(cluster) {
-      const r = await down(docker, cluster);
+    async down(cluster, options) {
+      const r = await down(docker, cluster, options);
       return { engine: 'local', removed: [`${r.containers} containers`, `${r.networks} network${r.networks === 1 ? '' : 's'}`] };
     },
     watch: (cluster, onChange, retryMs) => watchCluster(docker, cluster, onChange, retryMs),
@@ -140,7 +140,7 @@ export async function upCluster(cluster: ClusterSpec, options: UpEngineOptions =
   if (existing) {
     const endpoint = held?.manager ?? (explicit || endpointOf());
     const manager = await connectManager(endpoint);
-    const hosts = await upExistingSwarm(manager, cluster, image);
+    const hosts = await upExistingSwarm(manager, cluster, image, options.signal);
     const record: SwarmRecord = { engine: 'swarm', kind: 'existing', cluster: cluster.name, manager: endpoint };
     writeRecord(record);
     return { engine: swarmEngine(record), kind: 'existing-swarm', swarm: { manager: endpoint, action: 'labelled', nodes: cluster.nodes.map((n, i) => `${n.name} → swarm node ${hosts[i] ?? n.name}`) } };
@@ -148,7 +148,7 @@ export async function upCluster(cluster: ClusterSpec, options: UpEngineOptions =
   // A test swarm: images come from the engine at the default endpoint (the host's).
   const host = createDocker();
   const images = [...new Set([image, ...(options.images ?? [])])].filter((i) => i !== '');
-  const made = await upTestSwarm(host, cluster, images.length > 0 ? images : [DEFAULT_IMAGE], options.onStep);
+  const made = await upTestSwarm(host, cluster, images.length > 0 ? images : [DEFAULT_IMAGE], options.onStep, options.signal);
   return {
     engine: swarmEngine(made.record),
     kind: 'test-swarm',

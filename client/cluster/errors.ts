@@ -14,6 +14,7 @@ export type ClusterErrorCode =
   | 'cluster/not-up'
   | 'cluster/ambiguous'
   | 'cluster/ports-exhausted'
+  | 'cluster/cancelled'
   | 'task/not-found'
   | 'engine/unknown'
   | 'swarm/prerequisites'

@@ -19,6 +19,11 @@ export interface UpOptions {
   /** How many ports of each node port range are published on 127.0.0.1 (default 10). */
   readonly publishPerRange?: number;
   readonly onProgress?: (e: UpProgress) => void;
+  /**
+   * Aborting stops the up at its next step and removes what this up made (the node containers it
+   * created, the network if it created it): `cluster/cancelled`. What was there before is kept.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export type UpProgress =
@@ -91,7 +96,8 @@ async function pickPorts(node: ClusterNode, perRange: number, taken: Set<number>
   return ports;
 }
 
-async function createNode(docker: Docker, cluster: string, network: string, image: string, node: ClusterNode, ports: ReadonlyMap<number, number>): Promise<void> {
+/** Creates the node container: false when Berth's node of that name exists already (another up made it). */
+async function createNode(docker: Docker, cluster: string, network: string, image: string, node: ClusterNode, ports: ReadonlyMap<number, number>): Promise<boolean> {
   const name = nodeContainerName(cluster, node.name);
   const record: NodeRecord = { node: plainNode(node), image };
   const exposed: Record<string, object> = {};
@@ -112,20 +118,66 @@ async function createNode(docker: Docker, cluster: string, network: string, imag
       NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: [node.name] } } },
     });
   } catch (err) {
-    if (statusOf(err) === 409) await existingNode(docker, cluster, name);
-    else throw wrap(`creating node ${name}`, err);
+    if (statusOf(err) !== 409) throw wrap(`creating node ${name}`, err);
+    await existingNode(docker, cluster, name);
+    return false;
+  }
+  return true;
+}
+
+/** Thrown at the next step of an aborted up or down. */
+export function cancelledError(what: string): ClusterError {
+  return new ClusterError('cluster/cancelled', `${what} cancelled`);
+}
+
+/** What an up made, removed when it is cancelled. */
+interface Made {
+  network: boolean;
+  readonly containers: Set<string>;
+}
+
+/**
+ * Creates the network and the node containers that are missing, starts the stopped ones. Aborted
+ * (`options.signal`), it waits for the Docker calls under way, removes what it made and throws
+ * `cluster/cancelled`.
+ */
+export async function up(docker: Docker, cluster: ClusterSpec, options: UpOptions = {}): Promise<UpResult> {
+  const made: Made = { network: false, containers: new Set() };
+  try {
+    return await upSteps(docker, cluster, options, made);
+  } catch (err) {
+    if (!options.signal?.aborted) throw err;
+    await removeMade(docker, cluster.name, made);
+    throw cancelledError(`cluster ${cluster.name} up`);
   }
 }
 
-/** Creates the network and the node containers that are missing, starts the stopped ones. */
-export async function up(docker: Docker, cluster: ClusterSpec, options: UpOptions = {}): Promise<UpResult> {
+async function removeMade(docker: Docker, cluster: string, made: Made): Promise<void> {
+  await Promise.all([...made.containers].map((name) => removeContainer(docker, name)));
+  if (!made.network) return;
+  try {
+    await docker.getNetwork(networkName(cluster)).remove();
+  } catch (err) {
+    if (statusOf(err) !== 404) throw wrap(`removing network ${networkName(cluster)}`, err);
+  }
+}
+
+async function upSteps(docker: Docker, cluster: ClusterSpec, options: UpOptions, made: Made): Promise<UpResult> {
+  const checkAborted = (): void => {
+    if (options.signal?.aborted) throw cancelledError(`cluster ${cluster.name} up`);
+  };
   const image = nodeImageOf(cluster, options);
   const perRange = options.publishPerRange ?? 10;
   const network = networkName(cluster.name);
+  checkAborted();
   const existing = await Promise.all(cluster.nodes.map((n) => existingNode(docker, cluster.name, nodeContainerName(cluster.name, n.name))));
+  checkAborted();
   if (existing.some((e) => e === undefined)) await ensureImage(docker, image, (progress) => options.onProgress?.({ kind: 'pull', progress }));
+  checkAborted();
   const created = await ensureNetwork(docker, cluster.name);
+  made.network = created;
   options.onProgress?.({ kind: 'network', name: network, created });
+  checkAborted();
   // Host ports are chosen one node at a time (so they never collide), containers start in parallel.
   const taken = await takenHostPorts(docker);
   const plans: { node: ClusterNode; info: Docker.ContainerInspectInfo | undefined; ports: Map<number, number> }[] = [];
@@ -148,17 +200,19 @@ export async function up(docker: Docker, cluster: ClusterSpec, options: UpOption
     picking = next.catch(() => undefined);
     return next;
   };
-  const nodes = await Promise.all(
+  const settled = await Promise.allSettled(
     plans.map(async ({ node, info, ports: first }) => {
       const name = nodeContainerName(cluster.name, node.name);
       let ports = first;
       let action: 'created' | 'started' | 'running' = 'running';
       for (let attempt = 0; ; attempt++) {
+        checkAborted();
         if (!info) {
-          await createNode(docker, cluster.name, network, image, node, ports);
+          if (await createNode(docker, cluster.name, network, image, node, ports)) made.containers.add(name);
           action = 'created';
         }
         if (info && info.State.Running) break;
+        checkAborted();
         try {
           await docker.getContainer(name).start();
           if (action !== 'created') action = 'started';
@@ -175,5 +229,11 @@ export async function up(docker: Docker, cluster: ClusterSpec, options: UpOption
       return { node: node.name, container: name, action, ports };
     }),
   );
+  // Every node's calls have ended (a cancel removes only what is no longer being made).
+  const nodes = settled.map((r) => {
+    if (r.status === 'rejected') throw r.reason;
+    return r.value;
+  });
+  checkAborted();
   return { cluster: cluster.name, network, nodes };
 }

@@ -48,11 +48,14 @@ export class Analyses {
    * `interrupted`: asked between the failover scenarios of a full analysis computed now; true
    * stops it by throwing Interrupted (nothing is kept of it).
    */
-  forCluster(clusterPath: string, cluster: ClusterSpec, depth: AnalysisDepth = 'best', interrupted?: () => boolean): ClusterAnalysis | undefined {
+  forCluster(clusterPath: string, cluster: ClusterSpec, depth: AnalysisDepth = 'best', interrupted?: () => boolean, indexed: 'all' | 'so far' = depth === 'full' ? 'all' : 'so far'): ClusterAnalysis | undefined {
     // A file above the size limit is not planned (Workspace.isLarge), nor are the jobs on its cluster.
     if (this.workspace.isLarge(clusterPath)) return undefined;
     // What of each job is planned: the tasks its `plannable` keeps (plannable.ts, as `berth plan`).
-    const jobs = this.workspace.jobsTargeting(clusterPath).flatMap((j) => (j.job.plannable.kind === 'plannable' && !this.workspace.isLarge(j.path) ? [{ ...j, spec: j.job.plannable.spec }] : []));
+    // A full analysis plans every job of the workspace; a quick one of a job's cluster those indexed
+    // so far (a job's first diagnostics do not wait for the index: see server.ts). A cluster file's
+    // own analysis is about the jobs on it, which it waits for (`indexed`).
+    const jobs = this.workspace.jobsTargeting(clusterPath, indexed).flatMap((j) => (j.job.plannable.kind === 'plannable' && !this.workspace.isLarge(j.path) ? [{ ...j, spec: j.job.plannable.spec }] : []));
     const key = [clusterPath, this.workspace.revision(clusterPath), ...jobs.map((j) => `${j.path}@${this.workspace.revision(j.path)}#${j.job.doc.index}`)].join('|');
     // Two jobs of the same name on one cluster: plan the first (the rules cannot see across files).
     const byName = new Map(jobs.reverse().map((j) => [j.spec.name, j.spec]));
@@ -123,7 +126,7 @@ export class Analyses {
     }
     const first = checked.clusters[0];
     if (first?.ok) {
-      const analysis = this.forCluster(path, first.spec, depth);
+      const analysis = this.forCluster(path, first.spec, depth, undefined, 'all');
       if (analysis) out.push(...clusterFailoverProblems(analysis, first.spec));
     }
     return out.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
@@ -140,7 +143,7 @@ export class Analyses {
     }
     const first = checked.clusters[0];
     if (first?.ok) {
-      const analysis = this.forCluster(path, first.spec, depth, interrupted);
+      const analysis = this.forCluster(path, first.spec, depth, interrupted, 'all');
       if (analysis) out.push({ analysis });
     }
     return out;

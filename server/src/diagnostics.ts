@@ -38,6 +38,8 @@ export interface DiagnosticsDeps {
    */
   readonly changeCount?: () => number;
   readonly log: (message: string) => void;
+  /** After each flush (the quick diagnostics of every open file published): background work may go on. */
+  readonly flushed?: () => void;
 }
 
 interface Published {
@@ -86,6 +88,11 @@ export class DiagnosticsScheduler {
     );
   }
 
+  /** Is a flush due (an edit not yet analysed)? Background work waits for it. */
+  pending(): boolean {
+    return this.timer !== undefined;
+  }
+
   /** The client asked the server to shut down: drop pending work and publish nothing more. */
   stop(): void {
     this.stopped = true;
@@ -111,6 +118,7 @@ export class DiagnosticsScheduler {
     }
     this.lastFlushMs = performance.now() - started;
     if (incomplete.length > 0 && !this.stopped) this.fullTimer = setTimeout(() => this.fullPass(incomplete, this.generation), this.deps.fullDelayMs ?? FULL_DELAY_MS);
+    if (!this.stopped) this.deps.flushed?.();
   }
 
   /** The full analysis, one file per turn, so that requests and edits are served in between. */

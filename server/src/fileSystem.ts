@@ -1,6 +1,6 @@
 /** The server's only way to the disk: injected, so protocol tests can pass an in-memory one. */
 import type { UnreadableFile } from '../engine/checkSpec';
-import { findSpecFiles } from '../engine/specFiles';
+import { findSpecFiles, walkSpecFiles, type SpecFileWalk } from '../engine/specFiles';
 import { createDiskDirectoryReader, DEFAULT_MAX_FILE_SIZE, readTextFile, toHostRead } from '../host/diskFiles';
 
 export interface FileSystem {
@@ -8,6 +8,8 @@ export interface FileSystem {
   readFile(path: string): string | UnreadableFile | undefined;
   /** Berth files under a folder: by name, or YAML with `apiVersion: berth/v1`. */
   findSpecFiles(root: string): string[];
+  /** The same a slice at a time (without it, the workspace index walks each folder in one go). */
+  walkSpecFiles?(root: string): SpecFileWalk;
   /** Files above this many bytes are not read from now on (the client's `berth.maxFileSize`). */
   setMaxFileSize?(bytes: number): void;
 }
@@ -18,6 +20,7 @@ export function createNodeFileSystem(): FileSystem {
   return {
     readFile: (path) => toHostRead(readTextFile(path, maxBytes)),
     findSpecFiles: (root) => findSpecFiles(root, createDiskDirectoryReader(maxBytes)),
+    walkSpecFiles: (root) => walkSpecFiles(root, createDiskDirectoryReader(maxBytes)),
     setMaxFileSize(bytes) {
       maxBytes = bytes;
     },

@@ -13,7 +13,7 @@ import { DiagnosticsScheduler } from './diagnostics';
 import type { FileSystem } from './fileSystem';
 import { registerFeatures, type FeatureContext } from './features';
 import { EXCLUDE, type ExcludeParams } from './frontMethods';
-import { guard } from './guard';
+import { guard, guarded } from './guard';
 import { LiveStates, registerLiveState } from './liveStates';
 import { Workspace } from './workspace';
 
@@ -44,7 +44,9 @@ export function startServer(connection: Connection, fs: FileSystem, options: Ser
     ...(options.fullDelayMs === undefined ? {} : { fullDelayMs: options.fullDelayMs }),
     ...(options.changeCount === undefined ? {} : { changeCount: options.changeCount }),
     log,
+    flushed: () => indexer.resume(),
   });
+  const indexer = new BackgroundIndex(workspace, diagnostics, log);
 
   const live = new LiveStates();
   const ctx: FeatureContext = { connection, workspace, analyses, positions, documents, log, live };
@@ -62,7 +64,8 @@ export function startServer(connection: Connection, fs: FileSystem, options: Ser
     workspace.limits = { maxFileSize: maxFileSize ?? workspace.limits.maxFileSize, maxDocumentSize: maxDocumentSizeOf(params.initializationOptions) };
     const folders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri));
     if (folders.length === 0 && params.rootUri) folders.push(uriToPath(params.rootUri));
-    guard(log, 'indexing the workspace', () => workspace.indexFolders(folders));
+    // Indexed in the background, after the first diagnostics (see BackgroundIndex).
+    workspace.startIndexing(folders);
     watchRegistration = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     refreshes = { inlayHints: params.capabilities.workspace?.inlayHint?.refreshSupport === true, codeLenses: params.capabilities.workspace?.codeLens?.refreshSupport === true };
     return {
@@ -80,7 +83,10 @@ export function startServer(connection: Connection, fs: FileSystem, options: Ser
     }
   });
 
-  connection.onShutdown(() => diagnostics.stop());
+  connection.onShutdown(() => {
+    indexer.stop();
+    diagnostics.stop();
+  });
 
   connection.onDidOpenTextDocument(({ textDocument: d }) => {
     guard(log, `opening ${d.uri}`, () => {
@@ -133,4 +139,59 @@ export function startServer(connection: Connection, fs: FileSystem, options: Ser
       }
     });
   });
+}
+
+/** Milliseconds of indexing per turn of the event loop. */
+const INDEX_SLICE_MS = 8;
+
+/**
+ * Indexes the workspace folders a slice per turn, so that a job's diagnostics never wait for it:
+ * it starts after the first flush (the open documents' diagnostics published; a job reads its own
+ * cluster file directly) and pauses while a flush is due. Once files were indexed, by it or by an
+ * answer that needed every file (a cluster file's diagnostics, a full analysis, references,
+ * `berth/plan` index what is left at once), the open files are analysed again, now with every job
+ * of the workspace on their cluster.
+ */
+class BackgroundIndex {
+  private scheduled = false;
+  private stopped = false;
+  /** Indexed files the open files' last analysis may not have seen. */
+  private seen = 0;
+
+  constructor(
+    private readonly workspace: Workspace,
+    private readonly diagnostics: DiagnosticsScheduler,
+    private readonly log: (message: string) => void,
+  ) {
+    workspace.onFolderIndexed = (folder, added) => log(`indexed ${folder}: ${added} Berth file${added === 1 ? '' : 's'}`);
+  }
+
+  /** After a flush: a slice on the next turn; once indexed, analyse the open files again if files were added. */
+  resume(): void {
+    if (this.scheduled || this.stopped) return;
+    if (this.workspace.indexing()) {
+      this.scheduled = true;
+      setImmediate(() => this.slice());
+      return;
+    }
+    const indexed = this.workspace.filesIndexed();
+    if (indexed === this.seen) return;
+    this.seen = indexed;
+    this.diagnostics.changed('');
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private slice(): void {
+    this.scheduled = false;
+    // A flush is due: it goes first, and resumes the index when done.
+    if (this.stopped || this.diagnostics.pending()) return;
+    const deadline = performance.now() + INDEX_SLICE_MS;
+    const step = guarded<boolean | 'failed'>(this.log, 'indexing the workspace', 'failed', () => this.workspace.indexStep(() => performance.now() < deadline && !this.diagnostics.pending()));
+    // A bug (logged) stops the background index; answers that need every file still try.
+    if (step === 'failed') this.stopped = true;
+    else this.resume();
+  }
 }

@@ -7,6 +7,7 @@ import { createSpecChecker, isBerthFile, type CheckedFile, type CheckedJob, type
 import { createParseCache, type ParseCache, type Primer } from '../engine/parseSpec';
 import { maxDocumentSizeOf } from '../engine/protocol';
 import { DEFAULT_MAX_FILE_SIZE, formatBytes } from '../host/diskFiles';
+import type { SpecFileWalk } from '../engine/specFiles';
 import type { FileSystem } from './fileSystem';
 import { guarded } from './guard';
 
@@ -41,6 +42,12 @@ export class Workspace {
   /** Files whose analysis was stopped (exclude): not read from disk until opened. */
   private readonly excluded = new Set<string>();
   limits: SizeLimits = { maxFileSize: DEFAULT_MAX_FILE_SIZE, maxDocumentSize: maxDocumentSizeOf(undefined) };
+  /** The folders still to index (see startIndexing): each a walk, started when reached. */
+  private readonly unindexed: { folder: string; walk?: SpecFileWalk; added: number }[] = [];
+  /** Files the index has added in all (see startIndexing). */
+  private indexedCount = 0;
+  /** Hears of each folder indexed and how many files it added, whoever finished it. */
+  onFolderIndexed: ((folder: string, added: number) => void) | undefined;
 
   /**
    * `log` hears of a bug met while checking one file for another's sake (see jobsTargeting);
@@ -52,15 +59,67 @@ export class Workspace {
     private readonly checkerOptions: CheckerOptions = {},
   ) {}
 
-  /** Indexes the Berth files under the workspace folders (read from disk, not opened). */
+  /** Indexes the Berth files under the workspace folders (read from disk, not opened), now. */
   indexFolders(folders: readonly string[]): void {
-    for (const folder of folders) {
-      for (const path of this.fs.findSpecFiles(folder)) {
-        if (this.files.has(path) || this.excluded.has(path)) continue;
-        const text = this.fs.readFile(path);
-        if (typeof text === 'string') this.files.set(path, this.newState(text, false, undefined));
-      }
+    this.startIndexing(folders);
+    this.finishIndexing();
+  }
+
+  /**
+   * Queues the workspace folders for indexing, which `indexStep` then does a slice at a time: the
+   * server answers the documents it is given first. Until the index is done, a file it has not
+   * reached is known only when opened or read by a check (a cluster reference is read directly).
+   */
+  startIndexing(folders: readonly string[]): void {
+    for (const folder of folders) this.unindexed.push({ folder, added: 0 });
+  }
+
+  /** Is some folder not yet indexed? */
+  indexing(): boolean {
+    return this.unindexed.length > 0;
+  }
+
+  /** Files the index has added so far (a count that only grows). */
+  filesIndexed(): number {
+    return this.indexedCount;
+  }
+
+  /** Indexes on while `more()` says so (asked between files): true when every folder is indexed. */
+  indexStep(more: () => boolean): boolean {
+    for (;;) {
+      const next = this.unindexed[0];
+      if (next === undefined) return true;
+      next.walk ??= this.fs.walkSpecFiles?.(next.folder) ?? wholeWalk(this.fs.findSpecFiles(next.folder));
+      const walk = next.walk;
+      let taken = 0;
+      const takeFound = (): void => {
+        for (; taken < walk.found.length; taken++) next.added += this.track(walk.found[taken] ?? '');
+      };
+      // Each file is tracked as soon as it is found: a slice's files are known after it.
+      const done = walk.step(() => {
+        takeFound();
+        return more();
+      });
+      takeFound();
+      if (!done) return false;
+      this.unindexed.shift();
+      this.indexedCount += next.added;
+      this.onFolderIndexed?.(next.folder, next.added);
     }
+  }
+
+  /** Indexes what is left, now (for answers that need every file of the workspace). */
+  finishIndexing(): void {
+    this.indexStep(() => true);
+  }
+
+  /** A Berth file found on disk, tracked unless known already: 1 when added. */
+  private track(path: string): number {
+    if (this.files.has(path) || this.excluded.has(path)) return 0;
+    const text = this.fs.readFile(path);
+    if (typeof text !== 'string') return 0;
+    this.files.set(path, this.newState(text, false, undefined));
+    return 1;
   }
 
   /** Forgets a file whose analysis was stopped (front.ts) and reads it no more, until it is opened. */
@@ -120,6 +179,8 @@ export class Workspace {
 
   /** Is `path` a file of the workspace (a Berth file, open or on disk, or one a check read)? */
   knows(path: string): boolean {
+    if (this.files.has(path)) return true;
+    this.finishIndexing();
     return this.files.has(path);
   }
 
@@ -146,7 +207,9 @@ export class Workspace {
     return [...this.files].filter(([, s]) => s.open).map(([p]) => p).sort();
   }
 
-  knownPaths(): string[] {
+  /** Every file known: of the whole workspace (indexing what is left first), or of what is indexed `so far`. */
+  knownPaths(indexed: 'all' | 'so far' = 'all'): string[] {
+    if (indexed === 'all') this.finishIndexing();
     return [...this.files.keys()].sort();
   }
 
@@ -171,9 +234,10 @@ export class Workspace {
     return (this.files.get(path)?.text.length ?? 0) > this.limits.maxDocumentSize;
   }
 
-  /** The file's check, recomputed only when its text or a file it read has changed. */
+  /** The file's check (of a file of the workspace), recomputed only when its text or a file it read has changed. */
   check(path: string): CheckedFile | undefined {
-    const state = this.files.get(path);
+    // A file the index has not reached yet is looked for in what is left of it.
+    const state = this.files.get(path) ?? (this.knows(path) ? this.files.get(path) : undefined);
     if (!state) return undefined;
     const memo = state.checked;
     if (memo && [...memo.reads].every(([p, rev]) => this.revision(p) === rev)) return memo.result;
@@ -218,13 +282,14 @@ export class Workspace {
   }
 
   /**
-   * Every valid job in the known files that targets the cluster file `clusterPath`. A file whose
+   * Every valid job in the known files that targets the cluster file `clusterPath`: of the whole
+   * workspace (indexing what is left first), or of the files indexed `so far`. A file whose
    * check fails with a bug is logged and left out: it must not break the plan of every other job.
    */
-  jobsTargeting(clusterPath: string): { path: string; job: CheckedJob }[] {
+  jobsTargeting(clusterPath: string, indexed: 'all' | 'so far' = 'all'): { path: string; job: CheckedJob }[] {
     const out: { path: string; job: CheckedJob }[] = [];
     const name = clusterPath.slice(Math.max(clusterPath.lastIndexOf('/'), clusterPath.lastIndexOf('\\')) + 1);
-    for (const path of this.knownPaths()) {
+    for (const path of this.knownPaths(indexed)) {
       if (path !== clusterPath && !mayReference(this.files.get(path)?.text ?? '', name)) continue;
       const checked = guarded(this.log, `checking ${path}`, undefined, () => this.check(path));
       for (const job of checked?.jobs ?? []) if (job.cluster?.path === clusterPath) out.push({ path, job });
@@ -242,6 +307,11 @@ export class Workspace {
   private newState(text: string, open: boolean, version: number | undefined): FileState {
     return { text, revision: this.nextRevision++, cache: createParseCache(), open, version };
   }
+}
+
+/** A walk already done: the files a folder's findSpecFiles found. */
+function wholeWalk(found: readonly string[]): SpecFileWalk {
+  return { found, step: () => true };
 }
 
 /**

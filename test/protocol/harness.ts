@@ -50,6 +50,8 @@ export class TestClient {
   /** When each publish arrived (performance.now()), for benchmarks that read it after other awaits. */
   readonly arrivedAt = new WeakMap<PublishDiagnosticsParams, number>();
   readonly logs: string[] = [];
+  /** How many publishes had arrived when each log line did (see diagnosticsAfterIndex). */
+  private readonly publishedAtLog: number[] = [];
   private readonly logWaiters: { test: (m: string) => boolean; resolve: (m: string) => void }[] = [];
   private readonly versions = new Map<string, number>();
 
@@ -71,6 +73,7 @@ export class TestClient {
     });
     rpc.onNotification('window/logMessage', (p: { message: string }) => {
       this.logs.push(p.message);
+      this.publishedAtLog.push(this.published.length);
       for (let i = this.logWaiters.length - 1; i >= 0; i--) {
         const w = this.logWaiters[i];
         if (w && w.test(p.message)) {
@@ -114,6 +117,26 @@ export class TestClient {
     const hit = this.logs.find(test);
     if (hit !== undefined) return Promise.resolve(hit);
     return new Promise((resolve) => this.logWaiters.push({ test, resolve }));
+  }
+
+  /**
+   * The first diagnostics for `path` published after the server logged that it indexed the
+   * workspace folder (`indexed FOLDER: …`): a document's first diagnostics do not wait for the
+   * index, so what depends on files not open comes after it.
+   */
+  async diagnosticsAfterIndex(path: string, folder: string): Promise<PublishDiagnosticsParams> {
+    const line = await this.logged((m) => m.startsWith(`indexed ${folder}: `));
+    const from = this.publishedAtLog[this.logs.indexOf(line)] ?? 0;
+    const uri = uriOf(path);
+    return this.published.slice(from).find((p) => p.uri === uri) ?? this.nextDiagnostics(path);
+  }
+
+  /** Resolves once `count` log lines (logged already or from now on) have passed `test`. */
+  async loggedTimes(test: (message: string) => boolean, count: number): Promise<void> {
+    while (this.logs.filter(test).length < count) {
+      const seen = this.logs.length;
+      await this.logged((m) => this.logs.indexOf(m, seen) >= seen && test(m));
+    }
   }
 
   /** Diagnostics that arrive after now (not the last published ones). */

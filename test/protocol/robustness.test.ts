@@ -194,6 +194,9 @@ test('a handler that throws is logged (window/logMessage) and the next request i
   const logged = client.logged((l) => l.includes('injected read failure'));
   await client.open('/ws/seed.job.yaml', job);
   await within(logged, 5_000, 'the failure while publishing diagnostics was never logged');
+  // The workspace index, done after the first diagnostics, adds the webstack files: the open job
+  // is analysed again, and meets the fault again.
+  await within(client.loggedTimes((l) => l.includes('injected read failure'), 2), 5_000, 'the analysis after the workspace index never ran');
 
   const before = bugs(client).length;
   const plan = await client.request<{ kind: string; reason?: string }>('berth/plan', { uri: uriOf('/ws/seed.job.yaml') });

@@ -43,7 +43,9 @@ test('a job that is not open, read from disk, takes the room an open job needs o
   const files = { '/ws/seed.cluster.yaml': seedCluster, '/ws/alpha.job.yaml': alpha, '/ws/beta.job.yaml': beta };
   const { client } = await startInMemory('/ws', files);
   await client.open('/ws/alpha.job.yaml', alpha);
-  const d = await client.diagnostics('/ws/alpha.job.yaml');
+  // The first diagnostics do not wait for the workspace index (see firstAnswer.test.ts): beta is
+  // in the plan once it is indexed.
+  const d = await client.diagnosticsAfterIndex('/ws/alpha.job.yaml', '/ws');
   assert.deepEqual(codes(d.diagnostics), ['alloc/unplaced'], JSON.stringify(d.diagnostics));
   const [unplaced] = d.diagnostics;
   assert.match(unplaced ? messageOf(unplaced) : '', /^a cannot be placed: disk exhausted on 3 nodes/);

@@ -67,10 +67,12 @@ export function checkNodes(cluster: ClusterSpec, nodes: readonly SwarmNodeInfo[]
 }
 
 /** Checks the swarm against the file (nothing changed when it falls short), then labels its nodes. */
-export async function upExistingSwarm(docker: Docker, cluster: ClusterSpec, image: string): Promise<readonly string[]> {
+export async function upExistingSwarm(docker: Docker, cluster: ClusterSpec, image: string, signal?: AbortSignal): Promise<readonly string[]> {
   const nodes = await listSwarmNodes(docker);
   const problems = checkNodes(cluster, nodes);
   if (problems.length > 0) throw new ClusterError('swarm/nodes', `the swarm does not have the nodes cluster ${cluster.name} names; nothing was changed:\n  ${problems.join('\n  ')}`);
+  // Labelling is the only change, and goes as a whole: cancel stops before it.
+  if (signal?.aborted) throw new ClusterError('cluster/cancelled', `cluster ${cluster.name} up cancelled; nothing was changed`);
   await labelNodes(docker, cluster, hostnameOf, image);
   return cluster.nodes.map(hostnameOf);
 }

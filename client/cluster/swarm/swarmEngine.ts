@@ -1,4 +1,5 @@
 /** The Swarm engine: a cluster on a swarm (an existing one, or a local test swarm), behind the engine interface. */
+import type { DownOptions } from '../down';
 import { PassThrough, type Writable } from 'node:stream';
 import type Docker from 'dockerode';
 import { startControllerLoop, type Controller, type ControllerOptions } from '../controller';
@@ -135,8 +136,10 @@ export function swarmEngine(record: SwarmRecord): ClusterEngine {
         stream.on('error', reject);
       });
     },
-    async down(name: string): Promise<EngineDown> {
+    async down(name: string, options: DownOptions = {}): Promise<EngineDown> {
       check(name);
+      // A swarm's down is one step (a test swarm's teardown, or its services and labels): cancel stops it before it starts.
+      if (options.signal?.aborted) throw new ClusterError('cluster/cancelled', `cluster ${cluster} down cancelled before anything was removed`);
       if (test) {
         // A test swarm goes as a whole: its services end with its daemons.
         const t = await teardownTestSwarm(cluster);

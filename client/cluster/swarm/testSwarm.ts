@@ -137,9 +137,29 @@ async function healthy(record: SwarmRecord | undefined, cluster: ClusterSpec): P
 
 /**
  * Makes the test swarm (or finds it complete and keeps it). A record of a cut or different one is
- * torn down first. `images` are loaded into every node from `host`.
+ * torn down first. `images` are loaded into every node from `host`. Aborted (`signal`), it stops
+ * at its next step and tears down what it made, as a later up would an unfinished one's.
  */
-export async function upTestSwarm(host: Docker, cluster: ClusterSpec, images: readonly string[], onStep?: (step: string) => void): Promise<TestSwarmUp> {
+export async function upTestSwarm(host: Docker, cluster: ClusterSpec, images: readonly string[], onStep?: (step: string) => void, signal?: AbortSignal): Promise<TestSwarmUp> {
+  if (signal?.aborted) throw new ClusterError('cluster/cancelled', `cluster ${cluster.name} up cancelled`);
+  const made = { record: false };
+  try {
+    return await makeTestSwarm(host, cluster, images, onStep, signal, made);
+  } catch (err) {
+    // A swarm found complete and kept is not this up's to remove.
+    if (!signal?.aborted || !made.record) throw err;
+    // Cancelled: what this up made goes, as an unfinished up's does (teardown works from the record).
+    onStep?.('cancelled: removing what this up made');
+    await teardownTestSwarm(cluster.name);
+    throw new ClusterError('cluster/cancelled', `cluster ${cluster.name} up cancelled; what it had made was removed`);
+  }
+}
+
+async function makeTestSwarm(host: Docker, cluster: ClusterSpec, images: readonly string[], onStep: ((step: string) => void) | undefined, signal: AbortSignal | undefined, made: { record: boolean }): Promise<TestSwarmUp> {
+  const step = (what: string): void => {
+    if (signal?.aborted) throw new ClusterError('cluster/cancelled', `cluster ${cluster.name} up cancelled`);
+    onStep?.(what);
+  };
   const tools = testSwarmTools();
   const existing = readRecord(cluster.name);
   if (existing?.kind === 'existing') throw new ClusterError('cluster/name-clash', `cluster ${cluster.name} is on an existing swarm (${existing.manager}): berth down ${cluster.name} first`);
@@ -150,22 +170,23 @@ export async function upTestSwarm(host: Docker, cluster: ClusterSpec, images: re
   }
   let action: TestSwarmAction = 'created';
   if (existing) {
-    onStep?.('removing what an earlier, unfinished up left');
+    step('removing what an earlier, unfinished up left');
     await teardownTestSwarm(cluster.name);
     action = 'rebuilt';
   }
   const record = planTestSwarm(cluster);
   writeRecord(record);
-  onStep?.(`network namespaces and bridge (${record.bridgeNetns})`);
+  made.record = true;
+  step(`network namespaces and bridge (${record.bridgeNetns})`);
   await makeNetwork(tools, record);
-  onStep?.(`starting ${record.nodes.length} Docker daemons`);
+  step(`starting ${record.nodes.length} Docker daemons`);
   for (const n of record.nodes) startDaemon(tools, cluster.name, n);
   await Promise.all(record.nodes.map((n) => waitUntil(`the Docker daemon of node ${n.name} did not answer on ${socketOf(n)} (its log: ${join(n.dir, 'dockerd.log')})`, () => pings(dockerOf(n)), 60_000)));
-  onStep?.(`loading ${images.join(', ')} into every node`);
+  step(`loading ${images.join(', ')} into every node`);
   await Promise.all(record.nodes.map((n) => loadImages(host, dockerOf(n), images)));
   const [first, ...rest] = record.nodes;
   if (!first) throw new ClusterError('swarm/failed', `cluster ${cluster.name} has no nodes`);
-  onStep?.(`forming the swarm (manager ${first.name})`);
+  step(`forming the swarm (manager ${first.name})`);
   const manager = dockerOf(first);
   await manager.swarmInit({ ListenAddr: `${first.address}:2377`, AdvertiseAddr: first.address, Spec: { Dispatcher: { HeartbeatPeriod: 1_000_000_000 } } });
   const swarm = (await manager.swarmInspect()) as { JoinTokens: { Worker: string } };
@@ -174,6 +195,7 @@ export async function upTestSwarm(host: Docker, cluster: ClusterSpec, images: re
     const nodes = (await manager.listNodes()) as { Status?: { State?: string } }[];
     return nodes.length === record.nodes.length && nodes.every((n) => n.Status?.State === 'ready');
   }, 30_000);
+  step('labelling the nodes');
   await labelNodes(manager, cluster, (n) => n.name, images[0]);
   const done: TestSwarmRecord = { ...record, complete: true };
   writeRecord(done);

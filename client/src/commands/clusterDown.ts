@@ -1,7 +1,7 @@
 /** `berth.clusterDown`: stops this window's controller for the cluster, then removes everything of it on its engine. */
 import * as vscode from 'vscode';
-import { clusterNameOf } from '../../cluster/index';
-import { checkCancelled, runClusterCommand, withClusterProgress } from '../cluster/clusterCommand';
+import { clusterNameOf, isClusterError } from '../../cluster/index';
+import { Cancelled, checkCancelled, runClusterCommand, withClusterProgress } from '../cluster/clusterCommand';
 import type { ClusterSession } from '../cluster/clusterSession';
 import { pickCluster } from '../cluster/pick';
 
@@ -18,9 +18,12 @@ export function registerClusterDownCommand(session: ClusterSession, log: vscode.
         checkCancelled(signal, `cluster ${name} down`);
         report('stopping the failover controller');
         await session.release(name);
-        // `down` has no signal: once removal starts it finishes, so nothing is left half-removed.
+        // Cancel stops the down between its steps (never within one): a later down removes the rest.
         report(engine.kind === 'swarm' ? 'removing services (a test swarm: its daemons and namespaces)' : 'removing containers and network');
-        const result = await engine.down(name);
+        const result = await engine.down(name, { signal }).catch((err: unknown) => {
+          if (signal.aborted && isClusterError(err, 'cluster/cancelled')) throw new Cancelled(err.message);
+          throw err;
+        });
         log.info(`Cluster ${name} down: removed ${result.removed.join(', ')}`);
       });
       await session.refresh();

@@ -1,8 +1,8 @@
 /** `berth.clusterUp`: the cluster of a cluster or job file on its engine (local containers, or a swarm), then its failover controller. */
 import * as vscode from 'vscode';
-import { upCluster } from '../../cluster/index';
+import { isClusterError, upCluster } from '../../cluster/index';
 import { readClusterSettings } from '../settings';
-import { checkCancelled, loadFileSpecs, runClusterCommand, withClusterProgress } from '../cluster/clusterCommand';
+import { Cancelled, checkCancelled, loadFileSpecs, runClusterCommand, withClusterProgress } from '../cluster/clusterCommand';
 import type { ClusterSession } from '../cluster/clusterSession';
 import { explainNoTarget, resolveTarget } from './target';
 
@@ -18,9 +18,10 @@ export function registerClusterUpCommand(session: ClusterSession, log: vscode.Lo
       await withClusterProgress(`cluster ${cluster.name} up`, async (report, signal) => {
         checkCancelled(signal, `cluster ${cluster.name} up`);
         const step = 100 / Math.max(1, cluster.nodes.length);
-        // `up` has no signal (a half-created node is worse than a finished one): cancel stops before it starts.
+        // Cancel stops the up at its next step and removes what it had made (up.ts, testSwarm.ts).
         const result = await upCluster(cluster, {
           endpoint: session.where(),
+          signal,
           ...(settings.engine ? { engine: settings.engine } : {}),
           images: jobs.flatMap((j) => j.tasks.map((t) => t.image).filter((i): i is string => i !== undefined)),
           onStep: (s) => report(s),
@@ -29,6 +30,9 @@ export function registerClusterUpCommand(session: ClusterSession, log: vscode.Lo
             else if (e.kind === 'network') report(`network ${e.name}${e.created ? ' created' : ''}`);
             else report(`pulling ${e.progress.image}: ${e.progress.status}`);
           },
+        }).catch((err: unknown) => {
+          if (signal.aborted && isClusterError(err, 'cluster/cancelled')) throw new Cancelled(err.message);
+          throw err;
         });
         if (result.local) log.info(`Cluster ${cluster.name} up: ${result.local.nodes.map((n) => `${n.node} ${n.action}`).join(', ')}`);
         if (result.swarm) log.info(`Cluster ${cluster.name} up on ${result.kind === 'test-swarm' ? 'a local test swarm' : 'an existing swarm'} (manager ${result.swarm.manager}): ${result.swarm.nodes.join('; ')}`);
