@@ -24,8 +24,8 @@ import { findPreemption } from './preempt';
 import { assignDynamicPorts } from './ports';
 import { BINPACK, SPREAD, countChecks, failedCount, findBest, fixedPortsFree, resourcesFit } from './search';
 import { PlanHints, type PlanMemo } from './replay';
-import { downKey } from './scanReuse';
-import { AllocState, BLOCKED, PLACED, UNPLACED } from './state';
+import { downKey } from './taskMatch';
+import { AllocState, BLOCKED, blockers, downMask, PLACED, UNPLACED } from './state';
 import type { AllocationInput, Plan, PlanNode, TaskResult } from './types';
 
 /** `ctx`: createContext(input), when the caller compiled it already (to share it with simulateFailover). */
@@ -50,15 +50,6 @@ export function allocateState(
   return { plan: toPlan(ctx, st), st, memo: hints?.memo(), hints };
 }
 
-
-export function downMask(ctx: Context, down: ReadonlySet<string> | undefined): Uint8Array {
-  const mask = new Uint8Array(ctx.nodes.length);
-  if (down !== undefined) for (const name of down) {
-    const i = ctx.nodeIndex.get(name);
-    if (i !== undefined) mask[i] = 1;
-  }
-  return mask;
-}
 
 /** May the task stay on this node (a `current` placement)? */
 export function keepable(ctx: Context, st: AllocState, k: number, node: number): boolean {
@@ -192,18 +183,6 @@ function retryFailed(ctx: Context, st: AllocState, queue: readonly number[]): vo
     if (node >= 0) st.place(k, node, false);
     else if (st.status[k] === BLOCKED) st.setStatus(k, UNPLACED);
   }
-}
-
-/**
- * Dependency task names (sorted) that keep task k from being placed, or undefined (`groupPlaced`:
- * the state's, or a copy). For a task in a cycle, the cycle's names: one array shared by its tasks.
- */
-export function blockers(ctx: Context, groupPlaced: Int32Array, k: number): readonly string[] | undefined {
-  const g = ctx.taskGroup[k];
-  const cycle = ctx.cycleNames[g];
-  if (cycle !== undefined) return cycle;
-  const names = ctx.groups[g].deps.filter((h) => groupPlaced[h] !== ctx.groups[h].members.length).map((h) => ctx.groups[h].task);
-  return names.length > 0 ? names.sort() : undefined;
 }
 
 const NO_PORTS: readonly number[] = Object.freeze([]);

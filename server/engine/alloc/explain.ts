@@ -5,7 +5,7 @@
  * counted ("cpus exhausted on 2 nodes (needs 2, most free 1 on node1)"). With a node: why not there.
  */
 import type { Constraint } from '../model';
-import { blockers, downMask } from './allocate';
+import { blockers, downMask } from './state';
 import { type CompiledConstraint, Dyn, staticAccepts } from './constraints';
 import { type Context, createContext } from './context';
 import { D } from './nodeTables';

@@ -15,12 +15,13 @@
  * them where they are), and every phase that cannot change anything returns early.
  */
 import { attributeOf } from '../model';
-import { allocate, downMask, placeCurrents, runQueue } from './allocate';
+import { allocate, placeCurrents, runQueue } from './allocate';
+import { downMask } from './state';
 import type { Context } from './context';
 import { explainIn, explainTask } from './explain';
 import type { ReadLog } from './reads';
 import { AllocState, PLACED } from './state';
-import type { AllocationInput, Eviction, FailoverLoss, FailoverMove, FailoverOptions, Plan } from './types';
+import type { AllocationInput, FailoverLoss, FailoverMove, FailoverOptions, Plan, ScenarioOutcome, ScenarioSpec } from './types';
 
 const DEFAULT_MAX_SCENARIOS = 20000;
 
@@ -44,18 +45,6 @@ export function checkpoint(options: FailoverOptions): void {
   if (options.interrupted?.() === true) throw new Interrupted();
 }
 const UNEXPLAINED = 'no surviving node has room for it (explained in full for the first tasks of this scenario)';
-
-export interface ScenarioSpec {
-  readonly lost: string[];
-  readonly kind: 'node' | 'set' | 'domain';
-  readonly domain?: { readonly attribute: string; readonly value: string };
-}
-
-export interface ScenarioOutcome {
-  readonly moves: FailoverMove[];
-  readonly evicted: Eviction[];
-  readonly unplaced: FailoverLoss[];
-}
 
 /** Does no scenario leave a task (of `job`, when given) without a node? */
 export function isSafe(input: AllocationInput, scenarios: readonly ScenarioOutcome[], job: string | undefined): boolean {

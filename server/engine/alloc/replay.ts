@@ -26,7 +26,7 @@ import type { Context } from './context';
 import { D } from './nodeTables';
 import { findBest } from './search';
 import { hasRoom, inRange, RANGE, ReadLog } from './reads';
-import { matchTasks, sameTask } from './scanReuse';
+import { matchTasks, sameTask } from './taskMatch';
 import type { AllocState } from './state';
 import type { ClusterNode } from '../model';
 

@@ -20,10 +20,10 @@
 import type { ClusterNode } from '../model';
 import type { Context } from './context';
 import { D } from './nodeTables';
-import type { FailoverSimulator, ScenarioOutcome } from './failover';
 import { hasRoom, inRange, RANGE, ReadLog } from './reads';
 import type { AllocState } from './state';
-import { sameInstance } from './taskGroups';
+import type { ScenarioOutcome } from './types';
+import { downKey, matchTasks, sameTask } from './taskMatch';
 
 /** What the next plan of the same workspace needs to keep this plan's scenarios. Opaque to callers. */
 export interface ScanMemo {
@@ -46,6 +46,13 @@ const ALL: ReadLog = Object.assign(new ReadLog(), { all: true });
 const MAX_CHANGED_SHARE = 0.25;
 
 /** Runs scenarios on a simulator, keeping those of `previous` that the edit cannot have changed. */
+/** What the cache asks of the failover simulator (failover.ts): its state, the tasks it has to place, one scenario run. */
+export interface ScenarioRunner {
+  readonly state: AllocState | undefined;
+  readonly pending: readonly number[];
+  run(lost: readonly string[], reads?: ReadLog): ScenarioOutcome;
+}
+
 export class ScenarioCache {
   private readonly done = new Map<string, { outcome: ScenarioOutcome; reads: ReadLog }>();
   private readonly previous: Reuse | undefined;
@@ -56,7 +63,7 @@ export class ScenarioCache {
     private readonly ctx: Context,
     private readonly nodes: readonly ClusterNode[],
     private readonly down: ReadonlySet<string> | undefined,
-    private readonly simulator: FailoverSimulator,
+    private readonly simulator: ScenarioRunner,
     previous: ScanMemo | undefined,
     /** Record what each scenario reads, for a memo (else nothing is recorded, and there is none). */
     private readonly record: boolean,
@@ -97,11 +104,6 @@ export class ScenarioCache {
       scenarios: this.done,
     };
   }
-}
-
-/** The down set as a key (a memo holds for the same one only). */
-export function downKey(down: ReadonlySet<string> | undefined): string {
-  return down === undefined ? '' : [...down].sort().join('\n');
 }
 
 interface Reuse {
@@ -196,51 +198,4 @@ function mayChange(r: readonly number[], at: number, i: number, prevFree: Float6
     return !usedBefore || hasRoom(r, at, i, st.free);
   }
   return inRange(r, at, i, st.free[o + dim]) && st.nodeTasks[i].length > 0 && hasRoom(r, at, i, st.free);
-}
-
-/** The tasks of `ctx` matched to those of an earlier context `old` by id (see matchTasks). */
-export interface TaskMatch {
-  /** Per task of `ctx`: its index in `old`, -1 when new. */
-  readonly oldOf: Int32Array;
-  /** Tasks of `old` that `ctx` no longer has. */
-  readonly gone: readonly number[];
-  /** The group of `ctx` with the job and task name of task j of `old`'s group, if any. */
-  groupOf(j: number): number | undefined;
-}
-
-export function matchTasks(old: Context, ctx: Context): TaskMatch {
-  const oldOf = new Int32Array(ctx.tasks.length);
-  const seen = new Uint8Array(old.tasks.length);
-  for (let k = 0; k < ctx.tasks.length; k++) {
-    // Most tasks keep their index (an edit adds or removes few): try it before the map.
-    const id = ctx.tasks[k].id;
-    const j = k < old.tasks.length && old.tasks[k].id === id ? k : (old.taskIndex.get(id) ?? -1);
-    oldOf[k] = j;
-    if (j >= 0) seen[j] = 1;
-  }
-  const gone: number[] = [];
-  for (let j = 0; j < old.tasks.length; j++) if (seen[j] === 0) gone.push(j);
-  const key = (c: Context, g: number): string => `${c.jobs[c.groups[g].job].name}\n${c.groups[g].task}`;
-  let groups: Map<string, number> | undefined;
-  return {
-    oldOf,
-    gone,
-    groupOf: (j) => (groups ??= new Map(ctx.groups.map((_, g) => [key(ctx, g), g]))).get(key(old, old.taskGroup[j])),
-  };
-}
-
-/** Is task j of `a` compiled as task k of `b` (an instance the allocator reads alike, the same order keys, job settings and dependencies)? */
-export function sameTask(a: Context, j: number, b: Context, k: number): boolean {
-  if (!sameInstance(a.tasks[j], b.tasks[k]) || a.effPrio[j] !== b.effPrio[k] || a.level[j] !== b.level[k]) return false;
-  const ga = a.taskGroup[j];
-  const gb = b.taskGroup[k];
-  if (a.cyclic[ga] !== b.cyclic[gb]) return false;
-  const ja = a.jobs[a.taskJob[j]];
-  const jb = b.jobs[b.taskJob[k]];
-  if (ja.binpack !== jb.binpack || ja.preemption !== jb.preemption) return false;
-  const da = a.groups[ga].deps;
-  const db = b.groups[gb].deps;
-  if (da.length !== db.length) return false;
-  for (let x = 0; x < da.length; x++) if (a.groups[da[x]].task !== b.groups[db[x]].task) return false;
-  return true;
 }

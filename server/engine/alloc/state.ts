@@ -344,3 +344,24 @@ export class AllocState {
     for (let d = 0; d < D; d++) this.totals[d] += sign * this.ctx.cap[node * D + d];
   }
 }
+
+export function downMask(ctx: Context, down: ReadonlySet<string> | undefined): Uint8Array {
+  const mask = new Uint8Array(ctx.nodes.length);
+  if (down !== undefined) for (const name of down) {
+    const i = ctx.nodeIndex.get(name);
+    if (i !== undefined) mask[i] = 1;
+  }
+  return mask;
+}
+
+/**
+ * Dependency task names (sorted) that keep task k from being placed, or undefined (`groupPlaced`:
+ * the state's, or a copy). For a task in a cycle, the cycle's names: one array shared by its tasks.
+ */
+export function blockers(ctx: Context, groupPlaced: Int32Array, k: number): readonly string[] | undefined {
+  const g = ctx.taskGroup[k];
+  const cycle = ctx.cycleNames[g];
+  if (cycle !== undefined) return cycle;
+  const names = ctx.groups[g].deps.filter((h) => groupPlaced[h] !== ctx.groups[h].members.length).map((h) => ctx.groups[h].task);
+  return names.length > 0 ? names.sort() : undefined;
+}

@@ -131,3 +131,16 @@ export interface FailoverReport {
   readonly truncated: boolean;
   readonly suggestion?: CapacitySuggestion;
 }
+
+/** A failover scenario: the nodes lost at once, and why they were chosen. */
+export interface ScenarioSpec {
+  readonly lost: string[];
+  readonly kind: 'node' | 'set' | 'domain';
+  readonly domain?: { readonly attribute: string; readonly value: string };
+}
+
+export interface ScenarioOutcome {
+  readonly moves: FailoverMove[];
+  readonly evicted: Eviction[];
+  readonly unplaced: FailoverLoss[];
+}
