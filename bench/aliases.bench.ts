@@ -7,7 +7,7 @@
  */
 import { stringify } from 'yaml';
 import { createSpecChecker } from '../server/engine/checkSpec';
-import { createSchemaValidator } from '../server/engine/validateSchema';
+import { createSchemaValidator } from '../server/engine/spec/validateSchema';
 import { ms, time } from './util/timing';
 
 const quick = process.argv.includes('--quick');

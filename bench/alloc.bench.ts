@@ -51,7 +51,7 @@ const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 {
   const input = toAllocationInput(generateSpec({ seed: 42, nodes: 1000, instances: 10000 }));
   let plan = allocate(input);
-  // A new nodes array each time: the compiled node tables are kept per array (context.ts), and a
+  // A new nodes array each time: the compiled node tables are kept per array (compiledInput.ts), and a
   // plan of an input seen before is not what this row measures.
   const tPlan = time(() => (plan = allocate({ ...input, nodes: [...input.nodes] })));
   let ffd = firstFitDecreasing(input);

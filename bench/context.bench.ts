@@ -11,10 +11,10 @@
  */
 import { performance } from 'node:perf_hooks';
 import { createContext, type AllocationInput } from '../server/engine/alloc';
-import { analyzeCluster } from '../server/engine/analyzeCluster';
+import { analyzeCluster } from '../server/engine/analysis/analyzeCluster';
 import { createSpecChecker, type SpecHost } from '../server/engine/checkSpec';
 import { taskInstances, type JobSpec, type TaskInstance } from '../server/engine/model';
-import { createParseCache } from '../server/engine/parseSpec';
+import { createParseCache } from '../server/engine/spec/parseSpec';
 import { clusterYaml, generateSpec, jobYaml } from './util/generate';
 import { median, ms, percentile } from './util/timing';
 

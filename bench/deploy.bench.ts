@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { createStatsReader, deploy, down, LABEL, nodeContainerName, startStatsSampler, up } from '../client/cluster';
-import { analyzeCluster } from '../server/engine/analyzeCluster';
+import { analyzeCluster } from '../server/engine/analysis/analyzeCluster';
 import { getEngine, specsFrom, uniqueName } from '../test/docker/harness';
 import { median } from './util/timing';
 

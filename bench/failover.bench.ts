@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { deploy, down, nodeContainerName, readCluster, startController, startNode, up } from '../client/cluster';
 import { scenarioByAllocate } from '../server/engine/alloc/failover';
-import { analyzeCluster } from '../server/engine/analyzeCluster';
+import { analyzeCluster } from '../server/engine/analysis/analyzeCluster';
 import { getEngine, specsFrom, uniqueName, waitFor } from '../test/docker/harness';
 import { median, percentile } from './util/timing';
 

@@ -7,9 +7,9 @@
  * the scan when lenses or hover first read it.
  *   npx tsc -b && node out/bench/liveState.bench.js [--quick]
  */
-import { analyzeCluster } from '../server/engine/analyzeCluster';
+import { analyzeCluster } from '../server/engine/analysis/analyzeCluster';
 import { createSpecChecker, type SpecHost } from '../server/engine/checkSpec';
-import { analyzeLive } from '../server/engine/liveAnalysis';
+import { analyzeLive } from '../server/engine/analysis/liveAnalysis';
 import type { LiveStateParams, LiveTask } from '../server/engine/protocol';
 import { clusterYaml, generateSpec, jobYaml } from './util/generate';
 import { ms, time } from './util/timing';

@@ -5,8 +5,8 @@
  */
 import { parseDocument } from 'yaml';
 import { createSpecChecker } from '../server/engine/checkSpec';
-import { createParseCache } from '../server/engine/parseSpec';
-import { createSchemaValidator } from '../server/engine/validateSchema';
+import { createParseCache } from '../server/engine/spec/parseSpec';
+import { createSchemaValidator } from '../server/engine/spec/validateSchema';
 import { clusterYaml, generateSpec, jobYaml } from './util/generate';
 import { ms, time } from './util/timing';
 

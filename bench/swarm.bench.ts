@@ -20,7 +20,7 @@ import { setNodeLink } from '../client/cluster/swarm/testSwarm';
 import { dockerOf, type TestSwarmRecord } from '../client/cluster/swarm/testSwarmPaths';
 import { scenarioByAllocate } from '../server/engine/alloc/failover';
 import { allocate } from '../server/engine/alloc';
-import { analyzeCluster } from '../server/engine/analyzeCluster';
+import { analyzeCluster } from '../server/engine/analysis/analyzeCluster';
 import { getEngine, specsFrom, swarmPrerequisites, uniqueName, waitFor } from '../test/docker/harness';
 import { median } from './util/timing';
 

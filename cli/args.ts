@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { closest, didYouMean } from '../server/engine/suggest';
+import { closest, didYouMean } from '../server/engine/util/didYouMean';
 import { UsageError } from './io';
 
 type Config = NonNullable<Parameters<typeof parseArgs>[0]>;

@@ -2,7 +2,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { SpecHost } from '../server/engine/checkSpec';
-import { findSpecFiles as findUnder } from '../server/engine/specFiles';
+import { findSpecFiles as findUnder } from '../server/engine/spec/specFiles';
 import { createDiskDirectoryReader, createDiskHost, readTextFile } from '../server/host/diskFiles';
 import { UsageError } from './io';
 

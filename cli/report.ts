@@ -1,6 +1,6 @@
 /** Problems as the command line prints them: `path:line:col: severity code message`, or JSON. */
 import { relative } from 'node:path';
-import { LineIndex } from '../server/engine/lineIndex';
+import { LineIndex } from '../server/engine/util/lineIndex';
 import type { Problem } from '../server/engine/model';
 
 export interface ReportedProblem {

@@ -4,7 +4,7 @@
  * passed, 1 when any differs, 2 for bad arguments or no running cluster.
  */
 import { engineOf, loadSpecs, runDrill, type DrillReport } from '../../client/cluster';
-import { analyzeCluster } from '../../server/engine/analyzeCluster';
+import { analyzeCluster } from '../../server/engine/analysis/analyzeCluster';
 import { UsageError, type CliIo } from '../io';
 import { commandArgs } from '../args';
 

@@ -1,10 +1,10 @@
 /** `berth plan JOB... [--json] [--strict]`: placements, per-node allocation and failover scenarios. */
-import { analyzeCluster } from '../../server/engine/analyzeCluster';
+import { analyzeCluster } from '../../server/engine/analysis/analyzeCluster';
 import { createSpecChecker, isError } from '../../server/engine/checkSpec';
 import type { ClusterSpec, JobSpec, Problem } from '../../server/engine/model';
-import { PLACEMENT_OUTCOMES, type SkippedTask } from '../../server/engine/plannable';
-import { toPlanReport, type PlanReport, type ReportResources } from '../../server/engine/planReport';
-import { formatCpus, formatMemory } from '../../server/engine/units';
+import { PLACEMENT_OUTCOMES, type SkippedTask } from '../../server/engine/analysis/plannable';
+import { toPlanReport, type PlanReport, type ReportResources } from '../../server/engine/report/planReport';
+import { formatCpus, formatMemory } from '../../server/engine/spec/units';
 import { findSpecFiles, fsHost, readArgumentFile } from '../files';
 import { UsageError, type CliIo } from '../io';
 import { displayPath, formatLine, toReported } from '../report';

@@ -1,6 +1,6 @@
 /** `berth status [CLUSTER] [--json] [--no-usage]`: nodes and tasks as Docker has them. */
 import { clusterNameOf, createDocker, engineOf, isClusterError, listAllClusters, type ClusterStatus } from '../../client/cluster';
-import { formatCpus, formatMemory } from '../../server/engine/units';
+import { formatCpus, formatMemory } from '../../server/engine/spec/units';
 import { UsageError, type CliIo } from '../io';
 import { commandArgs } from '../args';
 

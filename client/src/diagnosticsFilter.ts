@@ -9,7 +9,7 @@
  * (then set `yaml.validate: false` or remove the association to silence the other extension).
  */
 import * as vscode from 'vscode';
-import { SCHEMA_CODES, SYNTAX_CODE } from '../../server/engine/schemaCodes';
+import { SCHEMA_CODES, SYNTAX_CODE } from '../../server/engine/spec/schemaCodes';
 import { matchesNamePattern } from './berthFiles';
 import { readValidationSettings } from './settings';
 

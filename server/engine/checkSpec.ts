@@ -4,14 +4,14 @@
  * through the injected host). Pure: the host is the only way out.
  */
 import type { ClusterSpec, JobSpec, Problem } from './model';
-import { createParseCache, isRecord, parseSpec, primeParse, type DocumentKind, type ParseCache, type Primer, type SpecDocument, type SpecFile } from './parseSpec';
-import { looksLikePath, resolveRelative } from './paths';
-import { plannableJob, type Plannable } from './plannable';
+import { createParseCache, isRecord, parseSpec, primeParse, type DocumentKind, type ParseCache, type Primer, type SpecDocument, type SpecFile } from './spec/parseSpec';
+import { looksLikePath, resolveRelative } from './util/paths';
+import { plannableJob, type Plannable } from './analysis/plannable';
 import { RULES, type JobCheck, type Rule } from './rules';
-import { kindFromPath } from './specKinds';
-import { closest, didYouMean } from './suggest';
-import { createItemStages, type ItemStages } from './itemStages';
-import { createSchemaValidator, type SchemaValidator } from './validateSchema';
+import { kindFromPath } from './spec/specKinds';
+import { closest, didYouMean } from './util/didYouMean';
+import { createItemStages, type ItemStages } from './spec/itemChecks';
+import { createSchemaValidator, type SchemaValidator } from './spec/validateSchema';
 
 export interface SpecHost {
   /**
@@ -68,7 +68,7 @@ export interface SpecChecker {
   prime(path: string, text: string, host: SpecHost, cache: ParseCache): Primer;
 }
 
-export { isBerthFile, kindFromPath } from './specKinds';
+export { isBerthFile, kindFromPath } from './spec/specKinds';
 
 /** `schema`: share one compiled validator between checkers (compiling costs about 60 ms). */
 export interface CheckerOptions {
@@ -139,7 +139,7 @@ export function createSpecChecker(schema: SchemaValidator = createSchemaValidato
       const own = primeParse(text, cache);
       let file: SpecFile | undefined;
       let clusters: { path: string; text: string; primer: Primer }[] | undefined;
-      // Then the documents' list items, validated and modelled (itemStages.ts).
+      // Then the documents' list items, validated and modelled (itemChecks.ts).
       let lists: { doc: SpecDocument; kind: DocumentKind; next: number }[] | undefined;
       return {
         step(more) {

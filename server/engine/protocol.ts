@@ -2,7 +2,7 @@
  * The custom requests and notifications between the extension and the language server, declared once.
  * Plain types only: both sides import this file, neither imports the other.
  */
-import type { PlanReport } from './planReport';
+import type { PlanReport } from './report/planReport';
 
 export const PLAN_METHOD = 'berth/plan';
 

@@ -12,7 +12,7 @@
  */
 import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, statSync, type Stats } from 'node:fs';
 import type { SpecHost, UnreadableFile } from '../engine/checkSpec';
-import type { DirectoryReader } from '../engine/specFiles';
+import type { DirectoryReader } from '../engine/spec/specFiles';
 
 /** 16 MiB: ten times the 5,000-task job of the benchmarks. */
 export const DEFAULT_MAX_FILE_SIZE = 16 * 1024 * 1024;

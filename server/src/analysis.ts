@@ -9,10 +9,10 @@
  * large workspace only the plan and the single-node scan. The diagnostics scheduler asks for
  * `full` once typing pauses.
  */
-import { analyzeCluster, rebaseAnalysis, sameAllocation, type ClusterAnalysis } from '../engine/analyzeCluster';
+import { analyzeCluster, rebaseAnalysis, sameAllocation, type ClusterAnalysis } from '../engine/analysis/analyzeCluster';
 import type { CheckedFile } from '../engine/checkSpec';
 import type { ClusterSpec, JobSpec, Problem } from '../engine/model';
-import { clusterFailoverProblems, jobPlacementProblems } from '../engine/placementProblems';
+import { clusterFailoverProblems, jobPlacementProblems } from '../engine/analysis/placementProblems';
 import { formatBytes } from '../host/diskFiles';
 import type { Workspace } from './workspace';
 

@@ -2,7 +2,7 @@
 import type { Diagnostic, DiagnosticSeverity, Position, Range } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { LineIndex, type Lines } from '../engine/lineIndex';
+import { LineIndex, type Lines } from '../engine/util/lineIndex';
 import type { Problem, Severity, Span } from '../engine/model';
 
 /**

@@ -8,7 +8,7 @@
  * (`changeCount`), the analysis under way, between two failover scenarios.
  */
 import type { Connection } from 'vscode-languageserver';
-import type { ClusterAnalysis } from '../engine/analyzeCluster';
+import type { ClusterAnalysis } from '../engine/analysis/analyzeCluster';
 import { Interrupted } from '../engine/alloc';
 import type { CheckedFile } from '../engine/checkSpec';
 import type { Analyses } from './analysis';

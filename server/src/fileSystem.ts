@@ -1,6 +1,6 @@
 /** The server's only way to the disk: injected, so protocol tests can pass an in-memory one. */
 import type { UnreadableFile } from '../engine/checkSpec';
-import { findSpecFiles, walkSpecFiles, type SpecFileWalk } from '../engine/specFiles';
+import { findSpecFiles, walkSpecFiles, type SpecFileWalk } from '../engine/spec/specFiles';
 import { createDiskDirectoryReader, DEFAULT_MAX_FILE_SIZE, readTextFile, toHostRead } from '../host/diskFiles';
 
 export interface FileSystem {

@@ -6,9 +6,9 @@
  * that differs from the one kept), so a warm result is one computed from the same two inputs.
  */
 import type { Connection } from 'vscode-languageserver';
-import type { ClusterAnalysis } from '../engine/analyzeCluster';
-import { analyzeLive, type LiveAnalysis } from '../engine/liveAnalysis';
-import { isEmptyLiveState, toLiveState } from '../engine/liveState';
+import type { ClusterAnalysis } from '../engine/analysis/analyzeCluster';
+import { analyzeLive, type LiveAnalysis } from '../engine/analysis/liveAnalysis';
+import { isEmptyLiveState, toLiveState } from '../engine/analysis/liveState';
 import { LIVE_STATE_METHOD, type LiveStateParams } from '../engine/protocol';
 import { guard } from './guard';
 

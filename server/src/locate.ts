@@ -2,11 +2,11 @@
  * What is at an offset of a Berth file. Two views, both pure functions over text:
  * - `locateInDocument`: for parsed text, the deepest JSON pointer whose key or value contains the
  *   offset (hover, and anything that needs the parsed node);
- * - `slotAt` (in slotAt.ts): for text being typed (often not valid YAML yet), the path of the
+ * - `slotAt` (in completionSlot.ts): for text being typed (often not valid YAML yet), the path of the
  *   mapping or value at the cursor from indentation, `- ` items and flow brackets (completion).
  */
 import type { Span } from '../engine/model';
-import { escapePointer, isRecord, type Segment, type SpecDocument } from '../engine/parseSpec';
+import { escapePointer, isRecord, type Segment, type SpecDocument } from '../engine/spec/parseSpec';
 
 
 export interface SpecLocation {

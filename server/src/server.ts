@@ -12,7 +12,7 @@ import { pathToUri, Positions, uriToPath } from './convert';
 import { DiagnosticsScheduler } from './diagnostics';
 import type { FileSystem } from './fileSystem';
 import { registerFeatures, type FeatureContext } from './features';
-import { EXCLUDE, type ExcludeParams } from './frontMethods';
+import { EXCLUDE, type ExcludeParams } from './mainThreadMethods';
 import { guard, guarded } from './guard';
 import { LiveStates, registerLiveState } from './liveStates';
 import { Workspace } from './workspace';
@@ -123,7 +123,7 @@ export function startServer(connection: Connection, fs: FileSystem, options: Ser
     });
   });
 
-  // From the front's watchdog (front.ts): files whose analysis was stopped, left alone until opened.
+  // From the front's watchdog (mainThreadRouter.ts): files whose analysis was stopped, left alone until opened.
   connection.onNotification(EXCLUDE, (params: ExcludeParams) => {
     guard(log, 'excluding files', () => {
       for (const uri of params.uris) workspace.exclude(uriToPath(uri));

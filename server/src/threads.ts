@@ -1,5 +1,5 @@
 /**
- * The two threads of `berth-language-server --stdio` (see front.ts): the front on the main thread
+ * The two threads of `berth-language-server --stdio` (see mainThreadRouter.ts): the front on the main thread
  * with stdio, the back in a worker thread running the whole server over a message port. Messages
  * from the client cross as objects (structured clone), never as re-encoded JSON. Messages to the
  * client each thread writes to stdout itself, under one lock (lockedWriter.ts): the back's do not
@@ -26,8 +26,8 @@ import {
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver/node';
 import { createNodeFileSystem } from './fileSystem';
-import { Front, SENT, type Back, type SentParams } from './front';
-import { FRONT_ID_PREFIX, PING } from './frontMethods';
+import { Front, SENT, type Back, type SentParams } from './mainThreadRouter';
+import { FRONT_ID_PREFIX, PING } from './mainThreadMethods';
 import { LockedWriter } from './lockedWriter';
 
 const STDOUT = 1;
@@ -91,7 +91,7 @@ export function startBack(shared: Shared): void {
   const connection = createConnection(ProposedFeatures.all, new PortReader(parentPort), new BackWriter(parentPort, shared.writeLock));
   const changes = new Int32Array(shared.changes);
   loadServer().startServer(connection, createNodeFileSystem(), { changeCount: () => Atomics.load(changes, 0) });
-  // The front's watchdog (front.ts): answered whenever this thread is between two pieces of work.
+  // The front's watchdog (mainThreadRouter.ts): answered whenever this thread is between two pieces of work.
   connection.onRequest(PING, () => null);
   connection.listen();
 }

@@ -4,10 +4,10 @@
  * memoised on the texts it was computed from (its own and the cluster file it read).
  */
 import { createSpecChecker, isBerthFile, type CheckedFile, type CheckedJob, type CheckerOptions, type SpecChecker, type SpecHost } from '../engine/checkSpec';
-import { createParseCache, type ParseCache, type Primer } from '../engine/parseSpec';
+import { createParseCache, type ParseCache, type Primer } from '../engine/spec/parseSpec';
 import { maxDocumentSizeOf } from '../engine/protocol';
 import { DEFAULT_MAX_FILE_SIZE, formatBytes } from '../host/diskFiles';
-import type { SpecFileWalk } from '../engine/specFiles';
+import type { SpecFileWalk } from '../engine/spec/specFiles';
 import type { FileSystem } from './fileSystem';
 import { guarded } from './guard';
 
@@ -122,7 +122,7 @@ export class Workspace {
     return 1;
   }
 
-  /** Forgets a file whose analysis was stopped (front.ts) and reads it no more, until it is opened. */
+  /** Forgets a file whose analysis was stopped (mainThreadRouter.ts) and reads it no more, until it is opened. */
   exclude(path: string): void {
     this.excluded.add(path);
     this.files.delete(path);

@@ -121,7 +121,7 @@ describe('berth plan', () => {
   });
 });
 
-describe('berth plan on a job planned in part (server/engine/plannable.ts)', () => {
+describe('berth plan on a job planned in part (server/engine/analysis/plannable.ts)', () => {
   const dir = writePartialPlans();
   const file = (name: string): string => join(dir, name);
 

@@ -8,7 +8,7 @@ import { after, describe, it } from 'node:test';
 import { clusterStatus, deploy, startController, startNode, stopNode, watchCluster, type ClusterChange, type Controller, type ControllerEvent } from '../../client/cluster';
 import { allocate } from '../../server/engine/alloc';
 import { scenarioByAllocate } from '../../server/engine/alloc/failover';
-import { analyzeCluster } from '../../server/engine/analyzeCluster';
+import { analyzeCluster } from '../../server/engine/analysis/analyzeCluster';
 import { cleanUp, getEngine, loadExample, uniqueName, waitFor } from './harness';
 
 describe('failover', async () => {

@@ -4,7 +4,7 @@ import { get } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { LABEL, clusterStatus, deploy, down, findTask, startStatsSampler, streamLogs, up, type StatsSnapshot } from '../../client/cluster';
-import { analyzeCluster } from '../../server/engine/analyzeCluster';
+import { analyzeCluster } from '../../server/engine/analysis/analyzeCluster';
 import { cleanUp, getEngine, loadExample, uniqueName, waitFor, type Engine } from './harness';
 
 function fetchText(address: string): Promise<string> {

@@ -14,7 +14,7 @@ import { readRecord } from '../../client/cluster/registry';
 import { dockerOf } from '../../client/cluster/swarm/testSwarmPaths';
 import { allocate } from '../../server/engine/alloc';
 import { scenarioByAllocate } from '../../server/engine/alloc/failover';
-import { analyzeCluster } from '../../server/engine/analyzeCluster';
+import { analyzeCluster } from '../../server/engine/analysis/analyzeCluster';
 import { getEngine, specsFrom, swarmLeftovers, swarmPrerequisites, uniqueName, waitFor, type TestSpecs } from './harness';
 
 /** n1 is the manager; n3 has the most room. Logical capacities within the host's, so nothing is scaled. */

@@ -16,7 +16,7 @@ import { parse } from 'yaml';
 import { engineOf, loadSpecs, upCluster } from '../../client/cluster';
 import { clusterDir, readRecord } from '../../client/cluster/registry';
 import { dockerOf, socketOf } from '../../client/cluster/swarm/testSwarmPaths';
-import { analyzeCluster } from '../../server/engine/analyzeCluster';
+import { analyzeCluster } from '../../server/engine/analysis/analyzeCluster';
 import { getEngine, ROOT, runBerth, specsFrom, swarmLeftovers, swarmPrerequisites, uniqueName, waitFor } from './harness';
 
 const DOCKER_CLI = ['/usr/bin/docker', '/usr/local/bin/docker'].find((p) => existsSync(p)) ?? 'docker';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CompletionList, Hover, MarkupContent } from 'vscode-languageserver';
-import { SCHEMAS } from '../../server/engine/validateSchema';
+import { SCHEMAS } from '../../server/engine/spec/validateSchema';
 import { repoRoot } from '../unit/spec/repoRoot';
 import { startInMemory, uriOf } from './harness';
 

@@ -8,7 +8,7 @@ import { createMessageConnection, Message, StreamMessageReader, StreamMessageWri
 import { createConnection } from 'vscode-languageserver/node';
 import type { Diagnostic, InitializeResult, PublishDiagnosticsParams, TextDocumentContentChangeEvent, TextEdit } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
-import { findSpecFiles } from '../../server/engine/specFiles';
+import { findSpecFiles } from '../../server/engine/spec/specFiles';
 import type { FileSystem } from '../../server/src/fileSystem';
 import { startServer, type ServerOptions } from '../../server/src/server';
 

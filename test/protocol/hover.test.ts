@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Hover, MarkupContent, Position } from 'vscode-languageserver';
-import { SCHEMAS } from '../../server/engine/validateSchema';
+import { SCHEMAS } from '../../server/engine/spec/validateSchema';
 import { repoRoot } from '../unit/spec/repoRoot';
 import { startInMemory, uriOf, type TestClient } from './harness';
 

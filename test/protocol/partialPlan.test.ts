@@ -1,14 +1,14 @@
 /**
  * A problem in one task does not hide the plan of the others: the language server (diagnostics,
  * hints, `berth/plan`, which the placement view shows as it is) plans what `berth plan` plans, and
- * `berth/plan` answers with the report `berth plan --json` prints (server/engine/plannable.ts).
+ * `berth/plan` answers with the report `berth plan --json` prints (server/engine/analysis/plannable.ts).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { InlayHint, InlayHintLabelPart } from 'vscode-languageserver';
 import { run } from '../../cli/main';
-import type { PlanReport } from '../../server/engine/planReport';
+import type { PlanReport } from '../../server/engine/report/planReport';
 import type { PlanResult } from '../../server/engine/protocol';
 import { PARTIAL_PLANS, writePartialPlans, type PartialPlanFile } from '../fixtures/partialPlans';
 import { codes, messageOf, startInMemory, uriOf, type TestClient } from './harness';

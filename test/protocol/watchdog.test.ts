@@ -1,5 +1,5 @@
 /**
- * The front's watchdog (server/src/front.ts) against fake backs: one that stops answering pings is
+ * The front's watchdog (server/src/mainThreadRouter.ts) against fake backs: one that stops answering pings is
  * terminated after the time budget, its pending requests answered, the document it was working on
  * marked `analysis/too-expensive` and kept from the new back until it changes; one that answers
  * pings is left alone. Real timers with a 60 ms budget, polled with a deadline.
@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Message, MessageWriter, NotificationMessage, PublishDiagnosticsParams, RequestMessage, ResponseMessage } from 'vscode-languageserver/node';
-import { Front, SENT, type Back } from '../../server/src/front';
-import { EXCLUDE, PING } from '../../server/src/frontMethods';
+import { Front, SENT, type Back } from '../../server/src/mainThreadRouter';
+import { EXCLUDE, PING } from '../../server/src/mainThreadMethods';
 import { repoRoot } from '../unit/spec/repoRoot';
 import { MemoryFileSystem, uriOf } from './harness';
 

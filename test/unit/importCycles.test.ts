@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { test } from 'node:test';
 import ts from 'typescript';
-import { stronglyConnected } from '../../server/engine/stronglyConnected';
+import { stronglyConnected } from '../../server/engine/util/stronglyConnected';
 
 const ROOT = resolve(__dirname, '../../..');
 const FOLDERS = ['server', 'client', 'cli'];

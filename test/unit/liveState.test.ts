@@ -1,7 +1,7 @@
 /** The live state's reading of untrusted params and the words the editor shows for it (liveState.ts). */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { driftText, formatSince, isEmptyLiveState, liveLine, toLiveState } from '../../server/engine/liveState';
+import { driftText, formatSince, isEmptyLiveState, liveLine, toLiveState } from '../../server/engine/analysis/liveState';
 
 describe('driftText', () => {
   it('says where a task runs, its state, where it was planned and why it moved', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseSpec } from '../../server/engine/parseSpec';
+import { parseSpec } from '../../server/engine/spec/parseSpec';
 
 const text = `apiVersion: berth/v1
 kind: Job

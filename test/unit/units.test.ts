@@ -9,7 +9,7 @@ import {
   parseMemory,
   parsePortRanges,
   type QuantityResult,
-} from '../../server/engine/units';
+} from '../../server/engine/spec/units';
 
 function value(result: QuantityResult): number {
   assert.equal(result.kind, 'ok', result.kind === 'error' ? result.message : '');

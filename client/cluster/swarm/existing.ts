@@ -7,7 +7,7 @@
 import type Docker from 'dockerode';
 import { stringify } from 'yaml';
 import type { ClusterNode, ClusterSpec } from '../../../server/engine/model';
-import { formatCpus, formatMemory } from '../../../server/engine/units';
+import { formatCpus, formatMemory } from '../../../server/engine/spec/units';
 import { connect } from '../docker';
 import { ClusterError, messageOf } from '../errors';
 import { LABEL } from '../labels';

@@ -3,7 +3,7 @@
  * passes `(uri, lostNodes)`; from the palette the user picks a scenario of the file's plan.
  */
 import * as vscode from 'vscode';
-import type { PlanReportScenario } from '../../../server/engine/planReport';
+import type { PlanReportScenario } from '../../../server/engine/report/planReport';
 import type { BerthServer } from '../berthServer';
 import type { PlacementView } from '../placementView';
 import { explainNoTarget, resolveTarget } from './target';

@@ -14,7 +14,7 @@
  *    tasks still without a node are tried once more, in order (`retryFailed`).
  * 4. Dynamic port numbers, lowest free first, and the plan.
  */
-import { type Context, compareTasks, computeShares, createContext } from './context';
+import { type Context, compareTasks, computeShares, createContext } from './compiledInput';
 import { D } from './nodeTables';
 import { consolidate } from './consolidate';
 import { repack } from './repack';
@@ -23,7 +23,7 @@ import { firstFitPass, improveClass, SMALL_CLASS } from './improve';
 import { findPreemption } from './preempt';
 import { assignDynamicPorts } from './ports';
 import { BINPACK, SPREAD, countChecks, failedCount, findBest, fixedPortsFree, resourcesFit } from './search';
-import { PlanHints, type PlanMemo } from './replay';
+import { PlanHints, type PlanMemo } from './planHints';
 import { downKey } from './taskMatch';
 import { AllocState, BLOCKED, blockers, downMask, PLACED, UNPLACED } from './state';
 import type { AllocationInput, Plan, PlanNode, TaskResult } from './types';
@@ -36,7 +36,7 @@ export function allocate(input: AllocationInput, ctx: Context = createContext(in
 /**
  * allocate(), with the state it ends in (which the failover simulator can start from). `replay`:
  * record the greedy pass for the next call on an edited input, and take `previous` (such a record)
- * as hints (replay.ts); not with running placements, which the greedy pass would start from.
+ * as hints (planHints.ts); not with running placements, which the greedy pass would start from.
  */
 export function allocateState(
   input: AllocationInput,

@@ -4,7 +4,7 @@
  * their tasks fits on another node already in use (through the same filter as any placement).
  * Nothing is unplaced and no empty node is opened; bounded, so it costs little when nothing moves.
  */
-import type { Context } from './context';
+import type { Context } from './compiledInput';
 import { BINPACK, findBest } from './search';
 import type { AllocState } from './state';
 

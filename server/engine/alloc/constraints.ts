@@ -13,7 +13,7 @@
  * Static parts (that depend only on the node) are checked once per task group; the counting
  * operators are checked against the allocator state (see search.ts).
  */
-import { compileFullMatch, type FullMatch } from '../fullMatch';
+import { compileFullMatch, type FullMatch } from '../util/fullMatch';
 import { attributeOf, type ClusterNode, type Constraint, type ConstraintOperator } from '../model';
 
 /** One field's values over the nodes: `valueOf[node]` is an index into `values`, or -1 when missing. */

@@ -7,7 +7,7 @@
 import type { Constraint } from '../model';
 import { blockers, downMask } from './state';
 import { type CompiledConstraint, Dyn, staticAccepts } from './constraints';
-import { type Context, createContext } from './context';
+import { type Context, createContext } from './compiledInput';
 import { D } from './nodeTables';
 import { DIMENSION_NAMES, formatNames, formatQuantity, plural } from './format';
 import { type CountChecks, countChecks, countFails } from './search';

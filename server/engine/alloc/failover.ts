@@ -17,9 +17,9 @@
 import { attributeOf } from '../model';
 import { allocate, placeCurrents, runQueue } from './allocate';
 import { downMask } from './state';
-import type { Context } from './context';
+import type { Context } from './compiledInput';
 import { explainIn, explainTask } from './explain';
-import type { ReadLog } from './reads';
+import type { ReadLog } from './scenarioReads';
 import { AllocState, PLACED } from './state';
 import type { AllocationInput, FailoverLoss, FailoverMove, FailoverOptions, Plan, ScenarioOutcome, ScenarioSpec } from './types';
 
@@ -146,7 +146,7 @@ export class FailoverSimulator {
     return this.exact ? this.st : undefined;
   }
 
-  /** `reads`: records what the scenario reads of the state (reads.ts), when given. */
+  /** `reads`: records what the scenario reads of the state (scenarioReads.ts), when given. */
   run(lostNames: readonly string[], reads?: ReadLog): ScenarioOutcome {
     if (!this.exact) {
       if (reads !== undefined) reads.all = true;

@@ -12,7 +12,7 @@
  * Every placement goes through the same filter as the greedy pass (dimensions, ports, constraints,
  * dependencies placed), so nothing breaks a rule; the count of placed participants never drops.
  */
-import type { Context } from './context';
+import type { Context } from './compiledInput';
 import { D } from './nodeTables';
 import { BINPACK, FIRST_FIT, countChecks, failedCount, findBest, fixedPortsFree, resourcesFit } from './search';
 import { type AllocState, PLACED, UNPLACED } from './state';
@@ -126,7 +126,7 @@ function firstFitLoses(ctx: Context, st: AllocState, parts: readonly number[]): 
   let used = nodesBefore;
   for (const [i, n] of partsOn) if (st.nodeTasks[i].length === n) used--;
   const opened = new Set<number>();
-  // Every node up to the last one first fit took was read (scanReuse.ts).
+  // Every node up to the last one first fit took was read (scenarioCache.ts).
   let last = -1;
   for (const k of parts) {
     // Dependencies outside the participants do not move: placed now, placed then.

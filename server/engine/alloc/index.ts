@@ -1,7 +1,7 @@
 /** The embedded allocator and failover simulator (SPEC.md §3): the public API. */
 export { allocate } from './allocate';
 /** An input compiled once for allocate() and simulateFailover() on the same input. */
-export { createContext, type Context as CompiledInput } from './context';
+export { createContext, type Context as CompiledInput } from './compiledInput';
 export { explainTask } from './explain';
 /** PlanScanMemo: what lets a plan after an edit keep the choices and failover scenarios of the plan before (opaque). */
 export { planAndSimulate, simulateFailover, type PlanAndScans, type PlanScanMemo } from './simulateFailover';

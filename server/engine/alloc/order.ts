@@ -6,7 +6,7 @@
  * never starves one behind unrelated work. Being a pure key, the order of any subset of tasks is
  * the same as their order within the whole, which the failover simulator relies on.
  */
-import { isCycle, stronglyConnected } from '../stronglyConnected';
+import { isCycle, stronglyConnected } from '../util/stronglyConnected';
 
 export interface DependencyAnalysis {
   /** Per group: in a dependency cycle (or depends on itself). */

@@ -7,7 +7,7 @@
  * Instances of the task's own group share its priority, so they are never victims and the
  * counting constraints of the task are not changed by evictions.
  */
-import type { Context } from './context';
+import type { Context } from './compiledInput';
 import { D } from './nodeTables';
 import { countChecks, failedCount } from './search';
 import type { AllocState } from './state';

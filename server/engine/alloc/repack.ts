@@ -13,7 +13,7 @@
  * calls); there the movable tasks are the lost ones, and with fewer than two nodes running only
  * those it returns after one pass over them, allocating nothing.
  */
-import type { Context } from './context';
+import type { Context } from './compiledInput';
 import { D } from './nodeTables';
 import { countChecks, failedCount, fixedPortsFree, resourcesFit } from './search';
 import { Heap } from './heap';

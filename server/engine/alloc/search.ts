@@ -10,7 +10,7 @@
  * Ties by name.
  */
 import { Dyn } from './constraints';
-import type { Context } from './context';
+import type { Context } from './compiledInput';
 import { inRanges } from './ports';
 import type { AllocState } from './state';
 

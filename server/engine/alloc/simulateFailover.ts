@@ -1,10 +1,10 @@
 /** simulateFailover(): every scenario of SPEC.md §3, whether the job is safe, and what would make it so. */
 import { allocateState } from './allocate';
-import { type Context, createContext } from './context';
+import { type Context, createContext } from './compiledInput';
 import { checkpoint, enumerateScenarios, FailoverSimulator, isSafe } from './failover';
-import type { PlanMemo } from './replay';
-import { ScenarioCache, type ScanMemo } from './scanReuse';
-import { suggestCapacity } from './suggest';
+import type { PlanMemo } from './planHints';
+import { ScenarioCache, type ScanMemo } from './scenarioCache';
+import { suggestCapacity } from './capacitySuggestion';
 import type { AllocationInput, FailoverOptions, FailoverReport, FailoverScenario, Plan } from './types';
 
 /** Above this many distinct stranded tasks no capacity suggestion is computed. */
@@ -36,7 +36,7 @@ export interface PlanAndScans {
  * but the scenarios start from the state the plan ended in instead of placing the plan again, a
  * scenario two scans share runs once, and with `keep` the call records what the next one after an
  * edit can keep, and keeps what `keep.previous` (that record of the call before the edit) allows:
- * the greedy pass's choices (replay.ts) and the scenarios the edit cannot have changed (scanReuse.ts).
+ * the greedy pass's choices (planHints.ts) and the scenarios the edit cannot have changed (scenarioCache.ts).
  */
 export function planAndSimulate(
   input: AllocationInput,

@@ -7,10 +7,10 @@
  * and nests: the failover simulator places a plan once, then runs every scenario against it and
  * rolls back in between; the improvement phase tries alternatives and rolls back the worse ones.
  */
-import type { Context } from './context';
+import type { Context } from './compiledInput';
 import { D } from './nodeTables';
 import { NodeOrder } from './nodeOrder';
-import type { ReadLog } from './reads';
+import type { ReadLog } from './scenarioReads';
 
 /** Node orders are sorted again, not updated node by node, when more than 1/RESORT_SHARE of the nodes changed. */
 const RESORT_SHARE = 4;
@@ -36,9 +36,9 @@ export interface EvictionRecord {
 export class AllocState {
   /** Removals so far (moves, evictions, tries undone): room may have opened since a task failed. */
   removals = 0;
-  /** Times a phase kept a move of placed tasks (first fit's pass; replay.ts stops its hints). */
+  /** Times a phase kept a move of placed tasks (first fit's pass; planHints.ts stops its hints). */
   moved = 0;
-  /** While a failover scenario runs: what it reads (reads.ts). */
+  /** While a failover scenario runs: what it reads (scenarioReads.ts). */
   reads: ReadLog | undefined = undefined;
   readonly free: Float64Array;
   readonly down: Uint8Array;
@@ -73,7 +73,7 @@ export class AllocState {
   private ordersPaused = false;
   /**
    * Up nodes whose free capacity changed since the node orders were last brought up to date (on
-   * the next orderOf). A plan that keeps its previous choices (replay.ts) places thousands of tasks
+   * the next orderOf). A plan that keeps its previous choices (planHints.ts) places thousands of tasks
    * between two searches: the orders are then sorted again once, not updated on every placement.
    */
   private readonly stale: number[] = [];

@@ -1,9 +1,9 @@
 /**
  * The tasks of a compiled input matched to an earlier one's (by id), and whether a task is compiled
- * alike in both: what the plan hints (replay.ts) and the scenario cache (scanReuse.ts) read to know
+ * alike in both: what the plan hints (planHints.ts) and the scenario cache (scenarioCache.ts) read to know
  * what an edit changed; and the down set as a key for their memos.
  */
-import type { Context } from './context';
+import type { Context } from './compiledInput';
 import { sameInstance } from './taskGroups';
 
 /** The down set as a key (a memo holds for the same one only). */

@@ -1,6 +1,6 @@
 /** A task larger than every node in some dimension can never be placed: say so on that dimension. */
 import { DIMENSIONS, type ClusterSpec, type Dimension, type Problem } from '../model';
-import { formatCpus, formatMemory } from '../units';
+import { formatCpus, formatMemory } from '../spec/units';
 import { perCluster, type Rule } from './rule';
 
 export function formatQuantity(d: Dimension, v: number): string {

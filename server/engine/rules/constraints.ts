@@ -2,9 +2,9 @@
  * Constraints are well-formed (each operator's value), their patterns compile (RE2), and they name
  * attributes that some node has (or `hostname`, with a node name where one is expected).
  */
-import { compileFullMatch, type FullMatch } from '../fullMatch';
+import { compileFullMatch, type FullMatch } from '../util/fullMatch';
 import type { ClusterSpec, Constraint, Problem } from '../model';
-import { closest, closestUnique, didYouMean } from '../suggest';
+import { closest, closestUnique, didYouMean } from '../util/didYouMean';
 import { perCluster, type Rule } from './rule';
 
 const NEEDS_VALUE = new Set(['LIKE', 'UNLIKE', 'IS', 'MAX_PER']);

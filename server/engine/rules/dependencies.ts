@@ -1,7 +1,7 @@
 /** `dependsOn` names tasks of the same job, not the task itself, and never forms a cycle. */
 import type { Problem, ProblemData, Span, TaskSpec } from '../model';
-import { isCycle, stronglyConnected } from '../stronglyConnected';
-import { closest, didYouMean } from '../suggest';
+import { isCycle, stronglyConnected } from '../util/stronglyConnected';
+import { closest, didYouMean } from '../util/didYouMean';
 import type { Rule } from './rule';
 
 /** A problem found at `tasks[task].dependsOn[dep]`. */

@@ -8,12 +8,12 @@
  */
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type Range, type ServerCapabilities, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import { formatResources, type CapacitySuggestion } from '../../engine/alloc';
-import type { ClusterAnalysis } from '../../engine/analyzeCluster';
+import type { ClusterAnalysis } from '../../engine/analysis/analyzeCluster';
 import { kindFromPath, type CheckedFile } from '../../engine/checkSpec';
-import type { Lines } from '../../engine/lineIndex';
+import type { Lines } from '../../engine/util/lineIndex';
 import { DIMENSIONS, type ClusterSpec, type Problem, type ProblemData, type Span } from '../../engine/model';
-import { escapePointer, isRecord, pointerOf, unescapePointer, type SpecDocument } from '../../engine/parseSpec';
-import { formatCpus, formatMemory, parseCpus, parseMemory } from '../../engine/units';
+import { escapePointer, isRecord, pointerOf, unescapePointer, type SpecDocument } from '../../engine/spec/parseSpec';
+import { formatCpus, formatMemory, parseCpus, parseMemory } from '../../engine/spec/units';
 import { pathToUri, toOffset, toRange, uriToPath } from '../convert';
 import { guarded } from '../guard';
 import type { FeatureContext } from './context';

@@ -8,13 +8,13 @@
 import { CompletionItemKind, InsertTextFormat, type CompletionItem, type CompletionList, type CompletionParams, type ServerCapabilities } from 'vscode-languageserver';
 import { kindFromPath, type CheckedFile } from '../../engine/checkSpec';
 import { attributeOf, CONSTRAINT_OPERATORS, type ClusterSpec, type Resources } from '../../engine/model';
-import { isRecord, type DocumentKind, type SpecDocument } from '../../engine/parseSpec';
-import { dirname } from '../../engine/paths';
-import { formatCpus, formatMemory } from '../../engine/units';
+import { isRecord, type DocumentKind, type SpecDocument } from '../../engine/spec/parseSpec';
+import { dirname } from '../../engine/util/paths';
+import { formatCpus, formatMemory } from '../../engine/spec/units';
 import { toOffset, toRange, uriToPath } from '../convert';
 import { guarded } from '../guard';
 import { documentAt } from '../locate';
-import { slotAt, type Slot } from '../slotAt';
+import { slotAt, type Slot } from '../completionSlot';
 import { infoOf, isObjectSchema, operatorDoc, schemaAt, schemaMarkdown, typeSummary, yamlText, type JsonSchema } from '../schemaInfo';
 import type { FeatureContext } from './context';
 
@@ -55,7 +55,7 @@ interface LongList {
 }
 type Items = Item[] | LongList;
 
-/** What completion reads: documents and the spec check, never an analysis (see front.ts). */
+/** What completion reads: documents and the spec check, never an analysis (see mainThreadRouter.ts). */
 export type CompletionContext = Pick<FeatureContext, 'workspace' | 'positions' | 'documents'>;
 
 export function completeAt(ctx: CompletionContext, params: CompletionParams): CompletionList | null {

@@ -5,7 +5,7 @@
  * keystroke: a 5,000-task file folds in a few milliseconds.
  */
 import { FoldingRangeKind, type FoldingRange, type ServerCapabilities } from 'vscode-languageserver';
-import { MAX_TEXT_DEPTH } from '../../engine/yamlText';
+import { MAX_TEXT_DEPTH } from '../../engine/spec/yamlText';
 import { uriToPath } from '../convert';
 import { guarded } from '../guard';
 import type { FeatureContext } from './context';

@@ -6,17 +6,17 @@
  */
 import type { Hover, HoverParams, ServerCapabilities } from 'vscode-languageserver';
 import type { FailoverReport, FailoverScenario, PlanNode } from '../../engine/alloc';
-import { explain, instancesOf, type ClusterAnalysis } from '../../engine/analyzeCluster';
+import { explain, instancesOf, type ClusterAnalysis } from '../../engine/analysis/analyzeCluster';
 import { kindFromPath, type CheckedFile, type CheckedJob } from '../../engine/checkSpec';
-import type { LiveAnalysis } from '../../engine/liveAnalysis';
-import { liveLine } from '../../engine/liveState';
+import type { LiveAnalysis } from '../../engine/analysis/liveAnalysis';
+import { liveLine } from '../../engine/analysis/liveState';
 import { attributeOf, type ClusterSpec, type Resources, type TaskInstance } from '../../engine/model';
-import { isRecord, pointerOf, type SpecDocument } from '../../engine/parseSpec';
-import { scenarioName } from '../../engine/placementProblems';
-import { formatCpus, formatMemory } from '../../engine/units';
+import { isRecord, pointerOf, type SpecDocument } from '../../engine/spec/parseSpec';
+import { scenarioName } from '../../engine/analysis/placementProblems';
+import { formatCpus, formatMemory } from '../../engine/spec/units';
 import { toOffset, toRange, uriToPath } from '../convert';
 import { guarded } from '../guard';
-import type { Segment } from '../../engine/parseSpec';
+import type { Segment } from '../../engine/spec/parseSpec';
 import { documentAt, locateInDocument, type SpecLocation } from '../locate';
 import { operatorDoc, schemaInfoAt, schemaMarkdown } from '../schemaInfo';
 import type { FeatureContext } from './context';

@@ -1,8 +1,8 @@
 /** `berth/plan`: the plan and failover of a job (or of every job on a cluster file) for the client. */
 import { RequestType } from 'vscode-languageserver';
 import { PLAN_METHOD, type PlanParams, type PlanResult } from '../../engine/protocol';
-import { toPlanReport, type PlanReport } from '../../engine/planReport';
-import type { SkippedTask } from '../../engine/plannable';
+import { toPlanReport, type PlanReport } from '../../engine/report/planReport';
+import type { SkippedTask } from '../../engine/analysis/plannable';
 import { uriToPath } from '../convert';
 import { guarded } from '../guard';
 import type { FeatureContext } from './context';

@@ -4,14 +4,14 @@
  * task2 → node3" / "task2 has no node: cpus").
  */
 import type { CodeLens, InlayHint, ServerCapabilities } from 'vscode-languageserver';
-import type { ClusterAnalysis } from '../../engine/analyzeCluster';
-import { explain, instancesOf } from '../../engine/analyzeCluster';
+import type { ClusterAnalysis } from '../../engine/analysis/analyzeCluster';
+import { explain, instancesOf } from '../../engine/analysis/analyzeCluster';
 import type { FailoverScenario, PlanNode } from '../../engine/alloc';
-import type { LiveAnalysis } from '../../engine/liveAnalysis';
-import { driftText } from '../../engine/liveState';
+import type { LiveAnalysis } from '../../engine/analysis/liveAnalysis';
+import { driftText } from '../../engine/analysis/liveState';
 import type { ClusterSpec, JobSpec, Span, TaskSpec } from '../../engine/model';
-import { scenarioName, scenarioVerb } from '../../engine/placementProblems';
-import { formatCpus } from '../../engine/units';
+import { scenarioName, scenarioVerb } from '../../engine/analysis/placementProblems';
+import { formatCpus } from '../../engine/spec/units';
 import { toOffset, toRange, uriToPath } from '../convert';
 import { guarded } from '../guard';
 import type { FeatureContext } from './context';

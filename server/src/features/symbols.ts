@@ -5,9 +5,9 @@
 import { SymbolKind, type DocumentSymbol, type ServerCapabilities } from 'vscode-languageserver';
 import type { CheckedCluster, CheckedFile, CheckedJob } from '../../engine/checkSpec';
 import type { ClusterNode, Resources, Span, TaskSpec } from '../../engine/model';
-import type { Lines } from '../../engine/lineIndex';
-import { isRecord, type SpecDocument } from '../../engine/parseSpec';
-import { formatCpus, formatMemory } from '../../engine/units';
+import type { Lines } from '../../engine/util/lineIndex';
+import { isRecord, type SpecDocument } from '../../engine/spec/parseSpec';
+import { formatCpus, formatMemory } from '../../engine/spec/units';
 import { toRange, uriToPath } from '../convert';
 import { guarded } from '../guard';
 import type { FeatureContext } from './context';

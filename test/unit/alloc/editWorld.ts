@@ -2,7 +2,7 @@
  * Random workspaces and the edits a user makes to them, as the language server sees them: a task
  * the edit did not touch keeps its TaskInstance objects (and an untouched constraint list its
  * Constraint objects), an unchanged cluster keeps its nodes array. For the tests of what the
- * allocator reuses from one edit to the next (context.test.ts, scanReuse.test.ts).
+ * allocator reuses from one edit to the next (context.test.ts, scenarioCache.test.ts).
  */
 import fc from 'fast-check';
 import type { AllocationInput } from '../../../server/engine/alloc';

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { allocateState } from '../../../server/engine/alloc/allocate';
-import { createContext } from '../../../server/engine/alloc/context';
+import { createContext } from '../../../server/engine/alloc/compiledInput';
 import { Gi, job, node, placements, seedInput, task } from './fixtures';
 
 test('a plan read after its state changed is the plan of the state it was made from', () => {

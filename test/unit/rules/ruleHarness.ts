@@ -1,9 +1,9 @@
 /** Runs one rule on YAML text, bypassing the schema, so each rule is tested on its own. */
 import assert from 'node:assert/strict';
 import type { ClusterSpec, JobSpec, Problem, Span } from '../../../server/engine/model';
-import { parseSpec } from '../../../server/engine/parseSpec';
+import { parseSpec } from '../../../server/engine/spec/parseSpec';
 import { checkJob as runJobCheck, type Rule } from '../../../server/engine/rules';
-import { toCluster, toJob } from '../../../server/engine/toModel';
+import { toCluster, toJob } from '../../../server/engine/spec/toModel';
 
 export function jobOf(text: string): JobSpec {
   const doc = parseSpec(text).documents[0];

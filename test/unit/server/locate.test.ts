@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseSpec } from '../../../server/engine/parseSpec';
+import { parseSpec } from '../../../server/engine/spec/parseSpec';
 import { documentAt, locateInDocument } from '../../../server/src/locate';
-import { slotAt, type Slot } from '../../../server/src/slotAt';
+import { slotAt, type Slot } from '../../../server/src/completionSlot';
 
 const JOB = `apiVersion: berth/v1
 kind: Job

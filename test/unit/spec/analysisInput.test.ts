@@ -9,9 +9,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { assertProperty } from '../../testSeed';
-import { analyzeCluster } from '../../../server/engine/analyzeCluster';
+import { analyzeCluster } from '../../../server/engine/analysis/analyzeCluster';
 import { taskInstances, type ClusterSpec, type JobSpec, type TaskSpec } from '../../../server/engine/model';
-import { plainTask, shiftTask } from '../../../server/engine/movedSpecs';
+import { plainTask, shiftTask } from '../../../server/engine/spec/movedSpecs';
 import { comparableInstances } from './comparable';
 
 const span = { start: 0, end: 1 };

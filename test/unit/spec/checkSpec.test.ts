@@ -6,8 +6,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSpecChecker, isBerthFile, kindFromPath, type SpecHost } from '../../../server/engine/checkSpec';
 import type { Problem } from '../../../server/engine/model';
-import { createParseCache } from '../../../server/engine/parseSpec';
-import { createSchemaValidator, type SchemaValidator } from '../../../server/engine/validateSchema';
+import { createParseCache } from '../../../server/engine/spec/parseSpec';
+import { createSchemaValidator, type SchemaValidator } from '../../../server/engine/spec/validateSchema';
 import { itemsPerStep, yamlParses } from './yamlParses';
 
 /** An in-memory file system that records every path read. */

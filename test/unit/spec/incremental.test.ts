@@ -12,11 +12,11 @@ import fc from 'fast-check';
 import { assertProperty } from '../../testSeed';
 import { createSpecChecker, type CheckedFile, type SpecHost } from '../../../server/engine/checkSpec';
 import type { JobSpec, Problem } from '../../../server/engine/model';
-import { createParseCache, listItemsOf, parseSpec, type ParseCache } from '../../../server/engine/parseSpec';
-import { tooDeepAt } from '../../../server/engine/yamlText';
-import { plainTask } from '../../../server/engine/movedSpecs';
-import { toCluster, toJob } from '../../../server/engine/toModel';
-import { createSchemaValidator, LIST_KEY } from '../../../server/engine/validateSchema';
+import { createParseCache, listItemsOf, parseSpec, type ParseCache } from '../../../server/engine/spec/parseSpec';
+import { tooDeepAt } from '../../../server/engine/spec/yamlText';
+import { plainTask } from '../../../server/engine/spec/movedSpecs';
+import { toCluster, toJob } from '../../../server/engine/spec/toModel';
+import { createSchemaValidator, LIST_KEY } from '../../../server/engine/spec/validateSchema';
 import { exampleSpecs, type SpecText } from './repoRoot';
 import { itemsPerStep } from './yamlParses';
 

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { assertProperty } from '../../testSeed';
-import { createParseCache, escapePointer, parseSpec, parseWhole, primeParse, type SpecFile } from '../../../server/engine/parseSpec';
+import { createParseCache, escapePointer, parseSpec, parseWhole, primeParse, type SpecFile } from '../../../server/engine/spec/parseSpec';
 import { repoRoot } from './repoRoot';
 import { itemsPerStep, yamlParses } from './yamlParses';
 

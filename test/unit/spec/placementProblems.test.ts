@@ -4,9 +4,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeCluster } from '../../../server/engine/analyzeCluster';
+import { analyzeCluster } from '../../../server/engine/analysis/analyzeCluster';
 import { createSpecChecker } from '../../../server/engine/checkSpec';
-import { FAILOVER_WARNINGS_PER_JOB, jobPlacementProblems } from '../../../server/engine/placementProblems';
+import { FAILOVER_WARNINGS_PER_JOB, jobPlacementProblems } from '../../../server/engine/analysis/placementProblems';
 
 function check(job: string, cluster: string) {
   const checked = createSpecChecker().check('/ws/big.job.yaml', job, { readFile: (p) => (p === '/ws/big.cluster.yaml' ? cluster : undefined) });

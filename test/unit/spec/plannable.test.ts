@@ -1,11 +1,11 @@
 /**
- * What of a checked job is planned (server/engine/plannable.ts): the one decision that the
+ * What of a checked job is planned (server/engine/analysis/plannable.ts): the one decision that the
  * language server and `berth plan` share. Through the checker, as both callers get it.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSpecChecker, type CheckedJob } from '../../../server/engine/checkSpec';
-import type { Plannable } from '../../../server/engine/plannable';
+import type { Plannable } from '../../../server/engine/analysis/plannable';
 
 const CLUSTER = `apiVersion: berth/v1
 kind: Cluster

@@ -1,7 +1,7 @@
 /** walkSpecFiles, stopped between any two entries and resumed, finds what findSpecFiles finds (the same limit cut too). */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { findSpecFiles, walkSpecFiles, type DirectoryReader } from '../../../server/engine/specFiles';
+import { findSpecFiles, walkSpecFiles, type DirectoryReader } from '../../../server/engine/spec/specFiles';
 
 /** A tree of folders and files in memory; `listed` counts directory listings. */
 function treeReader(files: Record<string, string>): DirectoryReader & { listed: number } {

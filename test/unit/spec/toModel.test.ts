@@ -2,8 +2,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { expandInstances, type ClusterSpec, type JobSpec, type Problem, type Span, type TaskSpec } from '../../../server/engine/model';
-import { parseSpec } from '../../../server/engine/parseSpec';
-import { toCluster, toJob } from '../../../server/engine/toModel';
+import { parseSpec } from '../../../server/engine/spec/parseSpec';
+import { toCluster, toJob } from '../../../server/engine/spec/toModel';
 
 function job(text: string): { spec: JobSpec; problems: readonly Problem[] } {
   const doc = parseSpec(text).documents[0];

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Problem } from '../../../server/engine/model';
-import { parseSpec } from '../../../server/engine/parseSpec';
-import { createSchemaValidator } from '../../../server/engine/validateSchema';
+import { parseSpec } from '../../../server/engine/spec/parseSpec';
+import { createSchemaValidator } from '../../../server/engine/spec/validateSchema';
 import { repoPath } from './repoRoot';
 
 const validator = createSchemaValidator();

@@ -3,7 +3,7 @@
  * changes what the allocator reads, and the single-node scan is most of that work; but an edit to
  * one task usually changes the plan on a few nodes only, and most scenarios never look at them.
  *
- * A scenario's outcome depends on the plan's state only through what it read (reads.ts). Between
+ * A scenario's outcome depends on the plan's state only through what it read (scenarioReads.ts). Between
  * the previous plan and the new one, a task is `dirty` when it is new or its compiled input
  * (instance, effective priority, level, cycle, job settings, dependencies), its node or its status
  * differs; a task group is dirty when one of its members is (or was removed); a node is `changed`
@@ -18,9 +18,9 @@
  * the same choice, so its outcome is the previous one. Anything else runs again (and is recorded).
  */
 import type { ClusterNode } from '../model';
-import type { Context } from './context';
+import type { Context } from './compiledInput';
 import { D } from './nodeTables';
-import { hasRoom, inRange, RANGE, ReadLog } from './reads';
+import { hasRoom, inRange, RANGE, ReadLog } from './scenarioReads';
 import type { AllocState } from './state';
 import type { ScenarioOutcome } from './types';
 import { downKey, matchTasks, sameTask } from './taskMatch';

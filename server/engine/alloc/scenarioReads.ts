@@ -1,6 +1,6 @@
 /**
  * What a failover scenario read of the allocator's state, recorded while it runs, so that after an
- * edit its outcome can be kept when nothing it read changed (scanReuse.ts).
+ * edit its outcome can be kept when nothing it read changed (scenarioCache.ts).
  *
  * A scenario that only re-places its lost tasks by best fit reads, per task, a stretch of one node
  * order: from the first node with room for the task's dominant dimension up to the used node it

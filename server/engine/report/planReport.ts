@@ -2,11 +2,11 @@
  * The plan of one job as plain JSON: what `berth plan --json` prints and what the `berth/plan`
  * request returns. cpus in cores; mem and disk in MiB.
  */
-import type { FailoverReport } from './alloc';
-import { explain, type ClusterAnalysis } from './analyzeCluster';
-import type { Resources } from './model';
-import type { SkippedTask } from './plannable';
-import { scenarioName } from './placementProblems';
+import type { FailoverReport } from '../alloc';
+import { explain, type ClusterAnalysis } from '../analysis/analyzeCluster';
+import type { Resources } from '../model';
+import type { SkippedTask } from '../analysis/plannable';
+import { scenarioName } from '../analysis/placementProblems';
 
 export interface ReportResources {
   readonly cpus: number;

@@ -2,7 +2,7 @@
  * The live state of a cluster (`berth/liveState`, protocol.ts): read from untrusted params, and
  * the words the editor shows for it (a task's drift from the plan, where and since when it runs).
  */
-import type { LiveJob, LiveStateParams, LiveTask } from './protocol';
+import type { LiveJob, LiveStateParams, LiveTask } from '../protocol';
 
 /** Longest name, state or time kept; longer ones drop their entry. */
 const MAX_TEXT = 256;

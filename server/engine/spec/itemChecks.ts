@@ -11,7 +11,7 @@
  * result, read from arrays. An edit changes one item of thousands, and looking up every item's
  * memo (scattered in the heap) cost more than the rest of the check's walk over the list.
  */
-import type { ClusterNode, ClusterSpec, JobSpec, Problem, TaskSpec } from './model';
+import type { ClusterNode, ClusterSpec, JobSpec, Problem, TaskSpec } from '../model';
 import { chunkDocument, isRecord, listItemsOf, type DocumentKind, type ListItem, type ParsedChunk, type SpecDocument } from './parseSpec';
 import { shiftBuilt, shiftNode, shiftTask } from './movedSpecs';
 import { toCluster, toItemModel, toJob, type Built, type ItemAt } from './toModel';

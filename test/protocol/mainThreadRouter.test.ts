@@ -1,5 +1,5 @@
 /**
- * The front thread (server/src/front.ts) with a fake back that answers nothing unless told to:
+ * The front thread (server/src/mainThreadRouter.ts) with a fake back that answers nothing unless told to:
  * completion is answered by the front itself, everything else goes through in order, and a back
  * that dies is replaced without losing the open documents.
  */
@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CompletionList } from 'vscode-languageserver';
 import type { Message, MessageWriter, NotificationMessage, RequestMessage, ResponseMessage } from 'vscode-languageserver/node';
-import { Front, type Back } from '../../server/src/front';
+import { Front, type Back } from '../../server/src/mainThreadRouter';
 import { repoRoot } from '../unit/spec/repoRoot';
 import { MemoryFileSystem, uriOf } from './harness';
 

@@ -6,13 +6,13 @@
  * search provably gives it again; otherwise the task is searched as usual. The result is exactly
  * the plan a fresh call makes: a hint only ever stands in for a search whose outcome it equals.
  *
- * Why a hint holds. Tasks the edit did not touch (`sameTask`, scanReuse.ts) keep their order
+ * Why a hint holds. Tasks the edit did not touch (`sameTask`, scenarioCache.ts) keep their order
  * relative to each other. Before task k, the previous run's state and this one differ only on
  * `changed` nodes: the previous nodes of the touched or removed tasks, the new nodes of the
  * touched ones, and both nodes of every untouched task whose choice differs; and only in `dirty`
  * task groups (a touched, removed or differently placed member). Best fit walks one node order
  * from the first node with room in the task's dominant dimension to the used node it takes (the
- * range its search recorded, reads.ts). When k's group and the groups it depends on are clean and
+ * range its search recorded, scenarioReads.ts). When k's group and the groups it depends on are clean and
  * no changed node can change that walk, the walk takes the same node. A changed node can only if
  * it was the node taken, or it now lies in the range with room for the task and is in use (a used
  * node wins over the empty one taken when no used node passed) or, when the search took an empty
@@ -22,10 +22,10 @@
  * improvement phase, which follow a task left without a node, or first fit at the end of a small
  * class keeping its result) stops the hints for the rest of the call.
  */
-import type { Context } from './context';
+import type { Context } from './compiledInput';
 import { D } from './nodeTables';
 import { findBest } from './search';
-import { hasRoom, inRange, RANGE, ReadLog } from './reads';
+import { hasRoom, inRange, RANGE, ReadLog } from './scenarioReads';
 import { matchTasks, sameTask } from './taskMatch';
 import type { AllocState } from './state';
 import type { ClusterNode } from '../model';

@@ -4,7 +4,7 @@
  * keystroke above 2,500 tasks does not copy all their spans; `originOf` finds the model it was
  * made from, which the allocator's caches key on.
  */
-import type { ClusterNode, Constraint, Dimension, HealthCheck, NamedRef, Problem, Resources, RestartPolicy, Span, TaskPorts, TaskSpec } from './model';
+import type { ClusterNode, Constraint, Dimension, HealthCheck, NamedRef, Problem, Resources, RestartPolicy, Span, TaskPorts, TaskSpec } from '../model';
 import type { Built } from './toModel';
 
 function shiftSpan(s: Span, by: number): Span {

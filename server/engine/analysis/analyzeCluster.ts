@@ -2,10 +2,10 @@
  * One cluster and every valid job that targets it → the plan and each job's failover report.
  * Shared by the command line and the language server, so both say the same thing.
  */
-import { allocate, createContext, explainTask, planAndSimulate, type PlanScanMemo, type AllocationInput, type Explanation, type FailoverOptions, type FailoverReport, type Plan } from './alloc';
-import { LazyMap } from './lazyMap';
-import { taskInstances, type ClusterNode, type ClusterSpec, type JobSpec, type TaskInstance, type TaskSpec } from './model';
-import { originOf } from './movedSpecs';
+import { allocate, createContext, explainTask, planAndSimulate, type PlanScanMemo, type AllocationInput, type Explanation, type FailoverOptions, type FailoverReport, type Plan } from '../alloc';
+import { LazyMap } from '../util/lazyMap';
+import { taskInstances, type ClusterNode, type ClusterSpec, type JobSpec, type TaskInstance, type TaskSpec } from '../model';
+import { originOf } from '../spec/movedSpecs';
 
 export interface ClusterAnalysis {
   readonly cluster: ClusterSpec;
@@ -18,7 +18,7 @@ export interface ClusterAnalysis {
   readonly instances: ReadonlyMap<string, TaskInstance>;
   /** By `job/task`: the task's instances in index order. */
   readonly byTask: ReadonlyMap<string, readonly TaskInstance[]>;
-  /** What lets the analysis after an edit keep this one's choices and failover scenarios (replay.ts, scanReuse.ts). */
+  /** What lets the analysis after an edit keep this one's choices and failover scenarios (planHints.ts, scenarioCache.ts). */
   readonly memo?: PlanScanMemo;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The messages between the front and the back that the client never sees (front.ts), declared
+ * The messages between the front and the back that the client never sees (mainThreadRouter.ts), declared
  * once for both threads: this module has no dependencies, so the front loads nothing of the back.
  */
 

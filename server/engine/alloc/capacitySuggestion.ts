@@ -8,7 +8,7 @@
  * greedy goes on from it. Only a verified suggestion is returned (else none).
  */
 import { allocate } from './allocate';
-import { createContext } from './context';
+import { createContext } from './compiledInput';
 import { D } from './nodeTables';
 import { stateOfPlan } from './explain';
 import { checkpoint, enumerateScenarios, FailoverSimulator, placementsOf } from './failover';

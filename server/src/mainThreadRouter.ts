@@ -51,10 +51,10 @@ import {
   type ResponseMessage,
 } from 'vscode-languageserver/node';
 import { LIVE_STATE_METHOD, maxDocumentSizeOf, maxFileSizeOf, timeBudgetOf, TIME_BUDGET_MS } from '../engine/protocol';
-import { isBerthFile } from '../engine/specKinds';
+import { isBerthFile } from '../engine/spec/specKinds';
 import { Positions, uriToPath } from './convert';
 import type { FileSystem } from './fileSystem';
-import { EXCLUDE, FRONT_ID_PREFIX, PING, type ExcludeParams } from './frontMethods';
+import { EXCLUDE, FRONT_ID_PREFIX, PING, type ExcludeParams } from './mainThreadMethods';
 import { guard, guarded } from './guard';
 import type { Workspace } from './workspace';
 

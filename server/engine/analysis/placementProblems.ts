@@ -3,9 +3,9 @@
  * the task, `failover/no-capacity` on a task that some scenario leaves without a node, and
  * `failover/node-loss` on the cluster node whose loss breaks a job.
  */
-import type { FailoverScenario } from './alloc';
+import type { FailoverScenario } from '../alloc';
 import { explain, instancesOf, specInstances, type ClusterAnalysis } from './analyzeCluster';
-import type { ClusterSpec, JobSpec, Problem, TaskInstance, TaskSpec } from './model';
+import type { ClusterSpec, JobSpec, Problem, TaskInstance, TaskSpec } from '../model';
 
 /** Nodes a failure domain's name lists; a larger domain is named by its size. */
 const DOMAIN_NODES_LISTED = 3;

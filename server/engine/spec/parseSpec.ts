@@ -9,8 +9,8 @@
  * aliases, directives, flow-style lists) is parsed whole; both paths give the same result.
  */
 import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, visit, type Alias, type Document, type Node } from 'yaml';
-import type { Problem, Span } from './model';
-import { diffTexts, layoutOf, movedLayout, type Layout, type ListSplit, type Region, type TextDiff } from './chunkLayout';
+import type { Problem, Span } from '../model';
+import { diffTexts, layoutOf, movedLayout, type Layout, type ListSplit, type Region, type TextDiff } from './documentLayout';
 import { atOpeningQuote, cleanYamlMessage, MAX_TEXT_DEPTH, scanItemDepth, tooDeepAt, tooDeepInPieces, withoutClosingComments, withoutNextIndent, type DepthList, type ItemDepth } from './yamlText';
 
 export interface SpecNodeInfo {

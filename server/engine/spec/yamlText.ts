@@ -3,7 +3,7 @@
  * it, and corrections of where and how it reports (spans of block collections, unclosed quotes,
  * messages).
  */
-import type { Problem } from './model';
+import type { Problem } from '../model';
 
 /** Nesting in the text beyond which the `yaml` library is not called at all (see tooDeepAt). */
 export const MAX_TEXT_DEPTH = 256;

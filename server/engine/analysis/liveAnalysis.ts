@@ -5,10 +5,10 @@
  * scenario: `allocate` with the live placements and that node down (`scenarioByAllocate`, to which
  * the scan's scenarios are equal; test/unit/alloc/liveScenario.test.ts compares them).
  */
-import { allocate, createContext, planAndSimulate, type AllocationInput, type FailoverOptions, type FailoverReport, type Plan } from './alloc';
+import { allocate, createContext, planAndSimulate, type AllocationInput, type FailoverOptions, type FailoverReport, type Plan } from '../alloc';
 import type { ClusterAnalysis } from './analyzeCluster';
-import { LazyMap } from './lazyMap';
-import type { LiveStateParams, LiveTask } from './protocol';
+import { LazyMap } from '../util/lazyMap';
+import type { LiveStateParams, LiveTask } from '../protocol';
 
 export interface LiveAnalysis {
   readonly state: LiveStateParams;

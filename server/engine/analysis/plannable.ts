@@ -9,8 +9,8 @@
  * the allocator places that task nowhere and says why (`unplaced`), as it does for a task that
  * fits no node's free room. A job whose every task is skipped is not planned.
  */
-import type { JobSpec, Problem, TaskSpec } from './model';
-import type { SpecDocument } from './parseSpec';
+import type { JobSpec, Problem, TaskSpec } from '../model';
+import type { SpecDocument } from '../spec/parseSpec';
 
 /** Errors that are a placement outcome, not a spec error: the task is planned (and left unplaced). */
 export const PLACEMENT_OUTCOMES: ReadonlySet<string> = new Set(['spec/task-too-large', 'spec/port-out-of-range']);

@@ -7,8 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { assertProperty } from '../../testSeed';
-import { diffTexts, layoutOf, movedLayout } from '../../../server/engine/chunkLayout';
-import { createParseCache, parseSpec } from '../../../server/engine/parseSpec';
+import { diffTexts, layoutOf, movedLayout } from '../../../server/engine/spec/documentLayout';
+import { createParseCache, parseSpec } from '../../../server/engine/spec/parseSpec';
 import { exampleSpecs } from './repoRoot';
 
 const JOB = [

@@ -4,11 +4,11 @@
  */
 import type { SchemaCode } from './schemaCodes';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import clusterSchema from '../../schemas/cluster.schema.json';
-import jobSchema from '../../schemas/job.schema.json';
-import type { Problem, Span } from './model';
+import clusterSchema from '../../../schemas/cluster.schema.json';
+import jobSchema from '../../../schemas/job.schema.json';
+import type { Problem, Span } from '../model';
 import { escapePointer, isRecord, unescapePointer, type DocumentKind, type SpecDocument, type SpecNodeInfo } from './parseSpec';
-import { closest, closestField, didYouMean } from './suggest';
+import { closest, closestField, didYouMean } from '../util/didYouMean';
 
 export const SCHEMAS: Readonly<Record<DocumentKind, object>> = { Cluster: clusterSchema, Job: jobSchema };
 

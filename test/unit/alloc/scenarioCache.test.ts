@@ -1,5 +1,5 @@
 /**
- * Greedy choices (replay.ts) and failover scenarios (scanReuse.ts) kept across an edit give the plan
+ * Greedy choices (planHints.ts) and failover scenarios (scenarioCache.ts) kept across an edit give the plan
  * and the scans a fresh call computes: random workspaces, then random edits as the language server
  * sees them (editWorld.ts), each planned and scanned twice, with the previous call's memo and
  * without. Checked: plans and every report deep-equal, and that the run kept a fair share of

@@ -2,7 +2,7 @@
  * A parsed document → the typed model, tolerantly: wrong shapes (already reported by the schema)
  * fall back to defaults, and quantities that do not parse become problems at their value.
  */
-import { CONSTRAINT_OPERATORS, DIMENSIONS, type Dimension, type ClusterNode, type ClusterSpec, type Constraint, type ConstraintOperator, type HealthCheck, type JobSpec, type NamedRef, type PortRange, type Problem, type Resources, type RestartPolicy, type Span, type TaskPorts, type TaskSpec } from './model';
+import { CONSTRAINT_OPERATORS, DIMENSIONS, type Dimension, type ClusterNode, type ClusterSpec, type Constraint, type ConstraintOperator, type HealthCheck, type JobSpec, type NamedRef, type PortRange, type Problem, type Resources, type RestartPolicy, type Span, type TaskPorts, type TaskSpec } from '../model';
 import { isRecord, pointerOf, type SpecDocument } from './parseSpec';
 import { implausibleMemory, parseCpus, parseDuration, parseMemory, parsePortRanges, type QuantityResult } from './units';
 
