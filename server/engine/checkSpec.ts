@@ -4,7 +4,8 @@
  * through the injected host). Pure: the host is the only way out.
  */
 import type { ClusterSpec, JobSpec, Problem } from './model';
-import { createParseCache, isRecord, parseSpec, primeParse, type DocumentKind, type ParseCache, type Primer, type SpecDocument, type SpecFile } from './spec/parseSpec';
+import { createParseCache, parseSpec, primeParse, type ParseCache, type Primer } from './spec/parseSpec';
+import { isRecord, type DocumentKind, type SpecDocument, type SpecFile } from './spec/specDocument';
 import { looksLikePath, resolveRelative } from './util/paths';
 import { plannableJob, type Plannable } from './analysis/plannable';
 import { RULES, type JobCheck, type Rule } from './rules';

@@ -4,7 +4,7 @@
  * keys and `- ` items) and, inside flow collections, from brackets. Pure; re-exported by locate.ts.
  */
 import type { Span } from '../engine/model';
-import type { Segment } from '../engine/spec/parseSpec';
+import type { Segment } from '../engine/spec/specDocument';
 
 /** Where the cursor is in text being typed. */
 export type Slot =

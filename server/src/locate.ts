@@ -6,7 +6,7 @@
  *   mapping or value at the cursor from indentation, `- ` items and flow brackets (completion).
  */
 import type { Span } from '../engine/model';
-import { escapePointer, isRecord, type Segment, type SpecDocument } from '../engine/spec/parseSpec';
+import { escapePointer, isRecord, type Segment, type SpecDocument } from '../engine/spec/specDocument';
 
 
 export interface SpecLocation {

@@ -54,20 +54,10 @@ import { LIVE_STATE_METHOD, maxDocumentSizeOf, maxFileSizeOf, timeBudgetOf, TIME
 import { isBerthFile } from '../engine/spec/specKinds';
 import { Positions, uriToPath } from './convert';
 import type { FileSystem } from './fileSystem';
-import { EXCLUDE, FRONT_ID_PREFIX, PING, type ExcludeParams } from './mainThreadMethods';
+import { EXCLUDE, FRONT_ID_PREFIX, PING, REPLAY_ID, SENT, TOO_EXPENSIVE, type Back, type ExcludeParams, type SentParams } from './mainThreadMethods';
+import { LiveStateReplay } from './liveStateReplay';
 import { guard, guarded } from './guard';
 import type { Workspace } from './workspace';
-
-/** The back as the front sees it: a worker thread in production, a message channel in tests. */
-export interface Back {
-  post(message: Message): void;
-  /** A document change is about to be posted (threads.ts counts them for the back). */
-  changing?(): void;
-  onMessage(listener: (message: Message) => void): void;
-  /** The back stopped (its `exit` handling, or a crash). */
-  onExit(listener: (code: number) => void): void;
-  terminate(): void;
-}
 
 /**
  * The spec checker and completion, loaded on first use (the first completion, or the first check
@@ -98,24 +88,8 @@ const DOCUMENT_CHANGES = new Set<string>([
 ]);
 /** Requests the front answers itself. */
 const LOCAL_REQUESTS = new Set<string>([CompletionRequest.method]);
-/** The id of a replayed `initialize`, whose answer the client must not see. */
-export const REPLAY_ID = 'berth/front/initialize';
-/**
- * A note from a back that wrote a message to the client itself (threads.ts): the id it answered,
- * the document it published diagnostics for. Never forwarded.
- */
-export const SENT = 'berth/front/sent';
-export interface SentParams {
-  id?: string | number;
-  uri?: string;
-}
-/** The code of the diagnostic on a document whose analysis was stopped. */
-export const TOO_EXPENSIVE = 'analysis/too-expensive';
 /** How long the front works on a file just opened before it reads the client's messages again (see `warm`). */
 const WARM_SLICE_MS = 10;
-/** Live states kept for a new back: clusters at most, and the longest name (as liveState.ts reads them). */
-const MAX_LIVE_CLUSTERS = 1_000;
-const MAX_LIVE_NAME = 256;
 /** Restarts of a back that died, before the server gives up (the client may then restart it). */
 const MAX_RESTARTS = 5;
 
@@ -135,7 +109,7 @@ export class Front {
   private readonly unwarmed = new Set<string>();
   private restarts = 0;
   /** The last `berth/liveState` of each cluster, replayed to a new back. */
-  private readonly liveStates = new Map<string, NotificationMessage>();
+  private readonly liveStates = new LiveStateReplay();
   /** The watchdog (see above). */
   private budgetMs = TIME_BUDGET_MS;
   private maxDocumentSize = maxDocumentSizeOf(undefined);
@@ -362,7 +336,7 @@ export class Front {
       const params: DidOpenTextDocumentParams = { textDocument: { uri: doc.uri, languageId: doc.languageId, version: doc.version, text: doc.getText() } };
       this.back.post({ jsonrpc: '2.0', method: DidOpenTextDocumentNotification.method, params } as NotificationMessage);
     }
-    for (const message of this.liveStates.values()) this.back.post(message);
+    for (const message of this.liveStates.all()) this.back.post(message);
   }
 
   private clientAlive(): boolean {
@@ -434,16 +408,9 @@ export class Front {
         for (const c of changes) this.workspaceMade?.refreshFromDisk(uriToPath(c.uri));
         return;
       }
-      case LIVE_STATE_METHOD: {
-        // Kept as sent (the back reads it); by cluster, the last one wins; an empty one forgets it.
-        const params = message.params as { cluster?: unknown; jobs?: unknown; nodesDown?: unknown } | null;
-        const cluster = params?.cluster;
-        if (typeof cluster !== 'string' || cluster.length > MAX_LIVE_NAME) return;
-        const empty = (v: unknown): boolean => !Array.isArray(v) || v.length === 0;
-        if (empty(params?.jobs) && empty(params?.nodesDown)) this.liveStates.delete(cluster);
-        else if (this.liveStates.has(cluster) || this.liveStates.size < MAX_LIVE_CLUSTERS) this.liveStates.set(cluster, message);
+      case LIVE_STATE_METHOD:
+        this.liveStates.remember(message);
         return;
-      }
     }
   }
 

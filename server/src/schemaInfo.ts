@@ -2,9 +2,9 @@
  * The JSON Schemas (the single source of truth for structure) read along a path: what hover and
  * completion say about a key or value comes from here, never from a second copy.
  */
-import type { DocumentKind } from '../engine/spec/parseSpec';
+import type { DocumentKind } from '../engine/spec/specDocument';
 import { SCHEMAS } from '../engine/spec/validateSchema';
-import type { Segment } from '../engine/spec/parseSpec';
+import type { Segment } from '../engine/spec/specDocument';
 
 /** The subset of JSON Schema (draft-07) that the Berth schemas use. */
 export interface JsonSchema {

@@ -26,7 +26,9 @@ import {
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver/node';
 import { createNodeFileSystem } from './fileSystem';
-import { Front, SENT, type Back, type SentParams } from './mainThreadRouter';
+import { Front } from './mainThreadRouter';
+import { type Back } from './mainThreadMethods';
+import { SENT, type SentParams } from './mainThreadMethods';
 import { FRONT_ID_PREFIX, PING } from './mainThreadMethods';
 import { LockedWriter } from './lockedWriter';
 

@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CompletionList } from 'vscode-languageserver';
 import type { Message, MessageWriter, NotificationMessage, RequestMessage, ResponseMessage } from 'vscode-languageserver/node';
-import { Front, type Back } from '../../server/src/mainThreadRouter';
+import { Front } from '../../server/src/mainThreadRouter';
+import { type Back } from '../../server/src/mainThreadMethods';
 import { repoRoot } from '../unit/spec/repoRoot';
 import { MemoryFileSystem, uriOf } from './harness';
 

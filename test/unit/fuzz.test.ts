@@ -13,7 +13,7 @@ import { isAlias, parseAllDocuments, stringify, visit } from 'yaml';
 import { assertProperty } from '../testSeed';
 import { createSpecChecker, type CheckedFile, type SpecHost } from '../../server/engine/checkSpec';
 import type { Problem, Span } from '../../server/engine/model';
-import { MAX_ALIAS_NODES } from '../../server/engine/spec/parseSpec';
+import { MAX_ALIAS_NODES } from '../../server/engine/spec/yamlWalk';
 import { exampleSpecs, repoPath, type SpecText } from './spec/repoRoot';
 import { aliasResolutions } from './spec/yamlParses';
 

@@ -13,6 +13,7 @@ import { D, type NodeTables, nodeTablesOf, quantity, type Universe } from './nod
 import { analyzeDependencies, type DependencyAnalysis } from './order';
 import { inRanges, uniquePorts } from './ports';
 import { type GroupTask, type OrderHint, type TaskGroups, groupsOf, sameInstance, sameItems, sameNumbers, sameShape, tasksById } from './taskGroups';
+import { dependenciesOf, everySameConstraints } from './inputReuse';
 import type { AllocationInput } from './types';
 
 // Dimensions in typed arrays: cpus, mem, disk, gpus, then the port count. D (their number) lives
@@ -252,42 +253,6 @@ export function createContext(input: AllocationInput): Context {
   };
 }
 
-/** Does every group have the previous input's constraints and, where constrained, demand? Only the `touched` groups can differ. */
-function everySameConstraints(
-  touched: readonly number[],
-  constraintsOf: readonly (readonly Constraint[])[],
-  before: readonly (readonly Constraint[])[],
-  groupTasks: readonly GroupTask[],
-  dem: Float64Array,
-  demBefore: Float64Array,
-): boolean {
-  for (const g of touched) {
-    const cs = constraintsOf[g];
-    if (!sameConstraints(cs, before[g])) return false;
-    if (cs.length > 0 && !sameRow(dem, demBefore, groupTasks[g].members[0])) return false;
-  }
-  return true;
-}
-
-/** Each group's dependencies, the previous input's where its first member names the same tasks. */
-function dependenciesOf(
-  { groupKeys, groupTasks }: TaskGroups,
-  firstOf: (g: number) => TaskInstance,
-  same: Previous | undefined,
-): { dependsOn: readonly (readonly string[])[]; deps: number[][] } {
-  const dependsOn = groupTasks.map((_, g) => firstOf(g).dependsOn);
-  const deps = groupTasks.map((gt, g) => {
-    if (same !== undefined && sameItems(same.dependsOn[g], dependsOn[g])) return same.deps[g];
-    const out = new Set<number>();
-    for (const name of dependsOn[g]) {
-      const d = groupKeys[gt.job].get(name);
-      if (d !== undefined) out.add(d);
-    }
-    return [...out].sort((a, b) => a - b);
-  });
-  return { dependsOn, deps };
-}
-
 interface CompiledGroups {
   readonly groups: readonly GroupInfo[];
   readonly fields: readonly FieldTable[];
@@ -369,24 +334,6 @@ function compileGroups(
     return { job: gt.job, task: gt.task, members: gt.members, deps: deps[g], constraints, dynamic, dynamicSlot, dynamicUniverse, slots: [...slotOfField.values()], cands, candMask: found.mask };
   });
   return { groups, fields, slotField: Int32Array.from(slotField), universes };
-}
-
-/** The same constraints in the same order (by what compiling reads: not the span). */
-function sameConstraints(a: readonly Constraint[], b: readonly Constraint[]): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i];
-    const y = b[i];
-    if (x !== y && (x.field !== y.field || x.operator !== y.operator || x.value !== y.value)) return false;
-  }
-  return true;
-}
-
-/** Task k's demand the same in both. */
-function sameRow(a: Float64Array, b: Float64Array, k: number): boolean {
-  for (let d = k * D; d < k * D + D; d++) if (!Object.is(a[d], b[d])) return false;
-  return true;
 }
 
 function groupByUniverse(table: FieldTable, cands: Int32Array, cap: Float64Array, dem: Float64Array, k: number): Universe {

@@ -10,7 +10,7 @@
  * fits no node's free room. A job whose every task is skipped is not planned.
  */
 import type { JobSpec, Problem, TaskSpec } from '../model';
-import type { SpecDocument } from '../spec/parseSpec';
+import type { SpecDocument } from '../spec/specDocument';
 
 /** Errors that are a placement outcome, not a spec error: the task is planned (and left unplaced). */
 export const PLACEMENT_OUTCOMES: ReadonlySet<string> = new Set(['spec/task-too-large', 'spec/port-out-of-range']);

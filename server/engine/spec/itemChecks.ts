@@ -12,7 +12,8 @@
  * memo (scattered in the heap) cost more than the rest of the check's walk over the list.
  */
 import type { ClusterNode, ClusterSpec, JobSpec, Problem, TaskSpec } from '../model';
-import { chunkDocument, isRecord, listItemsOf, type DocumentKind, type ListItem, type ParsedChunk, type SpecDocument } from './parseSpec';
+import { chunkDocument, listItemsOf, type ListItem } from './parseSpec';
+import { isRecord, type DocumentKind, type ParsedChunk, type SpecDocument } from './specDocument';
 import { shiftBuilt, shiftNode, shiftTask } from './movedSpecs';
 import { toCluster, toItemModel, toJob, type Built, type ItemAt } from './toModel';
 import { LIST_KEY, type SchemaValidator } from './validateSchema';

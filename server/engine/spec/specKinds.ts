@@ -2,7 +2,7 @@
  * Which files are Berth files, by name or by content: cheap tests, kept apart from the checker so
  * that code that only routes documents (the language server's front thread) need not load it.
  */
-import type { DocumentKind } from './parseSpec';
+import type { DocumentKind } from './specDocument';
 
 /** The kind a file's name implies, for documents that do not say. */
 export function kindFromPath(path: string): DocumentKind | undefined {

@@ -3,7 +3,7 @@
  * fall back to defaults, and quantities that do not parse become problems at their value.
  */
 import { CONSTRAINT_OPERATORS, DIMENSIONS, type Dimension, type ClusterNode, type ClusterSpec, type Constraint, type ConstraintOperator, type HealthCheck, type JobSpec, type NamedRef, type PortRange, type Problem, type Resources, type RestartPolicy, type Span, type TaskPorts, type TaskSpec } from '../model';
-import { isRecord, pointerOf, type SpecDocument } from './parseSpec';
+import { isRecord, pointerOf, type SpecDocument } from './specDocument';
 import { implausibleMemory, parseCpus, parseDuration, parseMemory, parsePortRanges, type QuantityResult } from './units';
 
 export interface Built<T> {

@@ -7,7 +7,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import clusterSchema from '../../../schemas/cluster.schema.json';
 import jobSchema from '../../../schemas/job.schema.json';
 import type { Problem, Span } from '../model';
-import { escapePointer, isRecord, unescapePointer, type DocumentKind, type SpecDocument, type SpecNodeInfo } from './parseSpec';
+import { escapePointer, isRecord, unescapePointer, type DocumentKind, type SpecDocument, type SpecNodeInfo } from './specDocument';
 import { closest, closestField, didYouMean } from '../util/didYouMean';
 
 export const SCHEMAS: Readonly<Record<DocumentKind, object>> = { Cluster: clusterSchema, Job: jobSchema };

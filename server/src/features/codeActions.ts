@@ -12,7 +12,7 @@ import type { ClusterAnalysis } from '../../engine/analysis/analyzeCluster';
 import { kindFromPath, type CheckedFile } from '../../engine/checkSpec';
 import type { Lines } from '../../engine/util/lineIndex';
 import { DIMENSIONS, type ClusterSpec, type Problem, type ProblemData, type Span } from '../../engine/model';
-import { escapePointer, isRecord, pointerOf, unescapePointer, type SpecDocument } from '../../engine/spec/parseSpec';
+import { escapePointer, isRecord, pointerOf, unescapePointer, type SpecDocument } from '../../engine/spec/specDocument';
 import { formatCpus, formatMemory, parseCpus, parseMemory } from '../../engine/spec/units';
 import { pathToUri, toOffset, toRange, uriToPath } from '../convert';
 import { guarded } from '../guard';

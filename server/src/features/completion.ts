@@ -8,7 +8,7 @@
 import { CompletionItemKind, InsertTextFormat, type CompletionItem, type CompletionList, type CompletionParams, type ServerCapabilities } from 'vscode-languageserver';
 import { kindFromPath, type CheckedFile } from '../../engine/checkSpec';
 import { attributeOf, CONSTRAINT_OPERATORS, type ClusterSpec, type Resources } from '../../engine/model';
-import { isRecord, type DocumentKind, type SpecDocument } from '../../engine/spec/parseSpec';
+import { isRecord, type DocumentKind, type SpecDocument } from '../../engine/spec/specDocument';
 import { dirname } from '../../engine/util/paths';
 import { formatCpus, formatMemory } from '../../engine/spec/units';
 import { toOffset, toRange, uriToPath } from '../convert';

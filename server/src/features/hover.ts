@@ -11,12 +11,12 @@ import { kindFromPath, type CheckedFile, type CheckedJob } from '../../engine/ch
 import type { LiveAnalysis } from '../../engine/analysis/liveAnalysis';
 import { liveLine } from '../../engine/analysis/liveState';
 import { attributeOf, type ClusterSpec, type Resources, type TaskInstance } from '../../engine/model';
-import { isRecord, pointerOf, type SpecDocument } from '../../engine/spec/parseSpec';
+import { isRecord, pointerOf, type SpecDocument } from '../../engine/spec/specDocument';
 import { scenarioName } from '../../engine/analysis/placementProblems';
 import { formatCpus, formatMemory } from '../../engine/spec/units';
 import { toOffset, toRange, uriToPath } from '../convert';
 import { guarded } from '../guard';
-import type { Segment } from '../../engine/spec/parseSpec';
+import type { Segment } from '../../engine/spec/specDocument';
 import { documentAt, locateInDocument, type SpecLocation } from '../locate';
 import { operatorDoc, schemaInfoAt, schemaMarkdown } from '../schemaInfo';
 import type { FeatureContext } from './context';

@@ -6,7 +6,7 @@
  */
 import type { CheckedFile, CheckedJob } from '../../engine/checkSpec';
 import type { Span } from '../../engine/model';
-import { isRecord, pointerOf, type SpecDocument } from '../../engine/spec/parseSpec';
+import { isRecord, pointerOf, type SpecDocument } from '../../engine/spec/specDocument';
 import type { Workspace } from '../workspace';
 
 /** What a name stands for. `path` and `doc` locate the job (for a task) or the Cluster document. */

@@ -6,7 +6,7 @@ import { SymbolKind, type DocumentSymbol, type ServerCapabilities } from 'vscode
 import type { CheckedCluster, CheckedFile, CheckedJob } from '../../engine/checkSpec';
 import type { ClusterNode, Resources, Span, TaskSpec } from '../../engine/model';
 import type { Lines } from '../../engine/util/lineIndex';
-import { isRecord, type SpecDocument } from '../../engine/spec/parseSpec';
+import { isRecord, type SpecDocument } from '../../engine/spec/specDocument';
 import { formatCpus, formatMemory } from '../../engine/spec/units';
 import { toRange, uriToPath } from '../convert';
 import { guarded } from '../guard';

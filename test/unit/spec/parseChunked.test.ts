@@ -4,7 +4,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { assertProperty } from '../../testSeed';
-import { createParseCache, escapePointer, parseSpec, parseWhole, primeParse, type SpecFile } from '../../../server/engine/spec/parseSpec';
+import { createParseCache, parseSpec, primeParse } from '../../../server/engine/spec/parseSpec';
+import { escapePointer, type SpecFile } from '../../../server/engine/spec/specDocument';
+import { parseWhole } from '../../../server/engine/spec/yamlWalk';
 import { repoRoot } from './repoRoot';
 import { itemsPerStep, yamlParses } from './yamlParses';
 
