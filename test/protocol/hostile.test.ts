@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import type { Diagnostic, Position } from 'vscode-languageserver';
 import { aliasBombJob, backtrackingCluster, backtrackingJob, bigCluster, bigJob, cliqueJob, cycleJob, deepJob, hostileFolder, jobNaming, makeFifo } from '../hostileSpecs';
 import { repoRoot } from '../unit/spec/repoRoot';
-import { codes, messageOf, startStdio, uriOf, type TestClient } from './harness';
+import { codes, messageOf, startStdio, uriOf, within, type TestClient } from './harness';
 
 const serverJs = join(repoRoot(), 'dist', 'server.js');
 /** The first diagnostics of a document (the 10,000-task one included) on a busy 2-core machine. */
@@ -21,18 +21,6 @@ const DIAGNOSTICS_MS = 10_000;
 const REQUEST_MS = 5_000;
 const MAX_RESIDENT_MIB = 1024;
 
-/** Rejects with `message` when `promise` has not settled by the deadline. */
-async function within<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${message}: no answer within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 function positionOf(text: string, needle: string): Position {
   const at = text.indexOf(needle);

@@ -15,7 +15,7 @@ import fc from 'fast-check';
 import { aliasBombJob, cliqueJob, cycleJob, HEAD, hostileFolder } from '../hostileSpecs';
 import { replayHint, sampleArbitrary, seedFor } from '../testSeed';
 import { repoRoot } from '../unit/spec/repoRoot';
-import { startStdio, uriOf, type TestClient } from './harness';
+import { startStdio, uriOf, within, type TestClient } from './harness';
 
 const serverJs = join(repoRoot(), 'dist', 'server.js');
 const DIAGNOSTICS_MS = 10_000;
@@ -56,17 +56,6 @@ const shapes: fc.Arbitrary<{ what: string; text: string }> = fc.oneof(
 /** One shape, or two in one job (the second's lines after the first's). */
 const documents = fc.oneof(shapes, fc.tuple(shapes, shapes).map(([a, b]) => ({ what: `${a.what}, then ${b.what}`, text: `${a.text}${b.text.slice(HEAD.length)}` })));
 
-async function within<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${message}: no answer within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 async function answersEverything(client: TestClient, path: string, what: string): Promise<void> {
   const textDocument = { uri: uriOf(path) };

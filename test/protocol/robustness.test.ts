@@ -14,7 +14,7 @@ import { LSPErrorCodes } from 'vscode-languageserver';
 import type { Diagnostic, Position, TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { repoRoot } from '../unit/spec/repoRoot';
 import { seededRandom, withReplayHint, type SeededRandom } from '../testSeed';
-import { MemoryFileSystem, startInMemory, startOn, uriOf, type TestClient } from './harness';
+import { MemoryFileSystem, startInMemory, startOn, uriOf, within, type TestClient } from './harness';
 
 const example = (dir: string, file: string): string => readFileSync(join(repoRoot(), 'examples', dir, file), 'utf8');
 const files: Record<string, string> = {
@@ -62,18 +62,6 @@ function randomEdit(rand: () => number, text: string): { change: TextDocumentCon
   return { change: { range, text: insert }, text: text.slice(0, at) + insert + text.slice(at + removed) };
 }
 
-/** Rejects with `message` when `promise` has not settled by the deadline. */
-async function within<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${message} (within ${ms} ms)`)), ms);
-  });
-  try {
-    return await Promise.race([promise, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Requests at a random position of a document, answered (or rejected) as a list of failures. */
 function randomRequest(rand: () => number, client: TestClient, path: string, text: string): Promise<string | undefined> {
