@@ -124,15 +124,22 @@ export function clusterSteps(need: () => BerthApi, examples: () => string): Step
         try {
           removeCluster(cluster);
           await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(job), { preview: false });
-          const lens = await until('a Deploy code lens on the job', async () => {
-            const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', job);
-            return lenses.find((l) => l.command?.command === 'berth.deployJob');
-          });
+          // The Deploy lens is resolved with the deploy diff (what a deploy would do): ask for resolved lenses.
+          const deployLens = (title: RegExp): Promise<vscode.CodeLens> =>
+            until(`a Deploy code lens on the job titled ${String(title)}`, async () => {
+              const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', job, 100);
+              return lenses.find((l) => l.command?.command === 'berth.deployJob' && title.test(l.command.title));
+            });
+          const lens = await deployLens(/^\$\(rocket\) Deploy: 3 new · 0 replaced · 0 unchanged · 0 removed$/);
+          assert.match(lens.command?.tooltip ?? '', /^Deploy seed-preempt to edtest\d+:\n\+ seed-preempt\/task1\n/);
           assert.equal(lens.range.start.line, (await vscode.workspace.openTextDocument(job)).getText().split('\n').findIndex((l) => l.startsWith('kind: Job')), 'the lens sits on the kind: Job line');
           const command = lens.command;
           assert.ok(command);
           await vscode.commands.executeCommand(command.command, ...((command.arguments ?? []) as unknown[]));
           lap('deployed from the lens');
+          // Deployed: the same lens now says a deploy would change nothing.
+          await deployLens(/^\$\(rocket\) Deploy: 0 new · 0 replaced · 3 unchanged · 0 removed$/);
+          lap('the Deploy lens shows the deployed job unchanged');
 
           const placed = { task1: 'node1', task2: 'node2', task3: 'node3' } as const;
           await untilTree(
