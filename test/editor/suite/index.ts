@@ -93,7 +93,7 @@ export async function run(): Promise<void> {
         console.log(`METRIC open seed.job.yaml -> first diagnostics: ${arrived - started} ms`);
         console.log(`METRIC server start -> first diagnostics: ${(t.firstDiagnosticsAt ?? arrived) - (t.startedAt ?? 0)} ms (server start -> ready ${(t.readyAt ?? 0) - (t.startedAt ?? 0)} ms)`);
         // The bar (SPEC.md §8: 500 ms): activate() itself, then the server's start to the first diagnostics of this small job.
-        console.log(`activation → first diagnostics: ${a.activationMs + ((t.firstDiagnosticsAt ?? arrived) - (t.startedAt ?? 0))} ms (bar 500 ms)`);
+        console.log(`METRIC activation → first diagnostics: ${a.activationMs + ((t.firstDiagnosticsAt ?? arrived) - (t.startedAt ?? 0))} ms (bar 500 ms)`);
         const codes = diagnostics.map((d) => String(typeof d.code === 'object' ? d.code.value : d.code));
         assert.ok(codes.some((c) => c.startsWith('failover/')), `a failover warning on the seed job (codes: ${codes.join(', ')})`);
         const failover = diagnostics.find((d) => String(typeof d.code === 'object' ? d.code.value : d.code).startsWith('failover/'));
