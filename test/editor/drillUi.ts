@@ -5,11 +5,12 @@
  * controller runs with "Run Controller Here", wait for the summary notification, open the
  * placement view from its "Show" button and read the drill's verdict beside the node2 scenario;
  * then run every node from the view's "Drill every node" and Cancel it: the node it stopped is back.
- * The screenshot for the README goes to media/screenshots/placement-drill.png. The cluster is
- * removed whatever happens.
+ * The screenshot goes to test-output/editor/placement-drill.png, and to the README's
+ * media/screenshots/placement-drill.png with BERTH_UPDATE_SCREENSHOTS=1 (so a test run leaves the
+ * tree as it was). The cluster is removed whatever happens.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
@@ -54,7 +55,11 @@ async function clickNotificationButton(page: Page, message: RegExp, button: stri
   const toast = page.locator('.notifications-toasts .notification-toast', { hasText: message }).first();
   await toast.waitFor({ state: 'visible', timeout: ms });
   const said = (await toast.locator('.notification-list-item-message').textContent()) ?? '';
-  await toast.locator('.monaco-button', { hasText: button }).first().click();
+  const target = toast.locator('.monaco-button', { hasText: button }).first();
+  // A progress toast's message changes while it runs, and its text can overlap the button for a
+  // moment (Playwright then sees the click intercepted): the button's own click event is the same
+  // action, so it is sent directly when a pointer click does not land within 5 s.
+  await target.click({ timeout: 5_000 }).catch(() => target.dispatchEvent('click'));
   return said;
 }
 
@@ -110,9 +115,12 @@ export async function runDrillUiTest(o: DrillUiOptions): Promise<void> {
     if (!status.nodes.every((n) => n.state === 'running')) throw new Error(`after the drill the nodes are ${status.nodes.map((n) => `${n.name} ${n.state}`).join(', ')}`);
     console.log('  ✔ every node is running again');
     await frame.evaluate(() => document.querySelector('#root .scenario[data-lost="node2"]')?.scrollIntoView({ block: 'center' }));
-    const shot = path.join(o.root, 'media', 'screenshots', 'placement-drill.png');
-    await p.screenshot({ path: shot });
-    console.log(`  screenshot ${path.relative(o.root, shot)}`);
+    const shots = [path.join(o.root, 'test-output', 'editor', 'placement-drill.png'), ...(process.env['BERTH_UPDATE_SCREENSHOTS'] === '1' ? [path.join(o.root, 'media', 'screenshots', 'placement-drill.png')] : [])];
+    for (const shot of shots) {
+      mkdirSync(path.dirname(shot), { recursive: true });
+      await p.screenshot({ path: shot });
+      console.log(`  screenshot ${path.relative(o.root, shot)}`);
+    }
 
     // From the view: every node, cancelled while the first scenario waits for the controller; the node comes back.
     await frame.locator('button.drill-run', { hasText: 'Drill every node' }).click();
