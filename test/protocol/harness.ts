@@ -2,11 +2,12 @@
  * Drives a real language server over JSON-RPC: in-process over in-memory streams (with an
  * in-memory file system), or the bundled server over stdio. Tests await notifications, never timers.
  */
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { createMessageConnection, Message, StreamMessageReader, StreamMessageWriter, type MessageConnection, type MessageWriter } from 'vscode-jsonrpc/node';
 import { createConnection } from 'vscode-languageserver/node';
-import type { Diagnostic, InitializeResult, PublishDiagnosticsParams, TextDocumentContentChangeEvent, TextEdit } from 'vscode-languageserver';
+import type { Diagnostic, InitializeResult, InlayHint, InlayHintLabelPart, PublishDiagnosticsParams, TextDocumentContentChangeEvent, TextEdit } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
 import { findSpecFiles } from '../../server/engine/spec/specFiles';
 import type { FileSystem } from '../../server/src/fileSystem';
@@ -290,4 +291,16 @@ export async function within<T>(promise: Promise<T>, ms: number, message: string
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** An inlay hint's text (its label parts joined). */
+export function label(h: InlayHint): string {
+  return (typeof h.label === 'string' ? h.label : h.label.map((p: InlayHintLabelPart) => p.value).join('')).trim();
+}
+
+/** The line of `text` that holds `needle` (0-based), or a failure naming it. */
+export function lineOf(text: string, needle: string): number {
+  const line = text.split('\n').findIndex((l) => l.includes(needle));
+  assert.ok(line >= 0, `"${needle}" is not in the text`);
+  return line;
 }

@@ -13,11 +13,11 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { createConnection } from 'vscode-languageserver/node';
-import type { CodeLens, Hover, InlayHint, InlayHintLabelPart, MarkupContent, Position } from 'vscode-languageserver';
+import type { CodeLens, Hover, InlayHint, MarkupContent, Position } from 'vscode-languageserver';
 import { LIVE_STATE_METHOD, type LiveStateParams } from '../../server/engine/protocol';
 import { startServer } from '../../server/src/server';
 import { repoRoot } from '../unit/spec/repoRoot';
-import { MemoryFileSystem, startInMemory, startStdio, uriOf, type TestClient } from './harness';
+import { label, lineOf, MemoryFileSystem, startInMemory, startStdio, uriOf, type TestClient } from './harness';
 
 // Fresh plan (binpack, largest first): a (3 cpus) → n1, b (2) → n3 (fills it), c (1) → n1 (fills it).
 // Losing any node of that plan leaves no task without a node. The live placements below (a on n1,
@@ -67,16 +67,6 @@ const LIVE: LiveStateParams = {
   nodesDown: [],
 };
 const EMPTY: LiveStateParams = { cluster: 'livetest', engine: 'local', jobs: [], nodesDown: [] };
-
-function label(h: InlayHint): string {
-  return (typeof h.label === 'string' ? h.label : h.label.map((p: InlayHintLabelPart) => p.value).join('')).trim();
-}
-
-function lineOf(text: string, needle: string): number {
-  const line = text.split('\n').findIndex((l) => l.includes(needle));
-  assert.ok(line >= 0, `"${needle}" is not in the text`);
-  return line;
-}
 
 async function hintsByTask(client: TestClient): Promise<Record<string, string>> {
   const end: Position = { line: JOB.split('\n').length, character: 0 };

@@ -6,26 +6,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CodeLens, InlayHint, InlayHintLabelPart, Position } from 'vscode-languageserver';
+import type { CodeLens, InlayHint, Position } from 'vscode-languageserver';
 import { repoRoot } from '../unit/spec/repoRoot';
-import { startInMemory, uriOf, type TestClient } from './harness';
+import { label, lineOf, startInMemory, uriOf, type TestClient } from './harness';
 
 const example = (dir: string, file: string): string => readFileSync(join(repoRoot(), 'examples', dir, file), 'utf8');
 const seedJob = example('seed', 'seed.job.yaml');
 const seedCluster = example('seed', 'seed.cluster.yaml');
 const preemptJob = example('seed-preempt', 'seed-preempt.job.yaml');
 const preemptCluster = example('seed-preempt', 'seed.cluster.yaml');
-
-function label(h: InlayHint): string {
-  return (typeof h.label === 'string' ? h.label : h.label.map((p: InlayHintLabelPart) => p.value).join('')).trim();
-}
-
-/** The line of `text` that holds `needle` (0-based), or a failure naming it. */
-function lineOf(text: string, needle: string): number {
-  const line = text.split('\n').findIndex((l) => l.includes(needle));
-  assert.ok(line >= 0, `"${needle}" is not in the text`);
-  return line;
-}
 
 async function hints(client: TestClient, path: string, text: string): Promise<InlayHint[]> {
   const end: Position = { line: text.split('\n').length, character: 0 };
