@@ -29,10 +29,10 @@ export class SpecInvalidError extends ClusterError {
   }
 }
 
-/** A cluster file, or a job file with its cluster; `content` is the file's text when the caller has it (an editor's unsaved buffer). */
-export function loadSpecs(path: string, cwd = process.cwd(), content?: string): LoadedSpecs {
+/** A cluster file, or a job file with its cluster. */
+export function loadSpecs(path: string, cwd = process.cwd()): LoadedSpecs {
   const file = resolve(cwd, path);
-  const read = content !== undefined ? { kind: 'text' as const, text: content } : readTextFile(file);
+  const read = readTextFile(file);
   if (read.kind !== 'text') throw new ClusterError('cluster/not-found', read.kind === 'missing' ? `cannot read ${path}: no such file` : `cannot read ${path}: it ${read.reason}`);
   const text = read.text;
   const checked = createSpecChecker().check(file, text, fileHost);

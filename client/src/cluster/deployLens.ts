@@ -2,8 +2,10 @@
  * The "Deploy" code lens on each `kind: Job` line of a job file. It is the extension's own (the
  * language server knows nothing of Docker): a line scan finds the lenses, no parse, so it costs
  * nothing per edit. In a trusted workspace each lens is resolved with the deploy diff — what a
- * deploy of the buffer would do on the live cluster (`Deploy: 2 new · 1 replaced · 7 unchanged ·
- * 1 removed`, the list in the tooltip) — the same decision `berth diff` prints and deploy makes.
+ * deploy of the file as saved would do on the live cluster (`Deploy: 2 new · 1 replaced · 7
+ * unchanged · 1 removed`, the list in the tooltip) — the same decision `berth diff` prints and
+ * deploy makes. It is computed again when a file is saved or the cluster changes, never per
+ * keystroke (a check of a large job and a Docker read on every edit would load the extension host).
  */
 import * as vscode from 'vscode';
 import { diffCluster, diffSummary, loadSpecs, type DeployDiff } from '../../cluster/index';
@@ -23,7 +25,6 @@ class DeployLens extends vscode.CodeLens {
   constructor(
     range: vscode.Range,
     readonly document: vscode.TextDocument,
-    readonly version: number,
     readonly job: string | undefined,
   ) {
     super(range);
@@ -48,13 +49,13 @@ export function diffTooltip(diff: DeployDiff): string {
 export class DeployLensProvider implements vscode.CodeLensProvider<DeployLens> {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
-  /** One diff per document version and cluster state, shared by the lenses of a file. */
-  private readonly diffs = new Map<string, { readonly key: string; readonly diffs: Promise<ReadonlyMap<string, DeployDiff> | Error> }>();
+  /** One diff per file and generation (saves and cluster changes), shared by the lenses of a file. */
+  private readonly diffs = new Map<string, { readonly key: number; readonly diffs: Promise<ReadonlyMap<string, DeployDiff> | Error> }>();
   private generation = 0;
 
   constructor(private readonly session: ClusterSession | undefined) {}
 
-  /** The cluster changed (a deploy, a failover, a node stopped): the counts are recomputed. */
+  /** A file was saved, or the cluster changed (a deploy, a failover, a node stopped): the counts are recomputed. */
   invalidate(): void {
     this.generation++;
     this.changed.fire();
@@ -73,7 +74,7 @@ export class DeployLensProvider implements vscode.CodeLensProvider<DeployLens> {
       let name: string | undefined;
       for (let k = i - 1; k >= 0 && !/^---/.test(lines[k] ?? '') && name === undefined; k--) name = NAME.exec(lines[k] ?? '')?.[1];
       for (let k = i + 1; k < lines.length && !/^---/.test(lines[k] ?? '') && name === undefined; k++) name = NAME.exec(lines[k] ?? '')?.[1];
-      lenses.push(new DeployLens(new vscode.Range(i, 0, i, 0), document, document.version, name));
+      lenses.push(new DeployLens(new vscode.Range(i, 0, i, 0), document, name));
     }
     return lenses;
   }
@@ -91,19 +92,19 @@ export class DeployLensProvider implements vscode.CodeLensProvider<DeployLens> {
     if (found instanceof Error) return plain(`${what} (what it would change is unknown: ${found.message})`);
     const diff = lens.job ? found.get(lens.job) : [...found.values()][0];
     if (!diff) return plain(what);
-    lens.command = { title: `$(rocket) Deploy: ${diffSummary(diff)}`, tooltip: diffTooltip(diff), command: 'berth.deployJob', arguments: args };
+    const unsaved = lens.document.isDirty ? '\n(of the file as saved; Deploy saves it first)' : '';
+    lens.command = { title: `$(rocket) Deploy: ${diffSummary(diff)}`, tooltip: diffTooltip(diff) + unsaved, command: 'berth.deployJob', arguments: args };
     return lens;
   }
 
   private diffsOf(document: vscode.TextDocument): Promise<ReadonlyMap<string, DeployDiff> | Error> {
     const uri = document.uri.toString();
-    const key = `${document.version}:${this.generation}`;
+    const key = this.generation;
     const known = this.diffs.get(uri);
     if (known?.key === key) return known.diffs;
-    const text = document.getText();
     const diffs = (async (): Promise<ReadonlyMap<string, DeployDiff> | Error> => {
       try {
-        const specs = withDefaultImage(loadSpecs(document.uri.fsPath, undefined, text));
+        const specs = withDefaultImage(loadSpecs(document.uri.fsPath));
         const settings = readClusterSettings();
         const out = new Map<string, DeployDiff>();
         for (const job of specs.jobs) {
@@ -129,7 +130,8 @@ function placementsKey(session: ClusterSession): string {
 
 export function registerDeployLens(session?: ClusterSession): vscode.Disposable {
   const provider = new DeployLensProvider(session);
-  const subscriptions: vscode.Disposable[] = [vscode.languages.registerCodeLensProvider(JOB_FILES, provider), provider];
+  // A saved job or cluster file changes what a deploy would do.
+  const subscriptions: vscode.Disposable[] = [vscode.languages.registerCodeLensProvider(JOB_FILES, provider), provider, vscode.workspace.onDidSaveTextDocument(() => provider.invalidate())];
   if (session) {
     let seen = placementsKey(session);
     subscriptions.push(
