@@ -120,6 +120,12 @@ async function defaultIsManager(): Promise<boolean> {
   }
 }
 
+/** The engine a cluster goes to: its Swarm record's when it has one, else `--engine` (or the setting), else the file's `engine:`. */
+function engineChoice(cluster: ClusterSpec, engine: EngineKind | undefined): { readonly held: SwarmRecord | undefined; readonly kind: EngineKind } {
+  const held = readRecord(cluster.name);
+  return { held, kind: held ? 'swarm' : (engine ?? cluster.engine) };
+}
+
 /**
  * `berth up`: the engine is the cluster's record's when it has one, else `--engine` (or the
  * setting), else the file's `engine:`. For swarm: an existing swarm when a manager endpoint is
@@ -127,8 +133,7 @@ async function defaultIsManager(): Promise<boolean> {
  * local test swarm.
  */
 export async function upCluster(cluster: ClusterSpec, options: UpEngineOptions = {}): Promise<EngineUp> {
-  const held = readRecord(cluster.name);
-  const kind = held ? 'swarm' : (options.engine ?? cluster.engine);
+  const { held, kind } = engineChoice(cluster, options.engine);
   if (kind === 'local') {
     const docker = await connect(options.endpoint ? { endpoint: options.endpoint } : {});
     const result = await up(docker, cluster, options);
@@ -161,8 +166,7 @@ export async function upCluster(cluster: ClusterSpec, options: UpEngineOptions =
  * own nodes; a swarm is brought up here, with the job's images loaded into a test swarm).
  */
 export async function deployCluster(cluster: ClusterSpec, job: JobSpec, options: DeployOptions & Omit<UpEngineOptions, 'onProgress'> = {}): Promise<{ engine: ClusterEngine; result: DeployResult }> {
-  const held = readRecord(cluster.name);
-  const kind = held ? 'swarm' : (options.engine ?? cluster.engine);
+  const { kind } = engineChoice(cluster, options.engine);
   if (kind === 'local') {
     const engine = await engineOf(cluster.name, options);
     return { engine, result: await engine.deploy(cluster, job, options) };
@@ -185,8 +189,7 @@ export async function deployCluster(cluster: ClusterSpec, job: JobSpec, options:
  * brought up yet has nothing of the job, so every instance is new.
  */
 export async function diffCluster(cluster: ClusterSpec, job: JobSpec, options: { readonly image?: string; readonly engine?: EngineKind } & EngineOptions = {}): Promise<{ engine: EngineKind; diff: DeployDiff }> {
-  const held = readRecord(cluster.name);
-  const kind = held ? 'swarm' : (options.engine ?? cluster.engine);
+  const { held, kind } = engineChoice(cluster, options.engine);
   const image = options.image ? { image: options.image } : {};
   if (held) return { engine: 'swarm', diff: await swarmEngine(held).diff(cluster, job, image) };
   if (kind === 'swarm') {
