@@ -326,6 +326,9 @@ test('failover/no-capacity: the simulator\'s capacity suggestion edits the clust
   assert.notEqual(cluster, seedCluster);
   assert.equal(cluster.split('\n').length, seedCluster.split('\n').length, 'values change in place');
 
+  // The workspace is indexed in the background after the first diagnostics; the publish that
+  // follows its end (the open files analysed again) must not be taken for the edit's.
+  await client.logged((m) => m.startsWith('indexed /ws: '));
   const next = client.nextDiagnostics('/ws/seed.job.yaml');
   await client.open('/ws/seed.cluster.yaml', cluster);
   const after = await next;
