@@ -130,7 +130,16 @@ export async function runDrillUiTest(o: DrillUiOptions): Promise<void> {
       const said = await p.locator('.notifications-toasts .notification-list-item-message', { hasText: /Drill cancelled/ }).first().textContent().catch(() => null);
       return said ?? undefined;
     }, ms);
-    if (!after.startsWith('Berth: Drill cancelled, the nodes it stopped are back: no scenario finished')) throw new Error(`after Cancel the notification says "${after}"`);
+    // The progress read just before the click names scenario k of n: the k-1 before it finished, and
+    // more may finish before the click takes effect (a scenario takes about 2 s, the click up to 5 s
+    // when the changing progress text covers the button) — but not all n, or nothing was cancelled.
+    const at = /(\d+)\/(\d+) [^:]+: waiting for the controller/.exec(cancelled);
+    if (!at) throw new Error(`the cancelled progress names no scenario: ${cancelled}`);
+    const [finishedBefore, total] = [Number(at[1]) - 1, Number(at[2])];
+    const prefix = 'Berth: Drill cancelled, the nodes it stopped are back: ';
+    const passed = /^(\d+)\/\1 scenarios? passed/.exec(after.slice(prefix.length));
+    const finished = after.startsWith(`${prefix}no scenario finished`) ? 0 : passed ? Number(passed[1]) : -1;
+    if (!after.startsWith(prefix) || finished < finishedBefore || finished >= total) throw new Error(`after Cancel at "${cancelled}" the notification says "${after}"`);
     const back = JSON.parse(berth(o.root, dir, 'status', cluster, '--json', '--no-usage')) as { nodes: { name: string; state: string }[] };
     if (!back.nodes.every((n) => n.state === 'running')) throw new Error(`after Cancel the nodes are ${back.nodes.map((n) => `${n.name} ${n.state}`).join(', ')}`);
     console.log(`  ✔ ${after}; every node is running`);
