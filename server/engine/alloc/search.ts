@@ -156,21 +156,28 @@ function bestFit(ctx: Context, st: AllocState, k: number, exclude: number): numb
   const d4 = dem[t + 4];
   const dom = ctx.domDim[k];
   const nodeOrder = st.orderOf(dom);
-  const order = nodeOrder.order;
+  const blocks = nodeOrder.blocks;
   const nodeTasks = st.nodeTasks;
   let empty = -1;
-  for (let p = nodeOrder.firstWith(dem[t + dom]); p < order.length; p++) {
-    const i = order[p];
-    if (down[i] === 1 || i === exclude || (mask !== undefined && mask[i] === 0)) continue;
-    const o = i * D;
-    if (free[o] < d0 || free[o + 1] < d1 || free[o + 2] < d2 || free[o + 3] < d3 || free[o + 4] < d4) continue;
-    if (hasFixed && !fixedPortsFree(ctx, st, k, i)) continue;
-    if (checks.n > 0 && failedCount(checks, i) >= 0) continue;
-    if (nodeTasks[i].length > 0) {
-      if (st.reads !== undefined) st.reads.ranges.push(dom, dem[t + dom], free[o + dom], i, d0, d1, d2, d3, d4);
-      return i;
+  let j = 0;
+  for (let b = nodeOrder.firstWith(dem[t + dom]), first = true; b < blocks.length; b++, first = false) {
+    // Block by block: a block where no node can have room is passed over whole (nodeOrder.ts).
+    const blk = blocks[b];
+    if (nodeOrder.blockFits(blk, d0, d1, d2, d3, d4, empty < 0) === 0) continue;
+    const ids = blk.nodes;
+    for (j = first ? nodeOrder.firstOffset : 0; j < ids.length; j++) {
+      const i = ids[j];
+      if (down[i] === 1 || i === exclude || (mask !== undefined && mask[i] === 0)) continue;
+      const o = i * D;
+      if (free[o] < d0 || free[o + 1] < d1 || free[o + 2] < d2 || free[o + 3] < d3 || free[o + 4] < d4) continue;
+      if (hasFixed && !fixedPortsFree(ctx, st, k, i)) continue;
+      if (checks.n > 0 && failedCount(checks, i) >= 0) continue;
+      if (nodeTasks[i].length > 0) {
+        if (st.reads !== undefined) st.reads.ranges.push(dom, dem[t + dom], free[o + dom], i, d0, d1, d2, d3, d4);
+        return i;
+      }
+      if (empty < 0) empty = i;
     }
-    if (empty < 0) empty = i;
   }
   if (st.reads !== undefined) st.reads.ranges.push(dom, dem[t + dom], Infinity, -1, d0, d1, d2, d3, d4);
   return empty;

@@ -313,7 +313,7 @@ export class AllocState {
       stale.length = 0;
     }
     let o = this.orders[d];
-    if (o === undefined) o = this.orders[d] = new NodeOrder(this.free, d);
+    if (o === undefined) o = this.orders[d] = new NodeOrder(this.free, d, this.nodeTasks);
     return o;
   }
 

@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { assertProperty } from '../../testSeed';
 import { createContext } from '../../../server/engine/alloc';
 import { D } from '../../../server/engine/alloc/nodeTables';
+import { EMPTY_MAY_FIT, NodeOrder, USED_MAY_FIT } from '../../../server/engine/alloc/nodeOrder';
 import { AllocState } from '../../../server/engine/alloc/state';
 import { Gi, node, task } from './fixtures';
 
@@ -93,11 +94,22 @@ describe('node orders brought up to date on demand', () => {
               if (changedSinceRead.size * 4 > NODES) resorts++;
               else if (changedSinceRead.size > 0) updates++;
               changedSinceRead = new Set();
-              const order = st.orderOf(op.dim).order;
-              const up = [...order].filter((i) => st.down[i] === 0);
+              const nodeOrder = st.orderOf(op.dim);
+              const order = nodeOrder.nodes();
+              const up = order.filter((i) => st.down[i] === 0);
               const expected = up.slice().sort((a, b) => st.free[a * D + op.dim] - st.free[b * D + op.dim] || a - b);
               assert.deepEqual(up, expected, `order of dimension ${op.dim}`);
               assert.equal(new Set(order).size, NODES, 'every node once');
+              // A block's summary never rules out an up node it holds: asked with that node's own
+              // free capacity, it says a node of its kind (used or empty) may fit.
+              for (const b of nodeOrder.blocks) {
+                for (const i of b.nodes) {
+                  if (st.down[i] === 1) continue;
+                  const f = Array.from({ length: D }, (_, d) => st.free[i * D + d]) as [number, number, number, number, number];
+                  const kind = st.nodeTasks[i].length > 0 ? USED_MAY_FIT : EMPTY_MAY_FIT;
+                  assert.ok((nodeOrder.blockFits(b, ...f, true) & kind) !== 0, `block summary rules out node ${i}`);
+                }
+              }
               break;
             }
           }
@@ -108,5 +120,54 @@ describe('node orders brought up to date on demand', () => {
     // Both ways of bringing an order up to date were exercised.
     assert.ok(resorts > 100, `sorted again ${resorts} times`);
     assert.ok(updates > 100, `updated node by node ${updates} times`);
+  });
+});
+
+describe('a node order in small blocks', () => {
+  it('stays sorted, and its summaries bound every node, as nodes change, move and blocks split or empty', () => {
+    const N = 30;
+    // Mostly the sorted dimension, on few values, so that nodes crowd into one block and split it.
+    const dimArb = fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.nat(D - 1) });
+    const changeArb = fc.record({ node: fc.nat(N - 1), dim: dimArb, free: fc.integer({ min: 0, max: 3 }), used: fc.boolean() });
+    let splits = 0;
+    let emptied = 0;
+    assertProperty(
+      fc.property(fc.integer({ min: 1, max: 4 }), fc.boolean(), fc.array(changeArb, { minLength: 1, maxLength: 200 }), (blockSize, crowd, random) => {
+        // Crowding: every node in turn becomes the largest, so each lands at the end of the last
+        // block, which splits again and again, and the blocks it left empty.
+        const changes = crowd ? [...Array.from({ length: N }, (_, node) => ({ node, dim: 0, free: 9, used: node % 2 === 0 })), ...random] : random;
+        const free = new Float64Array(N * D).map((_, x) => x % 4);
+        const nodeTasks: number[][] = Array.from({ length: N }, (_, i) => (i % 3 === 0 ? [i] : []));
+        const order = new NodeOrder(free, 0, nodeTasks, blockSize);
+        let blocks = order.blocks.length;
+        for (const c of changes) {
+          free[c.node * D + c.dim] = c.free;
+          nodeTasks[c.node] = c.used ? [c.node] : [];
+          order.update(c.node);
+          if (order.blocks.length > blocks) splits++;
+          if (order.blocks.length < blocks) emptied++;
+          blocks = order.blocks.length;
+          const all = order.nodes();
+          assert.deepEqual(all, Array.from({ length: N }, (_, i) => i).sort((a, b) => free[a * D] - free[b * D] || a - b));
+          assert.ok(order.blocks.every((b) => b.nodes.length > 0 && b.nodes.length <= 2 * blockSize), 'blocks are neither empty nor too large');
+          for (const b of order.blocks) {
+            for (const i of b.nodes) {
+              const f = Array.from({ length: D }, (_, d) => free[i * D + d]) as [number, number, number, number, number];
+              assert.ok((order.blockFits(b, ...f, true) & (nodeTasks[i].length > 0 ? USED_MAY_FIT : EMPTY_MAY_FIT)) !== 0, `node ${i} ruled out`);
+            }
+          }
+          // firstWith: the first node with at least the amount, by key.
+          const amount = c.free;
+          const at = order.firstWith(amount);
+          const expected = all.findIndex((i) => free[i * D] >= amount);
+          const flat = at === order.blocks.length ? -1 : order.blocks.slice(0, at).reduce((s, b) => s + b.nodes.length, 0) + order.firstOffset;
+          assert.equal(flat, expected, `firstWith(${amount})`);
+        }
+      }),
+      { numRuns: 300, seed: 5 },
+    );
+    assert.ok(splits > 100, `blocks split ${splits} times`);
+    assert.ok(emptied > 100, `blocks emptied ${emptied} times`);
+    console.log(`# small blocks: ${splits} splits, ${emptied} emptied`);
   });
 });
