@@ -159,13 +159,12 @@ function bestFit(ctx: Context, st: AllocState, k: number, exclude: number): numb
   const blocks = nodeOrder.blocks;
   const nodeTasks = st.nodeTasks;
   let empty = -1;
-  let j = 0;
   for (let b = nodeOrder.firstWith(dem[t + dom]), first = true; b < blocks.length; b++, first = false) {
     // Block by block: a block where no node can have room is passed over whole (nodeOrder.ts).
     const blk = blocks[b];
     if (nodeOrder.blockFits(blk, d0, d1, d2, d3, d4, empty < 0) === 0) continue;
     const ids = blk.nodes;
-    for (j = first ? nodeOrder.firstOffset : 0; j < ids.length; j++) {
+    for (let j = first ? nodeOrder.firstOffset : 0; j < ids.length; j++) {
       const i = ids[j];
       if (down[i] === 1 || i === exclude || (mask !== undefined && mask[i] === 0)) continue;
       const o = i * D;
