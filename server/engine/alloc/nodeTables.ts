@@ -54,6 +54,41 @@ class Memo<V> {
   }
 }
 
+/** Node sizes: the sum over dimensions of a node's share of the whole cluster's capacity. */
+export interface NodeSizes {
+  readonly size: Float64Array;
+  /** Per dimension, 1 / the cluster's total (0 where it is 0): a share is an amount times this. */
+  readonly invTotal: Float64Array;
+  /** Every node, largest first (then by index). */
+  readonly bySize: Int32Array;
+}
+
+const sizesOf = new WeakMap<Float64Array, NodeSizes>();
+
+/**
+ * The sizes of the nodes whose capacities are `cap` (a NodeTables' array, shared by the contexts
+ * of the same nodes): computed when first asked (the node swap, repack.ts, is the only reader) and
+ * kept while the tables live.
+ */
+export function nodeSizes(cap: Float64Array): NodeSizes {
+  let sizes = sizesOf.get(cap);
+  if (sizes) return sizes;
+  const N = cap.length / D;
+  const totals = new Float64Array(D);
+  for (let i = 0; i < N * D; i++) totals[i % D] += cap[i];
+  const invTotal = totals.map((t) => (t > 0 ? 1 / t : 0));
+  const size = new Float64Array(N);
+  for (let i = 0; i < N; i++) {
+    let s = 0;
+    for (let d = 0; d < D; d++) s += cap[i * D + d] * invTotal[d];
+    size[i] = s;
+  }
+  const bySize = new Int32Array(N).map((_, i) => i).sort((a, b) => size[b] - size[a] || a - b);
+  sizes = { size, invTotal, bySize };
+  sizesOf.set(cap, sizes);
+  return sizes;
+}
+
 export class NodeTables {
   /** Sorted by name, one per name. */
   readonly nodes: readonly ClusterNode[];

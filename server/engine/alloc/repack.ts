@@ -1,7 +1,8 @@
 /**
  * Binpack's node swap, run at the end of a call before consolidation. Best fit opens the smallest
  * empty node that fits a task, so a plan can end on many small nodes while large ones stay empty.
- * Here an empty up node E (largest first) takes over the whole task sets of several nodes in use
+ * Here an empty up node E (largest first: sizes are shares of the whole cluster's capacity, so the
+ * order is computed once per cluster, nodeTables.ts) takes over the whole task sets of several nodes in use
  * (least used first) whose tasks were all placed in this call by binpack jobs (not `current`
  * ones, which are pinned). Every task moves through the same filter as any placement (static
  * candidates, resources, fixed ports, counting constraints); a node's set moves in full or not at
@@ -14,9 +15,8 @@
  * those it returns after one pass over them, allocating nothing.
  */
 import type { Context } from './compiledInput';
-import { D } from './nodeTables';
+import { D, nodeSizes } from './nodeTables';
 import { countChecks, failedCount, fixedPortsFree, resourcesFit } from './search';
-import { Heap } from './heap';
 import type { AllocState } from './state';
 
 /** Passes over the empty nodes (each after a pass that gained). */
@@ -62,7 +62,7 @@ export function repack(ctx: Context, st: AllocState, placed: readonly number[]):
   // Which nodes are empty, all of them (the nodes a swap could open).
   st.readsEmpties();
   const N = ctx.nodes.length;
-  // 1 for the nodes that are sources now.
+  // Per node: 1 while a source, 2 once emptied by the swap, 0 otherwise.
   const isSource = new Uint8Array(N);
   const sources: number[] = [];
   for (const k of placed) {
@@ -71,23 +71,20 @@ export function repack(ctx: Context, st: AllocState, placed: readonly number[]):
     isSource[i] = 1;
     sources.push(i);
   }
-  // Node sizes against the up nodes' total capacity (the sum of shares over dimensions).
-  const totals = st.upTotals();
-  const invTotal = new Float64Array(D);
-  for (let d = 0; d < D; d++) invTotal[d] = totals[d] > 0 ? 1 / totals[d] : 0;
-  // Scratch (per node, written before read): a node's size, and what a source uses of it.
-  const capSize = ctx.nodeScratch[0];
-  const usedSize = ctx.nodeScratch[1];
-  const sizeOf = (i: number): number => {
-    let s = 0;
-    for (let d = 0; d < D; d++) s += ctx.cap[i * D + d] * invTotal[d];
-    return s;
-  };
-  let empties: number[] = [];
-  for (let i = 0; i < N; i++) if (st.down[i] === 0 && st.nodeTasks[i].length === 0) empties.push(i);
-  for (let pass = 0; pass < PASSES && empties.length > 0; pass++) {
+  // Node sizes against the whole cluster's capacity (the sum of shares over dimensions; fixed per
+  // cluster, so the nodes come sorted by size once, not per call).
+  const { size, invTotal, bySize } = nodeSizes(ctx.cap);
+  // Scratch (per node, written before read): what a source uses of it.
+  const usedSize = ctx.nodeScratch[0];
+  // The first pass tries every node empty when it began (largest first, along bySize); each later
+  // one the nodes the pass before emptied.
+  let emptied: number[] | undefined;
+  for (let pass = 0; pass < PASSES; pass++) {
     // Sources least used first; their use does not change within a pass (sets move out in full).
-    let order = keepSources([...sources], isSource);
+    // The live sources are order[start..]: a fill takes sets from the front part it walked, and
+    // packs what it kept there to the right (a cost of the walk, not of every source).
+    const order = sources.filter((i) => isSource[i] === 1);
+    let start = 0;
     if (order.length < 2) break;
     for (const i of order) {
       let s = 0;
@@ -97,24 +94,23 @@ export function repack(ctx: Context, st: AllocState, placed: readonly number[]):
     order.sort((a, b) => usedSize[a] - usedSize[b] || a - b);
     // An empty node smaller than the two least used sources together cannot take two sets.
     const least = usedSize[order[0]] + usedSize[order[1]] - EPSILON;
-    const candidates: number[] = [];
-    for (const e of empties) {
-      capSize[e] = sizeOf(e);
-      if (capSize[e] >= least) candidates.push(e);
-    }
-    // Largest first (then by index), through a heap: a failover scenario usually stops at the first one.
-    const heap = new Heap((a, b) => capSize[a] > capSize[b] || (capSize[a] === capSize[b] && a < b), candidates);
-    const emptied: number[] = [];
+    const candidates = emptied === undefined ? bySize : emptied.sort((a, b) => size[b] - size[a] || a - b);
+    const first = emptied === undefined;
+    emptied = [];
     const opened: number[] = [];
-    while (heap.size > 0 && order.length >= 2) {
-      const e = heap.pop();
-      const taken = fill(ctx, st, e, order, usedSize, capSize[e]);
-      if (taken === undefined) continue;
-      for (const i of taken) {
-        isSource[i] = 0;
+    for (let c = 0; c < candidates.length && order.length - start >= 2; c++) {
+      const e = candidates[c];
+      if (size[e] < least) break;
+      if (first && (st.down[e] === 1 || st.nodeTasks[e].length > 0 || isSource[e] !== 0)) continue;
+      const filled = fill(ctx, st, e, order, start, usedSize, size[e]);
+      if (filled === undefined) continue;
+      for (const i of filled.taken) {
+        isSource[i] = 2;
         emptied.push(i);
       }
-      order = keepSources(order, isSource);
+      let to = filled.end;
+      for (let j = filled.end - 1; j >= start; j--) if (isSource[order[j]] === 1) order[--to] = order[j];
+      start = to;
       opened.push(e);
     }
     if (emptied.length === 0) break;
@@ -122,22 +118,23 @@ export function repack(ctx: Context, st: AllocState, placed: readonly number[]):
       isSource[e] = 1;
       sources.push(e);
     }
-    empties = emptied;
   }
 }
 
 /**
- * Moves whole task sets of `order`'s nodes onto the empty node e, in order, skipping sets that do
- * not fit. Keeps the result and returns the emptied nodes when there are at least two; else
+ * Moves whole task sets of `order[start..]`'s nodes onto the empty node e, in order, skipping sets
+ * that do not fit. Keeps the result and returns the emptied nodes, and where its walk of `order`
+ * ended, when there are at least two; else
  * changes nothing and returns undefined. `room`: e's size (e is empty); a node using more than
  * what is left of it cannot fit, nor can any after it. A dry run on resources and static filters
  * alone first: without two sets that fit there, nothing is moved.
  */
-function fill(ctx: Context, st: AllocState, e: number, order: readonly number[], usedSize: Float64Array, room: number): number[] | undefined {
+function fill(ctx: Context, st: AllocState, e: number, order: readonly number[], start: number, usedSize: Float64Array, room: number): { taken: number[]; end: number } | undefined {
   const left = st.free.slice(e * D, e * D + D);
   let fits = 0;
   let dryRoom = room;
-  for (const i of order) {
+  for (let j = start; j < order.length; j++) {
+    const i = order[j];
     if (usedSize[i] > dryRoom + EPSILON) break;
     if (!sumFits(ctx, st, i, left) || !staticOk(ctx, st, i, e)) continue;
     for (let d = 0; d < D; d++) left[d] -= ctx.cap[i * D + d] - st.free[i * D + d];
@@ -148,7 +145,9 @@ function fill(ctx: Context, st: AllocState, e: number, order: readonly number[],
   const mark = st.mark();
   const taken: number[] = [];
   const free = st.free.subarray(e * D, e * D + D);
-  for (const i of order) {
+  let end = start;
+  for (; end < order.length; end++) {
+    const i = order[end];
     if (usedSize[i] > room + EPSILON) break;
     if (!sumFits(ctx, st, i, free) || !staticOk(ctx, st, i, e)) continue;
     const tasks = [...st.nodeTasks[i]].sort((a, b) => ctx.share[b] - ctx.share[a] || a - b);
@@ -173,18 +172,10 @@ function fill(ctx: Context, st: AllocState, e: number, order: readonly number[],
   }
   if (taken.length >= 2) {
     st.commit();
-    return taken;
+    return { taken, end };
   }
   st.rollback(mark);
   return undefined;
-}
-
-/** `order` without the nodes that are no longer sources, in place (a swap runs ~100 times per plan). */
-function keepSources(order: number[], isSource: Uint8Array): number[] {
-  let n = 0;
-  for (const i of order) if (isSource[i] === 1) order[n++] = i;
-  order.length = n;
-  return order;
 }
 
 /** Does node i's used capacity fit in `free` (a node's free capacity) in every dimension? */
