@@ -229,6 +229,15 @@
     if (card instanceof HTMLElement) card.focus();
   }
 
-  window.addEventListener('message', (event) => render(event.data));
+  // The extension posts again on every refresh of the plan or the live cluster; a message equal to
+  // the last one leaves the page as it is (a rebuilt page loses a click between its mouse down
+  // and up, and the keyboard focus).
+  let posted = '';
+  window.addEventListener('message', (event) => {
+    const key = JSON.stringify(event.data);
+    if (key === posted) return;
+    posted = key;
+    render(event.data);
+  });
   vscode.postMessage({ type: 'ready' });
 })();
