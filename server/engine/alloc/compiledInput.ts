@@ -322,7 +322,10 @@ function compileGroups(
         // The same field, candidates and demand give the same universe (tables shared, read only).
         const k = gt.members[0];
         const o = k * D;
-        const key = `${c.source.field}|${signature}|${dem[o]},${dem[o + 1]},${dem[o + 2]},${dem[o + 3]},${dem[o + 4]}`;
+        // A demand that fits on every candidate gives the universe of every such demand.
+        let within = true;
+        for (let d = 0; d < D; d++) if (dem[o + d] > found.minCap[d]) within = false;
+        const key = `${c.source.field}|${signature}|${within ? 'within' : `${dem[o]},${dem[o + 1]},${dem[o + 2]},${dem[o + 3]},${dem[o + 4]}`}`;
         let u = universeByKey.get(key);
         if (u === undefined) {
           const { member, nodesPerValue } = shared.universe(key, () => groupByUniverse(fields[c.field], cands, shared.cap, dem, k));

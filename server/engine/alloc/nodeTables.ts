@@ -23,6 +23,8 @@ export interface Candidates {
   readonly cands: Int32Array;
   /** The same as a mask over nodes; undefined when every node is a candidate. */
   readonly mask: Uint8Array | undefined;
+  /** Per dimension, the least capacity of a candidate (Infinity: none): a demand within it fits on every candidate. */
+  readonly minCap: Float64Array;
 }
 
 export interface Universe {
@@ -180,7 +182,9 @@ export class NodeTables {
         mask = new Uint8Array(N);
         for (const i of list) mask[i] = 1;
       }
-      return { cands: Int32Array.from(list), mask };
+      const minCap = new Float64Array(D).fill(Infinity);
+      for (const i of list) for (let d = 0; d < D; d++) minCap[d] = Math.min(minCap[d], this.cap[i * D + d]);
+      return { cands: Int32Array.from(list), mask, minCap };
     });
   }
 

@@ -92,8 +92,10 @@ export function repack(ctx: Context, st: AllocState, placed: readonly number[]):
       usedSize[i] = s;
     }
     order.sort((a, b) => usedSize[a] - usedSize[b] || a - b);
-    // An empty node smaller than the two least used sources together cannot take two sets.
+    // An empty node smaller than the two least used sources together cannot take two sets, nor
+    // one with less, in some dimension, than the two smallest uses of it together.
     const least = usedSize[order[0]] + usedSize[order[1]] - EPSILON;
+    const uses = smallestUses(ctx, st, order);
     const candidates = emptied === undefined ? bySize : emptied.sort((a, b) => size[b] - size[a] || a - b);
     const first = emptied === undefined;
     emptied = [];
@@ -102,7 +104,8 @@ export function repack(ctx: Context, st: AllocState, placed: readonly number[]):
       const e = candidates[c];
       if (size[e] < least) break;
       if (first && (st.down[e] === 1 || st.nodeTasks[e].length > 0 || isSource[e] !== 0)) continue;
-      const filled = fill(ctx, st, e, order, start, usedSize, size[e]);
+      if (below(ctx.cap, e, uses.pair)) continue;
+      const filled = fill(ctx, st, e, order, start, usedSize, size[e], uses.one);
       if (filled === undefined) continue;
       for (const i of filled.taken) {
         isSource[i] = 2;
@@ -126,10 +129,11 @@ export function repack(ctx: Context, st: AllocState, placed: readonly number[]):
  * that do not fit. Keeps the result and returns the emptied nodes, and where its walk of `order`
  * ended, when there are at least two; else
  * changes nothing and returns undefined. `room`: e's size (e is empty); a node using more than
- * what is left of it cannot fit, nor can any after it. A dry run on resources and static filters
+ * what is left of it cannot fit, nor can any after it; nor can any once e has less than `one`
+ * (the least use of a source) left in some dimension. A dry run on resources and static filters
  * alone first: without two sets that fit there, nothing is moved.
  */
-function fill(ctx: Context, st: AllocState, e: number, order: readonly number[], start: number, usedSize: Float64Array, room: number): { taken: number[]; end: number } | undefined {
+function fill(ctx: Context, st: AllocState, e: number, order: readonly number[], start: number, usedSize: Float64Array, room: number, one: Float64Array): { taken: number[]; end: number } | undefined {
   const left = st.free.slice(e * D, e * D + D);
   let fits = 0;
   let dryRoom = room;
@@ -139,7 +143,7 @@ function fill(ctx: Context, st: AllocState, e: number, order: readonly number[],
     if (!sumFits(ctx, st, i, left) || !staticOk(ctx, st, i, e)) continue;
     for (let d = 0; d < D; d++) left[d] -= ctx.cap[i * D + d] - st.free[i * D + d];
     dryRoom -= usedSize[i];
-    if (++fits === 2) break;
+    if (++fits === 2 || below(left, 0, one)) break;
   }
   if (fits < 2) return undefined;
   const mark = st.mark();
@@ -169,6 +173,11 @@ function fill(ctx: Context, st: AllocState, e: number, order: readonly number[],
       room -= usedSize[i];
     } else st.rollback(inner);
     st.resumeOrders([i, e]);
+    // No source left has room on e in some dimension: the walk ends here.
+    if (ok && below(st.free, e, one)) {
+      end++;
+      break;
+    }
   }
   if (taken.length >= 2) {
     st.commit();
@@ -176,6 +185,34 @@ function fill(ctx: Context, st: AllocState, e: number, order: readonly number[],
   }
   st.rollback(mark);
   return undefined;
+}
+
+/**
+ * Per dimension, the least use of one source of `order` (`one`) and the two least together
+ * (`pair`), each less a slack for rounding: a node with less room than `one` in some dimension
+ * takes no set, with less than `pair` no two.
+ */
+function smallestUses(ctx: Context, st: AllocState, order: readonly number[]): { one: Float64Array; pair: Float64Array } {
+  const one = new Float64Array(D);
+  const pair = new Float64Array(D);
+  for (let d = 0; d < D; d++) {
+    let a = Infinity;
+    let b = Infinity;
+    for (const i of order) {
+      const u = ctx.cap[i * D + d] - st.free[i * D + d];
+      if (u < a) [a, b] = [u, a];
+      else if (u < b) b = u;
+    }
+    one[d] = a - EPSILON * Math.max(1, a);
+    pair[d] = a + b - EPSILON * Math.max(1, a + b);
+  }
+  return { one, pair };
+}
+
+/** Has node e (from `room`, D values per node) less than `floor` in some dimension? */
+function below(room: Float64Array, e: number, floor: Float64Array): boolean {
+  for (let d = 0; d < D; d++) if (room[e * D + d] < floor[d]) return true;
+  return false;
 }
 
 /** Does node i's used capacity fit in `free` (a node's free capacity) in every dimension? */
