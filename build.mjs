@@ -9,7 +9,10 @@ const nativeOptional = ['*.node', 'cpu-features'];
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', external: nativeOptional };
 const entries = [
   { entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js' },
-  { entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js', minify: true, keepNames: true },
+  // The server's entry is small and loads the rest (dist/threads.js) only after it has started the
+  // analysis thread, so that both threads compile and load the rest at once (main.ts).
+  { entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js', external: ['./threads'], minify: true, keepNames: true },
+  { entryPoints: ['server/src/threads.ts'], outfile: 'dist/threads.js', minify: true, keepNames: true },
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', ...nativeOptional], minify: true, keepNames: true },
 ].filter((e) => existsSync(e.entryPoints[0]));
 

@@ -4,7 +4,9 @@
  * stdout under one lock; `--single-thread` runs the whole server on this thread.
  *
  * The worker is started before this thread loads the rest of the server, so that the two load in
- * parallel: `require` (not `import`) keeps the bundle's modules from being evaluated up front.
+ * parallel: `require` (not `import`) keeps the rest from being loaded up front, and the bundle
+ * keeps it in a file of its own (dist/threads.js, build.mjs), so this one is read and compiled
+ * in a moment.
  */
 import { setFlagsFromString } from 'node:v8';
 import { isMainThread, Worker, workerData } from 'node:worker_threads';
@@ -33,5 +35,8 @@ else {
     worker.stdout.pipe(process.stderr);
     return worker;
   };
-  load().startFront(spawnBack(), spawnBack, shared);
+  // The worker first (`load().startFront(spawnBack(), …)` would load the rest before it: the
+  // callee is evaluated before the arguments).
+  const first = spawnBack();
+  load().startFront(first, spawnBack, shared);
 }
