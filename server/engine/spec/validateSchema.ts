@@ -3,12 +3,13 @@
  * an unknown key points at that key, a missing field at the parent's key, anything else at the value.
  */
 import type { SchemaCode } from './schemaCodes';
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import clusterSchema from '../../../schemas/cluster.schema.json';
 import jobSchema from '../../../schemas/job.schema.json';
 import type { Problem, Span } from '../model';
 import { escapePointer, isRecord, unescapePointer, type DocumentKind, type SpecDocument, type SpecNodeInfo } from './specDocument';
 import { closest, closestField, didYouMean } from '../util/didYouMean';
+import * as generated from './schemaValidators.generated';
 
 export const SCHEMAS: Readonly<Record<DocumentKind, object>> = { Cluster: clusterSchema, Job: jobSchema };
 
@@ -26,33 +27,23 @@ export interface SchemaValidator {
   validateItem(doc: SpecDocument, kind: DocumentKind, index: number): Problem[];
 }
 
-/** Compiles both schemas once; keep the validator for the life of the process or server. */
+/**
+ * The validators of both schemas, compiled ahead of time (tools/generateValidators.mjs writes
+ * schemaValidators.generated.ts; a unit test fails when it is stale): per kind the whole
+ * document, the document without its list's items, and one item.
+ */
+const VALIDATORS = generated as unknown as Readonly<Record<`${DocumentKind}_${'whole' | 'root' | 'item'}`, ValidateFunction>>;
+
+/** The schema validator (stateless: one may be shared by every caller). */
 export function createSchemaValidator(): SchemaValidator {
-  const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
-  const compile = (kind: DocumentKind, part: 'whole' | 'root' | 'item'): ValidateFunction => {
-    const schema = SCHEMAS[kind];
-    if (part === 'whole') return ajv.compile(schema);
-    const copy = JSON.parse(JSON.stringify(schema)) as { $id?: string; properties: Record<string, { items?: object }> };
-    const list = copy.properties[LIST_KEY[kind]];
-    if (!list?.items) throw new Error(`the ${kind} schema has no ${LIST_KEY[kind]} items`);
-    if (part === 'item') return ajv.compile(list.items);
-    delete list.items;
-    delete copy.$id; // the whole schema holds that id
-    return ajv.compile(copy);
-  };
-  const compiled = (part: 'whole' | 'root' | 'item'): Record<DocumentKind, ValidateFunction> => ({ Cluster: compile('Cluster', part), Job: compile('Job', part) });
-  const root = compiled('root');
-  const item = compiled('item');
-  // The whole schemas on first use: documents parsed in chunks are validated in parts.
-  let whole: Record<DocumentKind, ValidateFunction> | undefined;
   return {
     validate(doc, kind) {
-      const validate = (whole ??= compiled('whole'))[kind];
+      const validate = VALIDATORS[`${kind}_whole`];
       if (validate(doc.value)) return [];
       return toProblems(validate.errors ?? [], doc);
     },
     validateRoot(doc, kind) {
-      const validate = root[kind];
+      const validate = VALIDATORS[`${kind}_root`];
       if (validate(doc.value)) return [];
       return toProblems(validate.errors ?? [], doc);
     },
@@ -60,7 +51,7 @@ export function createSchemaValidator(): SchemaValidator {
       const key = LIST_KEY[kind];
       const items = isRecord(doc.value) ? doc.value[key] : undefined;
       if (!Array.isArray(items) || index >= items.length) return [];
-      const validate = item[kind];
+      const validate = VALIDATORS[`${kind}_item`];
       if (validate(items[index])) return [];
       const prefix = `/${key}/${index}`;
       return toProblems((validate.errors ?? []).map((e) => ({ ...e, instancePath: prefix + e.instancePath })), doc);
