@@ -5,7 +5,8 @@
  * workspace only the single-node scan; see analysis.ts); once typing pauses for `fullDelayMs`,
  * the full one follows, one file per turn of the event loop, and the next edit cancels what is
  * left of it: the files not yet analysed and, when the front counts the changes it passes on
- * (`changeCount`), the analysis under way, between two failover scenarios.
+ * (`changeCount`), the analysis under way, between two failover scenarios. A large file
+ * just opened has its check published at once, before the analysis (see EARLY_CHECK_CHARS).
  */
 import type { Connection } from 'vscode-languageserver';
 import type { ClusterAnalysis } from '../engine/analysis/analyzeCluster';
@@ -23,6 +24,15 @@ import type { Workspace } from './workspace';
  */
 export const FULL_DELAY_MS = 1000;
 
+/**
+ * A file of at least this many characters (about 2,000 tasks) has, on its first publish since it
+ * was opened, the check's own problems (syntax, schema, rules) published at once, and the
+ * placement analysis's added in a second publish: a syntax or schema error in a 5,000-task job
+ * shows in about the time a YAML parse of it takes, not after the plan and the failover scan too.
+ * By size, not by time, so that what a client sees first does not depend on the machine's speed.
+ */
+export const EARLY_CHECK_CHARS = 256 * 1024;
+
 export interface DiagnosticsDeps {
   readonly connection: Connection;
   readonly workspace: Workspace;
@@ -31,6 +41,8 @@ export interface DiagnosticsDeps {
   readonly debounceMs: number;
   /** Pause in typing before the full analysis (default FULL_DELAY_MS). */
   readonly fullDelayMs?: number;
+  /** See EARLY_CHECK_CHARS (the default). */
+  readonly earlyCheckChars?: number;
   /**
    * How many document changes the front has passed on so far, counted as it passes them (before
    * this thread reads them): a full analysis under way stops when the count moves. Without it
@@ -153,6 +165,7 @@ export class DiagnosticsScheduler {
     const { workspace, analyses, positions, connection } = this.deps;
     const checked = workspace.check(path);
     if (!checked) return 'complete';
+    if (depth === 'quick' && !this.published.has(path) && checked.file.text.length >= (this.deps.earlyCheckChars ?? EARLY_CHECK_CHARS)) this.publishCheck(path, checked);
     const completeness = (): 'complete' | 'partial' => (analyses.complete(path, checked) ? 'complete' : 'partial');
     const results = analyses.forFile(path, checked, depth, interrupted).map((r) => r.analysis);
     const version = workspace.version(path);
@@ -163,6 +176,15 @@ export class DiagnosticsScheduler {
     this.published.set(path, { checked, analyses: results, version });
     void connection.sendDiagnostics({ uri: pathToUri(path), ...(version === undefined ? {} : { version }), diagnostics: problems.map((p) => toDiagnostic(index, p)) });
     return completeness();
+  }
+
+  /** The check's own problems, before the analysis (see EARLY_CHECK_CHARS); the publish after it has them all. */
+  private publishCheck(path: string, checked: CheckedFile): void {
+    const { workspace, positions, connection } = this.deps;
+    const version = workspace.version(path);
+    const index = positions.index(path, checked.file.text);
+    const problems = [...checked.problems].sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+    void connection.sendDiagnostics({ uri: pathToUri(path), ...(version === undefined ? {} : { version }), diagnostics: problems.map((p) => toDiagnostic(index, p)) });
   }
 }
 

@@ -24,6 +24,8 @@ export interface ServerOptions {
   readonly quickFirstAbove?: number;
   /** Pause in typing before the full analysis (with the capacity suggestion), in ms. */
   readonly fullDelayMs?: number;
+  /** A file this large checked anew is published before the analysis (DiagnosticsDeps.earlyCheckChars). */
+  readonly earlyCheckChars?: number;
   /** Document changes passed on so far by the front (see DiagnosticsDeps.changeCount). */
   readonly changeCount?: () => number;
 }
@@ -42,6 +44,7 @@ export function startServer(connection: Connection, fs: FileSystem, options: Ser
     positions,
     debounceMs: Math.min(50, options.debounceMs ?? 25),
     ...(options.fullDelayMs === undefined ? {} : { fullDelayMs: options.fullDelayMs }),
+    ...(options.earlyCheckChars === undefined ? {} : { earlyCheckChars: options.earlyCheckChars }),
     ...(options.changeCount === undefined ? {} : { changeCount: options.changeCount }),
     log,
     flushed: () => indexer.resume(),
