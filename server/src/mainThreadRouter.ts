@@ -53,6 +53,7 @@ import {
 import { LIVE_STATE_METHOD, maxDocumentSizeOf, maxFileSizeOf, timeBudgetOf, TIME_BUDGET_MS } from '../engine/protocol';
 import { isBerthFile } from '../engine/spec/specKinds';
 import { Positions, uriToPath } from './convert';
+import { EARLY_CHECK_CHARS } from './diagnostics';
 import type { FileSystem } from './fileSystem';
 import { EXCLUDE, FRONT_ID_PREFIX, PING, REPLAY_ID, SENT, TOO_EXPENSIVE, type Back, type ExcludeParams, type SentParams } from './mainThreadMethods';
 import { LiveStateReplay } from './liveStateReplay';
@@ -106,7 +107,8 @@ export class Front {
   private readonly pending = new Set<string | number>();
   private exiting = false;
   /** Open Berth files the front has not checked yet, by URI. */
-  private readonly unwarmed = new Set<string>();
+  /** Per open file not yet checked here: how many of the back's publishes to wait for first (see warm). */
+  private readonly unwarmed = new Map<string, number>();
   private restarts = 0;
   /** The last `berth/liveState` of each cluster, replayed to a new back. */
   private readonly liveStates = new LiveStateReplay();
@@ -211,7 +213,13 @@ export class Front {
    * for) are passed on between them.
    */
   private warm(uri: string): void {
-    if (!this.unwarmed.delete(uri)) return;
+    const left = this.unwarmed.get(uri);
+    if (left === undefined) return;
+    if (left > 1) {
+      this.unwarmed.set(uri, left - 1);
+      return;
+    }
+    this.unwarmed.delete(uri);
     const path = uriToPath(uri);
     const slice = (): void =>
       guard((m) => this.log(m), `front: checking ${path}`, () => {
@@ -375,8 +383,9 @@ export class Front {
         this.workspaceMade?.open(path, d.text, d.version);
         // Check it once, so that the first completion re-checks only what an edit changed (a first
         // check of a 5,000-task file costs most of a second): once the back has published the
-        // file's first diagnostics, so as not to compete with them for a core.
-        this.unwarmed.add(d.uri);
+        // file's first diagnostics, so as not to compete with them for a core: a large file's
+        // first publish is its check alone, and the analysis's comes second (EARLY_CHECK_CHARS).
+        this.unwarmed.set(d.uri, d.text.length >= EARLY_CHECK_CHARS ? 2 : 1);
         return;
       }
       case DidChangeTextDocumentNotification.method: {
