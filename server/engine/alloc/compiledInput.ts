@@ -82,8 +82,8 @@ export interface Context extends Pick<NodeTables, 'nodes' | 'nodeIndex' | 'cap' 
   /** Scratch, per task, written by computeShares for the tasks a run orders. Never shared. */
   readonly share: Float64Array;
   readonly domDim: Uint8Array;
-  /** Scratch, per node (two arrays), for one phase at a time (repack.ts). Never shared. */
-  readonly nodeScratch: readonly [Float64Array, Float64Array];
+  /** Scratch, per node, for one phase at a time (repack.ts). Never shared. */
+  readonly nodeScratch: Float64Array;
 }
 
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -249,7 +249,7 @@ export function createContext(input: AllocationInput): Context {
     integralCap: shared.integralCap,
     share: new Float64Array(T),
     domDim: new Uint8Array(T),
-    nodeScratch: [new Float64Array(N), new Float64Array(N)],
+    nodeScratch: new Float64Array(N),
   };
 }
 

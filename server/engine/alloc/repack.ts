@@ -75,7 +75,7 @@ export function repack(ctx: Context, st: AllocState, placed: readonly number[]):
   // cluster, so the nodes come sorted by size once, not per call).
   const { size, invTotal, bySize } = nodeSizes(ctx.cap);
   // Scratch (per node, written before read): what a source uses of it.
-  const usedSize = ctx.nodeScratch[0];
+  const usedSize = ctx.nodeScratch;
   // The first pass tries every node empty when it began (largest first, along bySize); each later
   // one the nodes the pass before emptied.
   let emptied: number[] | undefined;

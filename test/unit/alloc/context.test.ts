@@ -52,8 +52,7 @@ describe('createContext reuse', () => {
           if (warm.groups.some((g, i) => g === ctx.groups[i])) groupsShared++;
           assert.notEqual(warm.share, ctx.share);
           assert.notEqual(warm.domDim, ctx.domDim);
-          assert.notEqual(warm.nodeScratch[0], ctx.nodeScratch[0]);
-          assert.notEqual(warm.nodeScratch[1], ctx.nodeScratch[1]);
+          assert.notEqual(warm.nodeScratch, ctx.nodeScratch);
           const warmPlan = allocate(next, warm);
           assert.deepStrictEqual(warmPlan, allocate(copy, fresh), `plan after ${e.kind}`);
           const scans = next.jobs.map((j) => ({ job: j.name, tolerate: 1, domains: ['zone'], suggest: false }));
