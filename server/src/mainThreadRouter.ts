@@ -106,8 +106,7 @@ export class Front {
   /** Client requests forwarded to the back and not yet answered, by id. */
   private readonly pending = new Set<string | number>();
   private exiting = false;
-  /** Open Berth files the front has not checked yet, by URI. */
-  /** Per open file not yet checked here: how many of the back's publishes to wait for first (see warm). */
+  /** Open Berth files the front has not checked yet, by URI: how many of the back's publishes to wait for first (see warm). */
   private readonly unwarmed = new Map<string, number>();
   private restarts = 0;
   /** The last `berth/liveState` of each cluster, replayed to a new back. */
