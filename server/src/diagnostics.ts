@@ -12,6 +12,7 @@ import type { Connection } from 'vscode-languageserver';
 import type { ClusterAnalysis } from '../engine/analysis/analyzeCluster';
 import { Interrupted } from '../engine/alloc';
 import type { CheckedFile } from '../engine/checkSpec';
+import type { Problem } from '../engine/model';
 import type { Analyses } from './analysis';
 import { pathToUri, toDiagnostic, type Positions } from './convert';
 import { guard } from './guard';
@@ -162,7 +163,7 @@ export class DiagnosticsScheduler {
 
   /** 'partial' when what was published lacks the full analysis. */
   private publish(path: string, depth: 'quick' | 'full', interrupted?: () => boolean): 'complete' | 'partial' {
-    const { workspace, analyses, positions, connection } = this.deps;
+    const { workspace, analyses } = this.deps;
     const checked = workspace.check(path);
     if (!checked) return 'complete';
     if (depth === 'quick' && !this.published.has(path) && checked.file.text.length >= (this.deps.earlyCheckChars ?? EARLY_CHECK_CHARS)) this.publishCheck(path, checked);
@@ -171,19 +172,21 @@ export class DiagnosticsScheduler {
     const version = workspace.version(path);
     const last = this.published.get(path);
     if (last && last.checked === checked && last.version === version && sameList(last.analyses, results)) return completeness();
-    const problems = analyses.problems(path, checked, depth);
-    const index = positions.index(path, checked.file.text);
     this.published.set(path, { checked, analyses: results, version });
-    void connection.sendDiagnostics({ uri: pathToUri(path), ...(version === undefined ? {} : { version }), diagnostics: problems.map((p) => toDiagnostic(index, p)) });
+    this.send(path, checked, analyses.problems(path, checked, depth));
     return completeness();
   }
 
   /** The check's own problems, before the analysis (see EARLY_CHECK_CHARS); the publish after it has them all. */
   private publishCheck(path: string, checked: CheckedFile): void {
+    this.send(path, checked, [...checked.problems].sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end));
+  }
+
+  /** Publishes `problems` for the file, with its open version. */
+  private send(path: string, checked: CheckedFile, problems: readonly Problem[]): void {
     const { workspace, positions, connection } = this.deps;
     const version = workspace.version(path);
     const index = positions.index(path, checked.file.text);
-    const problems = [...checked.problems].sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
     void connection.sendDiagnostics({ uri: pathToUri(path), ...(version === undefined ? {} : { version }), diagnostics: problems.map((p) => toDiagnostic(index, p)) });
   }
 }
