@@ -34,6 +34,11 @@ export const FULL_DELAY_MS = 1000;
  */
 export const EARLY_CHECK_CHARS = 256 * 1024;
 
+/** Is a file of this text published in two steps when it is opened (the check, then the analysis)? */
+export function checkPublishedFirst(text: string, threshold = EARLY_CHECK_CHARS): boolean {
+  return text.length >= threshold;
+}
+
 export interface DiagnosticsDeps {
   readonly connection: Connection;
   readonly workspace: Workspace;
@@ -166,7 +171,8 @@ export class DiagnosticsScheduler {
     const { workspace, analyses } = this.deps;
     const checked = workspace.check(path);
     if (!checked) return 'complete';
-    if (depth === 'quick' && !this.published.has(path) && checked.file.text.length >= (this.deps.earlyCheckChars ?? EARLY_CHECK_CHARS)) this.publishCheck(path, checked);
+    // A large file just opened: its check's problems (sorted by the checker) now, the analysis's next.
+    if (depth === 'quick' && !this.published.has(path) && checkPublishedFirst(checked.file.text, this.deps.earlyCheckChars)) this.send(path, checked, checked.problems);
     const completeness = (): 'complete' | 'partial' => (analyses.complete(path, checked) ? 'complete' : 'partial');
     const results = analyses.forFile(path, checked, depth, interrupted).map((r) => r.analysis);
     const version = workspace.version(path);
@@ -175,11 +181,6 @@ export class DiagnosticsScheduler {
     this.published.set(path, { checked, analyses: results, version });
     this.send(path, checked, analyses.problems(path, checked, depth));
     return completeness();
-  }
-
-  /** The check's own problems, before the analysis (see EARLY_CHECK_CHARS); the publish after it has them all. */
-  private publishCheck(path: string, checked: CheckedFile): void {
-    this.send(path, checked, [...checked.problems].sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end));
   }
 
   /** Publishes `problems` for the file, with its open version. */

@@ -53,7 +53,7 @@ import {
 import { LIVE_STATE_METHOD, maxDocumentSizeOf, maxFileSizeOf, timeBudgetOf, TIME_BUDGET_MS } from '../engine/protocol';
 import { isBerthFile } from '../engine/spec/specKinds';
 import { Positions, uriToPath } from './convert';
-import { EARLY_CHECK_CHARS } from './diagnostics';
+import { checkPublishedFirst } from './diagnostics';
 import type { FileSystem } from './fileSystem';
 import { EXCLUDE, FRONT_ID_PREFIX, PING, REPLAY_ID, SENT, TOO_EXPENSIVE, type Back, type ExcludeParams, type SentParams } from './mainThreadMethods';
 import { LiveStateReplay } from './liveStateReplay';
@@ -383,8 +383,10 @@ export class Front {
         // Check it once, so that the first completion re-checks only what an edit changed (a first
         // check of a 5,000-task file costs most of a second): once the back has published the
         // file's first diagnostics, so as not to compete with them for a core: a large file's
-        // first publish is its check alone, and the analysis's comes second (EARLY_CHECK_CHARS).
-        this.unwarmed.set(d.uri, d.text.length >= EARLY_CHECK_CHARS ? 2 : 1);
+        // first publish is its check alone, and the analysis's comes second (the back's rule,
+        // checkPublishedFirst; an edit before its first publish may move the file across the
+        // threshold, and the warm-up then comes a publish early or late, no more).
+        this.unwarmed.set(d.uri, checkPublishedFirst(d.text) ? 2 : 1);
         return;
       }
       case DidChangeTextDocumentNotification.method: {
