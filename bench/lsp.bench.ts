@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver';
 import { parseDocument } from 'yaml';
-import { EARLY_CHECK_CHARS, FULL_DELAY_MS } from '../server/src/diagnostics';
+import { checkPublishedFirst, FULL_DELAY_MS } from '../server/src/diagnostics';
 import { startStdio, uriOf, type TestClient } from '../test/protocol/harness';
 import { clusterYaml, generateSpec, jobYaml } from './util/generate';
 import { median, ms, percentile, time } from './util/timing';
@@ -27,7 +27,7 @@ import { median, ms, percentile, time } from './util/timing';
 const serverJs = join(__dirname, '..', '..', 'dist', 'server.js');
 
 interface LoopResult {
-  /** Open → the first diagnostics (a large file's check alone: EARLY_CHECK_CHARS). */
+  /** Open → the first diagnostics (a large file's check alone: checkPublishedFirst). */
   first: number;
   /** Open → the diagnostics with the plan and the scan (the same publish as `first` for a smaller file). */
   firstPlan: number;
@@ -79,10 +79,9 @@ async function run(nodes: number, instances: number, edits: number, lean = false
   let maxRss = 0;
   try {
     const t0 = performance.now();
-    const early = job.length >= EARLY_CHECK_CHARS;
     // Registered before the open: a large file's second publish (the analysis's) is the one after the first.
     let publishes = 0;
-    const planned = client.nextDiagnostics(jobPath, () => ++publishes === (early ? 2 : 1));
+    const planned = client.nextDiagnostics(jobPath, () => ++publishes === (checkPublishedFirst(job) ? 2 : 1));
     await client.open(jobPath, job);
     // When a publish arrived, not when it was read: a completion awaited first must not add to it.
     const arrivalOf = (p: PublishDiagnosticsParams): number => client.arrivedAt.get(p) ?? performance.now();

@@ -21,7 +21,7 @@ test('a large file just opened: the check first, then the check and the analysis
   assert.notEqual(job, example('seed.job.yaml'), 'the unknown key went in');
   const client = await startOn('/ws', new MemoryFileSystem(files), 5, { earlyCheckChars: job.length });
   await client.open('/ws/seed.job.yaml', job);
-  const second = await client.nextDiagnostics('/ws/seed.job.yaml', (p) => codes(p.diagnostics).some((c) => c.startsWith('failover/')));
+  const second = await client.diagnostics('/ws/seed.job.yaml', (p) => codes(p.diagnostics).some((c) => c.startsWith('failover/')));
   const ours = client.published.filter((p) => p.uri === JOB);
   const [first] = ours;
   assert.ok(first);
